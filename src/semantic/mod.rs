@@ -1,0 +1,2 @@
+//! Scopes, bindings and references (pyflakes/Ruff semantics), per file.
+//! Implemented for issue 3.
