@@ -1,0 +1,164 @@
+-- codefacts schema. Applied on open; PRAGMA user_version holds the schema version
+-- (src/store/mod.rs: SCHEMA_VERSION). Every table is a cache of the repository: a database
+-- from another version is rebuilt, never migrated.
+-- Positions: lines are 1-based; columns are 1-based and count characters (as Ruff does);
+-- end positions are exclusive. Byte offsets index the file's text decoded to UTF-8.
+
+-- One row per indexed .py/.pyi file.
+CREATE TABLE IF NOT EXISTS files (
+  file_id        INTEGER PRIMARY KEY,          -- stable while the path exists
+  path           TEXT NOT NULL UNIQUE,         -- repo-relative, '/'-separated
+  module         TEXT,                         -- dotted module name; NULL if not importable
+  is_package     INTEGER NOT NULL,             -- 1 for __init__.py / __init__.pyi
+  is_stub        INTEGER NOT NULL,             -- 1 for .pyi
+  source_root    TEXT NOT NULL,                -- the source root the module name is relative to ('' = repo root)
+  lane           TEXT NOT NULL,                -- first matching [tool.codefacts.lanes] entry, else 'default'
+  size           INTEGER NOT NULL,             -- bytes on disk
+  mtime_ns       INTEGER NOT NULL,             -- modification time seen at indexing (ns since epoch)
+  lines          INTEGER NOT NULL,             -- number of lines of the decoded text
+  hash           TEXT NOT NULL,                -- blake3 of the raw bytes (32 hex digits)
+  encoding       TEXT NOT NULL,                -- utf-8, utf-8-sig, latin-1, windows-1252, ...
+  status         TEXT NOT NULL,                -- ok | syntax_error | undecodable | too_large | parse_timeout
+  error          TEXT,                         -- why the file was not (fully) parsed, NULL when parsed
+  decode_errors  INTEGER NOT NULL,             -- 1 when the bytes could not be decoded
+  syntax_errors  INTEGER NOT NULL              -- number of syntax_errors rows
+);
+CREATE INDEX IF NOT EXISTS files_module ON files(module);
+CREATE INDEX IF NOT EXISTS files_lane ON files(lane);
+
+-- One row per imported name: `import a, b` gives two rows, `from m import *` one row with name '*'.
+CREATE TABLE IF NOT EXISTS imports (
+  file_id         INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
+  form            TEXT NOT NULL,               -- 'import' | 'from'
+  module          TEXT NOT NULL,               -- as written, without leading dots ('' for `from . import x`)
+  level           INTEGER NOT NULL,            -- number of leading dots (0 = absolute)
+  absolute_module TEXT,                        -- `module` with the level resolved against the file's package; NULL if it climbs too far
+  name            TEXT NOT NULL,               -- `a.b` for `import a.b`, `x` for `from m import x`, '*' for star
+  alias           TEXT,                        -- the `as` name, if any
+  is_star         INTEGER NOT NULL,
+  line            INTEGER NOT NULL,            -- position of the imported name
+  col             INTEGER NOT NULL,
+  end_line        INTEGER NOT NULL,
+  end_col         INTEGER NOT NULL,
+  stmt_line       INTEGER NOT NULL,            -- first and last line of the whole statement
+  stmt_end_line   INTEGER NOT NULL,
+  stmt_start      INTEGER NOT NULL,            -- byte range of the whole statement
+  stmt_end        INTEGER NOT NULL,
+  name_start      INTEGER NOT NULL,            -- byte range of the imported name (with its alias)
+  name_end        INTEGER NOT NULL,
+  scope           TEXT NOT NULL,               -- 'module' | 'class' | 'function'
+  type_checking   INTEGER NOT NULL,            -- under `if TYPE_CHECKING:`
+  guarded         INTEGER NOT NULL,            -- in a `try` whose handlers catch ImportError/ModuleNotFoundError
+  conditional     INTEGER NOT NULL,            -- under any other if/try/with/for/while/match
+  target_module   TEXT,                        -- module the name loads (`pkg.name` when it is a submodule)
+  target_file_id  INTEGER,                     -- repository file that module is (NULL for namespace packages and non-repo modules)
+  target_kind     TEXT NOT NULL                -- 'repo' | 'stdlib' | 'third_party' | 'unresolved'
+);
+CREATE INDEX IF NOT EXISTS imports_file ON imports(file_id);
+CREATE INDEX IF NOT EXISTS imports_name ON imports(name);
+CREATE INDEX IF NOT EXISTS imports_absolute_module ON imports(absolute_module);
+CREATE INDEX IF NOT EXISTS imports_target_file ON imports(target_file_id);
+
+-- Classes and functions at any depth; assignments at module and class level.
+CREATE TABLE IF NOT EXISTS definitions (
+  file_id         INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
+  name            TEXT NOT NULL,
+  qualname        TEXT NOT NULL,               -- Python's __qualname__: `C.m`, `f.<locals>.g`
+  kind            TEXT NOT NULL,               -- class | function | async_function | assignment | annotated_assignment | augmented_assignment
+  scope           TEXT NOT NULL,               -- scope the name is bound in: module | class | function
+  enclosing_class TEXT,                        -- qualname of the directly enclosing class
+  decorators      TEXT NOT NULL,               -- JSON array of decorator expressions, without '@'
+  conditional     INTEGER NOT NULL,            -- under if/try/with/for/while/match within its scope
+  line            INTEGER NOT NULL,            -- position of the defined name
+  col             INTEGER NOT NULL,
+  end_line        INTEGER NOT NULL,
+  end_col         INTEGER NOT NULL,
+  stmt_line       INTEGER NOT NULL,            -- first/last line of the whole definition (decorators included)
+  stmt_end_line   INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS definitions_file ON definitions(file_id);
+CREATE INDEX IF NOT EXISTS definitions_name ON definitions(name);
+
+-- The string entries of a module-level `__all__`.
+CREATE TABLE IF NOT EXISTS dunder_all (
+  file_id  INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
+  name     TEXT NOT NULL,
+  form     TEXT NOT NULL,                      -- assign | augassign | append | extend
+  line     INTEGER NOT NULL,
+  col      INTEGER NOT NULL,
+  end_line INTEGER NOT NULL,
+  end_col  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dunder_all_file ON dunder_all(file_id);
+CREATE INDEX IF NOT EXISTS dunder_all_name ON dunder_all(name);
+
+-- `return` statements and `yield` expressions outside any function (F706 material).
+CREATE TABLE IF NOT EXISTS outside_returns (
+  file_id  INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
+  kind     TEXT NOT NULL,                      -- return | yield | yield_from
+  in_class TEXT,                               -- qualname of the class body it sits in, if any
+  line     INTEGER NOT NULL,
+  col      INTEGER NOT NULL,
+  end_line INTEGER NOT NULL,
+  end_col  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS outside_returns_file ON outside_returns(file_id);
+
+-- Syntax errors as tree-sitter reports them: unexpected text (ERROR) or a missing token (MISSING).
+CREATE TABLE IF NOT EXISTS syntax_errors (
+  file_id  INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
+  kind     TEXT NOT NULL,                      -- unexpected | missing
+  text     TEXT NOT NULL,                      -- offending text (80 chars at most) or the missing token
+  line     INTEGER NOT NULL,
+  col      INTEGER NOT NULL,
+  end_line INTEGER NOT NULL,
+  end_col  INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS syntax_errors_file ON syntax_errors(file_id);
+
+-- String literals that look like file-system paths (contain '/', no spaces): drift checks.
+CREATE TABLE IF NOT EXISTS path_strings (
+  file_id  INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
+  value    TEXT NOT NULL,
+  line     INTEGER NOT NULL,
+  col      INTEGER NOT NULL
+);
+CREATE INDEX IF NOT EXISTS path_strings_file ON path_strings(file_id);
+
+-- Lanes from [tool.codefacts.lanes], in match order.
+CREATE TABLE IF NOT EXISTS lanes (
+  position INTEGER PRIMARY KEY,
+  name     TEXT NOT NULL,
+  mode     TEXT NOT NULL,                      -- strict | warn
+  globs    TEXT NOT NULL                       -- JSON array
+);
+
+-- Source roots module names are relative to.
+CREATE TABLE IF NOT EXISTS source_roots (
+  path TEXT PRIMARY KEY                        -- repo-relative ('' = repo root)
+);
+
+-- Key/value facts about the index itself: root, config fingerprint, last run.
+CREATE TABLE IF NOT EXISTS meta (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+
+-- Import edges between repository files (derived from imports).
+-- kind: 'type_checking' under `if TYPE_CHECKING:`, 'function' inside a function or method
+-- body, else 'eager' (executed when the module is imported).
+CREATE VIEW IF NOT EXISTS import_edges AS
+SELECT i.file_id        AS src_file_id,
+       i.target_file_id AS dst_file_id,
+       s.path           AS src_path,
+       d.path           AS dst_path,
+       s.module         AS src_module,
+       i.target_module  AS dst_module,
+       i.line           AS line,
+       CASE WHEN i.type_checking THEN 'type_checking'
+            WHEN i.scope = 'function' THEN 'function'
+            ELSE 'eager' END AS kind
+FROM imports i
+JOIN files s ON s.file_id = i.file_id
+JOIN files d ON d.file_id = i.target_file_id
+WHERE i.target_file_id IS NOT NULL;

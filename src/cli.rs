@@ -1,0 +1,102 @@
+//! Command-line types (clap). No behaviour lives here.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "codefacts",
+    version,
+    about = "A Python repository as a queryable database of code facts",
+    long_about = "codefacts indexes a Python repository (imports, definitions, __all__, returns \
+outside functions, syntax errors, ...) into an SQLite database, incrementally, and answers \
+SQL over it.\n\nExit codes: 0 success, 1 findings (check commands), 2 error."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Index (or re-index, incrementally) a repository.
+    Index(IndexArgs),
+    /// Run SQL over the index (brought up to date first).
+    Sql(SqlArgs),
+    /// Run a canned query from queries/ by its @id (`codefacts query --list` lists them).
+    Query(QueryArgs),
+    /// Print the database schema (schema.sql).
+    Schema,
+}
+
+#[derive(Debug, Args, Clone)]
+pub struct RepoArgs {
+    /// Database file [default: ROOT/.codefacts/facts.db]
+    #[arg(long, value_name = "FILE", global = true)]
+    pub db: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    /// Repository root [default: the nearest ancestor of the current directory holding
+    /// pyproject.toml or .git]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: RepoArgs,
+    /// Print nothing but errors.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Print each warning (unreadable files, symlink loops, ...), not just their count.
+    #[arg(long, short)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+    Csv,
+    Md,
+}
+
+#[derive(Debug, Args)]
+pub struct SqlArgs {
+    /// The SQL to run (one or more statements; the last result is printed).
+    #[arg(required_unless_present = "file", conflicts_with = "file")]
+    pub query: Option<String>,
+    /// Read the SQL from a file (`-` for standard input).
+    #[arg(long, short, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Do not bring the index up to date first.
+    #[arg(long)]
+    pub no_index: bool,
+    /// Repository root [default: found from the current directory]
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: RepoArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// The query's @id (e.g. `import-graph`).
+    #[arg(required_unless_present = "list")]
+    pub id: Option<String>,
+    /// List the canned queries.
+    #[arg(long)]
+    pub list: bool,
+    /// Set a query parameter `:NAME` (repeatable), e.g. `--param module=email.mime`.
+    #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    #[arg(long)]
+    pub no_index: bool,
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: RepoArgs,
+}

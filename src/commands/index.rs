@@ -1,0 +1,33 @@
+//! `codefacts index [PATH]`
+
+use std::process::ExitCode;
+
+use anyhow::Result;
+
+use super::{EXIT_OK, Repo};
+use crate::cli::IndexArgs;
+
+pub fn run(args: IndexArgs) -> Result<ExitCode> {
+    let repo = Repo::locate(args.path.as_deref(), args.repo.db.as_deref())?;
+    let summary = repo.refresh(true)?;
+    if !args.quiet {
+        if args.verbose {
+            for w in &summary.warnings {
+                eprintln!("warning: {w}");
+            }
+        } else if !summary.warnings.is_empty() {
+            let shown = summary.warnings.len().min(5);
+            for w in &summary.warnings[..shown] {
+                eprintln!("warning: {w}");
+            }
+            if summary.warnings.len() > shown {
+                eprintln!(
+                    "warning: ... and {} more (--verbose lists them all)",
+                    summary.warnings.len() - shown
+                );
+            }
+        }
+        println!("{}", summary.line());
+    }
+    Ok(ExitCode::from(EXIT_OK))
+}

@@ -1,0 +1,84 @@
+//! One file per subcommand; each returns the process exit code.
+
+mod index;
+mod query;
+mod schema;
+mod sql;
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use crate::cli::{Cli, Command};
+use crate::config::{self, Config};
+use crate::indexer::{self, IndexOptions, IndexSummary};
+
+/// Exit code for success without findings.
+pub const EXIT_OK: u8 = 0;
+/// Exit code when a check found something.
+pub const EXIT_FINDINGS: u8 = 1;
+/// Exit code for errors (bad arguments, SQL errors, unusable database, ...).
+pub const EXIT_ERROR: u8 = 2;
+
+pub fn run(cli: Cli) -> Result<ExitCode> {
+    match cli.command {
+        Command::Index(args) => index::run(args),
+        Command::Sql(args) => sql::run(args),
+        Command::Query(args) => query::run(args),
+        Command::Schema => schema::run(),
+    }
+}
+
+/// The repository a command works on: its root, configuration and database path.
+pub struct Repo {
+    pub config: Config,
+    pub db: PathBuf,
+}
+
+impl Repo {
+    /// `path` is an explicit root; without it the root is found from the current directory.
+    pub fn locate(path: Option<&Path>, db: Option<&Path>) -> Result<Repo> {
+        let root = match path {
+            Some(p) => {
+                if !p.is_dir() {
+                    anyhow::bail!("{} is not a directory", p.display());
+                }
+                p.canonicalize()
+                    .with_context(|| format!("cannot resolve {}", p.display()))?
+            }
+            None => {
+                let cwd = std::env::current_dir().context("cannot read the current directory")?;
+                config::find_root(&cwd)
+            }
+        };
+        let config = Config::load(&root)?;
+        let db = match db {
+            Some(d) => d.to_path_buf(),
+            None => root.join(".codefacts").join("facts.db"),
+        };
+        Ok(Repo { config, db })
+    }
+
+    /// Brings the index up to date; warnings go to stderr.
+    pub fn refresh(&self, quiet: bool) -> Result<IndexSummary> {
+        let summary = indexer::run(
+            &self.config,
+            &self.db,
+            &IndexOptions {
+                progress: std::io::stdout().is_terminal(),
+            },
+        )?;
+        if let Some(why) = &summary.rebuilt {
+            eprintln!("codefacts: rebuilt the index at {}: {why}", self.db.display());
+        }
+        if !quiet && !summary.warnings.is_empty() {
+            eprintln!(
+                "codefacts: {} warning(s) while indexing; `codefacts index -v` lists them",
+                summary.warnings.len()
+            );
+        }
+        Ok(summary)
+    }
+}

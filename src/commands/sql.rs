@@ -1,0 +1,33 @@
+//! `codefacts sql "SELECT ..."`
+
+use std::io::Read;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+
+use super::{EXIT_OK, Repo};
+use crate::cli::SqlArgs;
+use crate::store::Store;
+
+pub fn run(args: SqlArgs) -> Result<ExitCode> {
+    let sql = match (&args.query, &args.file) {
+        (Some(q), _) => q.clone(),
+        (None, Some(f)) if f.as_os_str() == "-" => {
+            let mut s = String::new();
+            std::io::stdin().read_to_string(&mut s).context("cannot read standard input")?;
+            s
+        }
+        (None, Some(f)) => std::fs::read_to_string(f)
+            .with_context(|| format!("cannot read {}", f.display()))?,
+        (None, None) => unreachable!("clap requires a query or --file"),
+    };
+    let repo = Repo::locate(args.path.as_deref(), args.repo.db.as_deref())?;
+    if !args.no_index {
+        repo.refresh(false)?;
+    }
+    let store = Store::open_read_only(&repo.db)?;
+    let result = store.query(&sql)?;
+    let stdout = std::io::stdout();
+    crate::render::render(&result, args.format, &mut stdout.lock())?;
+    Ok(ExitCode::from(EXIT_OK))
+}

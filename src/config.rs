@@ -1,0 +1,385 @@
+//! Configuration: `[tool.codefacts]` in `pyproject.toml`, falling back to Ruff's keys
+//! (`[tool.ruff]` in `pyproject.toml`, or `ruff.toml` / `.ruff.toml`).
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+/// Ruff's default `exclude` list (ruff 0.17; `build` is no longer in it).
+pub const DEFAULT_EXCLUDES: &[&str] = &[
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".git-rewrite",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pyenv",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    ".vscode",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+    // Ours: the index's own folder.
+    ".codefacts",
+];
+
+/// Default cap on a file's size: larger files are recorded but not parsed.
+pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
+/// Default budget for parsing one file.
+pub const DEFAULT_PARSE_TIMEOUT_MS: u64 = 10_000;
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum LaneMode {
+    Strict,
+    Warn,
+}
+
+impl LaneMode {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            LaneMode::Strict => "strict",
+            LaneMode::Warn => "warn",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize)]
+pub struct Lane {
+    pub name: String,
+    pub globs: Vec<String>,
+    pub mode: LaneMode,
+}
+
+/// Everything the indexer needs to know about a repository's configuration.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Config {
+    /// Absolute repository root.
+    pub root: PathBuf,
+    /// Where the settings came from (`pyproject.toml`, `ruff.toml`, or none).
+    pub source: Option<PathBuf>,
+    /// Source roots, repo-relative with `/` (`""` is the root itself).
+    pub src: Vec<String>,
+    /// Exclude patterns (Ruff semantics), defaults included.
+    pub exclude: Vec<String>,
+    pub lanes: Vec<Lane>,
+    pub max_file_size: u64,
+    pub parse_timeout_ms: u64,
+    /// Ruff `target-version` as a minor version (3.x), default 3.9 as Ruff.
+    pub target_minor: u8,
+}
+
+/// Compiled matchers derived from a [`Config`].
+pub struct Matchers {
+    /// Patterns without a slash: matched against every path component's name.
+    basename: GlobSet,
+    /// Patterns with a slash: matched against the repo-relative path.
+    relative: GlobSet,
+    lanes: Vec<(GlobSet, usize)>,
+}
+
+impl Matchers {
+    /// True when the repo-relative path (file or directory) is excluded.
+    pub fn is_excluded(&self, rel: &str, name: &str) -> bool {
+        self.basename.is_match(name) || (!rel.is_empty() && self.relative.is_match(rel))
+    }
+
+    /// Index into `Config::lanes` of the first lane matching the path.
+    pub fn lane_of(&self, rel: &str) -> Option<usize> {
+        self.lanes
+            .iter()
+            .find(|(set, _)| set.is_match(rel))
+            .map(|(_, i)| *i)
+    }
+}
+
+fn glob(pattern: &str) -> Result<Glob> {
+    globset::GlobBuilder::new(pattern)
+        .literal_separator(true)
+        .build()
+        .with_context(|| format!("invalid glob pattern `{pattern}`"))
+}
+
+impl Config {
+    /// Defaults for a repository without configuration.
+    pub fn defaults(root: PathBuf) -> Config {
+        let mut src = vec![String::new()];
+        if root.join("src").is_dir() {
+            src.push("src".to_string());
+        }
+        Config {
+            root,
+            source: None,
+            src,
+            exclude: DEFAULT_EXCLUDES.iter().map(|s| s.to_string()).collect(),
+            lanes: Vec::new(),
+            max_file_size: DEFAULT_MAX_FILE_SIZE,
+            parse_timeout_ms: DEFAULT_PARSE_TIMEOUT_MS,
+            target_minor: 9,
+        }
+    }
+
+    /// Loads the configuration of the repository at `root`.
+    pub fn load(root: &Path) -> Result<Config> {
+        let mut cfg = Config::defaults(root.to_path_buf());
+        let pyproject = root.join("pyproject.toml");
+        let mut ruff: Option<toml::Table> = None;
+        let mut ours: Option<toml::Table> = None;
+        if pyproject.is_file() {
+            let doc = read_toml(&pyproject)?;
+            let tool = doc.get("tool").and_then(|t| t.as_table());
+            ours = tool
+                .and_then(|t| t.get("codefacts"))
+                .and_then(|t| t.as_table())
+                .cloned();
+            ruff = tool
+                .and_then(|t| t.get("ruff"))
+                .and_then(|t| t.as_table())
+                .cloned();
+            if ours.is_some() || ruff.is_some() {
+                cfg.source = Some(pyproject.clone());
+            }
+        }
+        if ruff.is_none() {
+            for name in ["ruff.toml", ".ruff.toml"] {
+                let p = root.join(name);
+                if p.is_file() {
+                    ruff = Some(read_toml(&p)?);
+                    cfg.source.get_or_insert(p);
+                    break;
+                }
+            }
+        }
+        let pick = |key: &str| -> Option<&toml::Value> {
+            ours.as_ref()
+                .and_then(|t| t.get(key))
+                .or_else(|| ruff.as_ref().and_then(|t| t.get(key)))
+        };
+        if let Some(v) = pick("src") {
+            cfg.src = string_list(v, "src")?
+                .into_iter()
+                .map(|s| normalize_rel(&s))
+                .collect();
+        }
+        if let Some(v) = pick("exclude") {
+            cfg.exclude = string_list(v, "exclude")?;
+            cfg.exclude.push(".codefacts".into());
+        }
+        // extend-exclude adds to whatever exclude is in force; both tables' lists count when
+        // [tool.codefacts] does not set its own.
+        if let Some(v) = ours.as_ref().and_then(|t| t.get("extend-exclude")) {
+            cfg.exclude.extend(string_list(v, "extend-exclude")?);
+        } else if let Some(v) = ruff.as_ref().and_then(|t| t.get("extend-exclude")) {
+            cfg.exclude.extend(string_list(v, "extend-exclude")?);
+        }
+        if let Some(v) = pick("target-version") {
+            let s = v.as_str().unwrap_or_default();
+            cfg.target_minor = parse_target_version(s)
+                .with_context(|| format!("unsupported target-version `{s}`"))?;
+        }
+        if let Some(ours) = &ours {
+            if let Some(v) = ours.get("max-file-size") {
+                cfg.max_file_size = v
+                    .as_integer()
+                    .filter(|n| *n > 0)
+                    .context("`max-file-size` must be a positive integer (bytes)")?
+                    as u64;
+            }
+            if let Some(v) = ours.get("parse-timeout-ms") {
+                cfg.parse_timeout_ms = v
+                    .as_integer()
+                    .filter(|n| *n > 0)
+                    .context("`parse-timeout-ms` must be a positive integer")?
+                    as u64;
+            }
+            if let Some(lanes) = ours.get("lanes") {
+                let lanes = lanes
+                    .as_table()
+                    .context("[tool.codefacts.lanes] must be a table")?;
+                for (name, spec) in lanes {
+                    cfg.lanes.push(parse_lane(name, spec)?);
+                }
+            }
+        }
+        Ok(cfg)
+    }
+
+    pub fn matchers(&self) -> Result<Matchers> {
+        let mut basename = GlobSetBuilder::new();
+        let mut relative = GlobSetBuilder::new();
+        for pat in &self.exclude {
+            let p = pat.trim_start_matches("./").trim_end_matches('/');
+            if p.is_empty() {
+                continue;
+            }
+            if p.contains('/') {
+                relative.add(glob(p)?);
+                // `dir/**` style patterns should also exclude the directory itself.
+                if let Some(stripped) = p.strip_suffix("/**") {
+                    relative.add(glob(stripped)?);
+                }
+            } else {
+                basename.add(glob(p)?);
+            }
+        }
+        let mut lanes = Vec::new();
+        for (i, lane) in self.lanes.iter().enumerate() {
+            let mut b = GlobSetBuilder::new();
+            for g in &lane.globs {
+                b.add(glob(g.trim_start_matches("./"))?);
+                if !g.contains('*') {
+                    // A bare folder name means everything below it.
+                    b.add(glob(&format!("{}/**", g.trim_end_matches('/')))?);
+                }
+            }
+            lanes.push((b.build()?, i));
+        }
+        Ok(Matchers {
+            basename: basename.build()?,
+            relative: relative.build()?,
+            lanes,
+        })
+    }
+
+    /// A fingerprint of everything that changes derived facts without changing file contents.
+    pub fn fingerprint(&self) -> String {
+        let v = serde_json::json!({
+            "src": self.src,
+            "lanes": self.lanes,
+            "max_file_size": self.max_file_size,
+            "parse_timeout_ms": self.parse_timeout_ms,
+            "target_minor": self.target_minor,
+        });
+        blake3::hash(v.to_string().as_bytes()).to_hex()[..16].to_string()
+    }
+}
+
+fn read_toml(path: &Path) -> Result<toml::Table> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    text.parse::<toml::Table>()
+        .with_context(|| format!("cannot parse {}", path.display()))
+}
+
+fn string_list(v: &toml::Value, key: &str) -> Result<Vec<String>> {
+    let arr = v
+        .as_array()
+        .with_context(|| format!("`{key}` must be a list of strings"))?;
+    arr.iter()
+        .map(|x| {
+            x.as_str()
+                .map(str::to_string)
+                .with_context(|| format!("`{key}` must be a list of strings"))
+        })
+        .collect()
+}
+
+fn normalize_rel(s: &str) -> String {
+    let s = s.replace('\\', "/");
+    let s = s.trim_start_matches("./").trim_end_matches('/');
+    if s == "." { String::new() } else { s.to_string() }
+}
+
+/// `py311` -> 11.
+pub fn parse_target_version(s: &str) -> Option<u8> {
+    let minor: u8 = s.strip_prefix("py3")?.parse().ok()?;
+    (7..=14).contains(&minor).then_some(minor)
+}
+
+fn parse_lane(name: &str, spec: &toml::Value) -> Result<Lane> {
+    let (globs, mode) = match spec {
+        toml::Value::Array(_) => (string_list(spec, "lanes")?, LaneMode::Strict),
+        toml::Value::String(s) => (vec![s.clone()], LaneMode::Strict),
+        toml::Value::Table(t) => {
+            let globs = match t.get("globs").or_else(|| t.get("paths")) {
+                Some(v) => string_list(v, &format!("lanes.{name}.globs"))?,
+                None => bail!("lane `{name}` needs `globs = [...]`"),
+            };
+            let mode = match t.get("mode").and_then(|m| m.as_str()).unwrap_or("strict") {
+                "strict" => LaneMode::Strict,
+                "warn" => LaneMode::Warn,
+                other => bail!("lane `{name}`: mode must be `strict` or `warn`, not `{other}`"),
+            };
+            (globs, mode)
+        }
+        _ => bail!("lane `{name}` must be a table `{{ globs = [...], mode = \"strict\" }}`"),
+    };
+    Ok(Lane {
+        name: name.to_string(),
+        globs,
+        mode,
+    })
+}
+
+/// The repository root: the nearest ancestor of `start` holding `pyproject.toml` or `.git`;
+/// `start` itself when none does.
+pub fn find_root(start: &Path) -> PathBuf {
+    let mut cur = Some(start);
+    while let Some(dir) = cur {
+        if dir.join("pyproject.toml").is_file() || dir.join(".git").exists() {
+            return dir.to_path_buf();
+        }
+        cur = dir.parent();
+    }
+    start.to_path_buf()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_codefacts_then_ruff_keys() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            r#"
+[tool.ruff]
+target-version = "py311"
+src = ["src", "."]
+extend-exclude = ["packages/**/generated/**"]
+
+[tool.codefacts.lanes]
+lukhas = { globs = ["lukhas/**"], mode = "strict" }
+labs = { globs = ["labs/**", "candidate"], mode = "warn" }
+"#,
+        )
+        .unwrap();
+        let cfg = Config::load(dir.path()).unwrap();
+        assert_eq!(cfg.src, vec!["src".to_string(), String::new()]);
+        assert_eq!(cfg.target_minor, 11);
+        assert_eq!(cfg.lanes.len(), 2);
+        let m = cfg.matchers().unwrap();
+        assert!(m.is_excluded("packages/a/generated/x.py", "x.py"));
+        assert!(m.is_excluded("a/.venv", ".venv"));
+        assert!(!m.is_excluded("packages/a/x.py", "x.py"));
+        assert_eq!(m.lane_of("lukhas/a.py"), Some(0));
+        assert_eq!(m.lane_of("candidate/x/y.py"), Some(1));
+        assert_eq!(m.lane_of("core/a.py"), None);
+    }
+
+    #[test]
+    fn bad_lane_mode_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[tool.codefacts.lanes]\nx = { globs = [\"x/**\"], mode = \"loud\" }\n",
+        )
+        .unwrap();
+        let err = Config::load(dir.path()).unwrap_err();
+        assert!(format!("{err:#}").contains("mode must be"));
+    }
+}

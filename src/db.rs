@@ -1,0 +1,149 @@
+//! The salsa database: thin inputs, pure and infallible tracked functions.
+//!
+//! Inputs hold what the run already read from disk (the file layer did the I/O); tracked
+//! functions never touch the file system or SQL. Errors (a parse that timed out, ...) are data.
+
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use crate::facts::{FileFacts, ImportFact};
+use crate::resolve::{IndexedFile, ModuleIndex, ModulePath, Resolution};
+use crate::syntax::{self, ParseFailure};
+
+/// What the database knows of a file's content.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub enum Content {
+    /// Decoded source text: the file is (re)parsed this run.
+    Text(Arc<str>),
+    /// The imports extracted by an earlier run (from the SQLite cache): enough to resolve them
+    /// again when the set of modules changed, without parsing the file.
+    CachedImports(Arc<Vec<ImportFact>>),
+}
+
+/// The whole repository as the module index sees it: paths and module names, no contents.
+#[salsa::input(debug)]
+pub struct Workspace {
+    #[returns(ref)]
+    pub files: Arc<Vec<IndexedFile>>,
+}
+
+/// One source file.
+#[salsa::input(debug)]
+pub struct SourceFile {
+    /// Repo-relative path.
+    #[returns(ref)]
+    pub path: String,
+    #[returns(ref)]
+    pub module: ModulePath,
+    #[returns(ref)]
+    pub content: Content,
+    /// Parse time budget in milliseconds.
+    #[returns(copy)]
+    pub parse_budget_ms: u64,
+    #[returns(copy)]
+    pub workspace: Workspace,
+}
+
+/// The facts of one file, or why there are none.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct ParsedFile {
+    pub facts: FileFacts,
+    pub failure: Option<ParseFailure>,
+}
+
+/// Parses a file and extracts its facts; the syntax tree is dropped before returning.
+#[salsa::tracked(returns(ref))]
+pub fn file_facts(db: &dyn salsa::Database, file: SourceFile) -> ParsedFile {
+    match file.content(db) {
+        Content::Text(text) => {
+            let budget = Duration::from_millis(file.parse_budget_ms(db));
+            match syntax::parse_python(text, budget) {
+                Ok(tree) => ParsedFile {
+                    facts: crate::facts::extract(text, &tree),
+                    failure: None,
+                },
+                Err(failure) => ParsedFile {
+                    facts: FileFacts {
+                        lines: syntax::LineIndex::new(text).line_count(),
+                        ..FileFacts::default()
+                    },
+                    failure: Some(failure),
+                },
+            }
+        }
+        Content::CachedImports(_) => ParsedFile {
+            facts: FileFacts::default(),
+            failure: None,
+        },
+    }
+}
+
+/// The imports of a file: freshly extracted, or from the cache.
+#[salsa::tracked(returns(ref))]
+pub fn file_imports(db: &dyn salsa::Database, file: SourceFile) -> Arc<Vec<ImportFact>> {
+    match file.content(db) {
+        Content::Text(_) => Arc::new(file_facts(db, file).facts.imports.clone()),
+        Content::CachedImports(imports) => imports.clone(),
+    }
+}
+
+/// The module index of the workspace (depends on paths only, never on contents).
+#[salsa::tracked(returns(ref))]
+pub fn module_index(db: &dyn salsa::Database, ws: Workspace) -> ModuleIndex {
+    ModuleIndex::build(ws.files(db))
+}
+
+/// Each import of the file resolved against the module index (same order as the imports).
+#[salsa::tracked(returns(ref))]
+pub fn resolved_imports(db: &dyn salsa::Database, file: SourceFile) -> Vec<Resolution> {
+    let index = module_index(db, file.workspace(db));
+    let importer = file.module(db);
+    file_imports(db, file)
+        .iter()
+        .map(|import| index.resolve(importer, import))
+        .collect()
+}
+
+/// The salsa database. Cloning it gives a handle for another thread.
+#[salsa::db]
+#[derive(Clone)]
+pub struct Database {
+    storage: salsa::Storage<Self>,
+    log: Option<Arc<Mutex<Vec<String>>>>,
+}
+
+impl Default for Database {
+    fn default() -> Self {
+        Database {
+            storage: salsa::Storage::new(None),
+            log: None,
+        }
+    }
+}
+
+impl Database {
+    /// A database that records the name of every query it executes (for tests).
+    pub fn with_execution_log() -> Database {
+        let log = Arc::new(Mutex::new(Vec::new()));
+        let sink = log.clone();
+        Database {
+            storage: salsa::Storage::new(Some(Box::new(move |event: salsa::Event| {
+                if let salsa::EventKind::WillExecute { database_key } = event.kind {
+                    sink.lock().unwrap().push(format!("{database_key:?}"));
+                }
+            }))),
+            log: Some(log),
+        }
+    }
+
+    /// Takes the executions recorded so far (empty without a log).
+    pub fn take_log(&self) -> Vec<String> {
+        self.log
+            .as_ref()
+            .map(|l| std::mem::take(&mut *l.lock().unwrap()))
+            .unwrap_or_default()
+    }
+}
+
+#[salsa::db]
+impl salsa::Database for Database {}

@@ -1,0 +1,100 @@
+//! The canned queries of `queries/`, embedded at build time, with their metadata headers.
+//!
+//! A query file starts with `-- @key value` lines: `@id`, `@name`, `@description` (and `@code`
+//! for rules). Adding a query is adding a file.
+
+mod embedded {
+    include!(concat!(env!("OUT_DIR"), "/embedded_queries.rs"));
+}
+
+/// One canned query.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Query {
+    /// Path relative to the crate, e.g. `queries/import-graph.sql`.
+    pub file: &'static str,
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    /// `@code` for rule queries (e.g. `F821`).
+    pub code: Option<String>,
+    pub sql: &'static str,
+}
+
+/// Parses the `-- @key value` header of a query file.
+pub fn parse(file: &'static str, sql: &'static str) -> Query {
+    let mut q = Query {
+        file,
+        id: String::new(),
+        name: String::new(),
+        description: String::new(),
+        code: None,
+        sql,
+    };
+    let mut last: Option<&str> = None;
+    for line in sql.lines() {
+        let Some(rest) = line.trim().strip_prefix("--") else {
+            if line.trim().is_empty() {
+                continue;
+            }
+            break;
+        };
+        let rest = rest.trim();
+        if let Some(tagged) = rest.strip_prefix('@') {
+            let (key, value) = tagged.split_once(char::is_whitespace).unwrap_or((tagged, ""));
+            let value = value.trim().to_string();
+            match key {
+                "id" => q.id = value,
+                "name" => q.name = value,
+                "description" => q.description = value,
+                "code" => q.code = Some(value),
+                _ => {}
+            }
+            last = Some(match key {
+                "description" => "description",
+                _ => "",
+            });
+        } else if last == Some("description") && !rest.is_empty() {
+            q.description.push(' ');
+            q.description.push_str(rest);
+        } else {
+            last = None;
+        }
+    }
+    q
+}
+
+/// Every embedded query, sorted by id.
+pub fn all() -> Vec<Query> {
+    let mut v: Vec<Query> = embedded::EMBEDDED.iter().map(|(f, s)| parse(f, s)).collect();
+    v.sort_by(|a, b| a.id.cmp(&b.id));
+    v
+}
+
+/// The query with this id.
+pub fn find(id: &str) -> Option<Query> {
+    all().into_iter().find(|q| q.id == id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_query_has_a_header_and_a_unique_id() {
+        let all = all();
+        assert!(!all.is_empty());
+        let mut ids: Vec<&str> = all.iter().map(|q| q.id.as_str()).collect();
+        ids.dedup();
+        assert_eq!(ids.len(), all.len(), "duplicate @id");
+        for q in &all {
+            assert!(!q.id.is_empty(), "{}: no @id", q.file);
+            assert!(!q.name.is_empty(), "{}: no @name", q.file);
+            assert!(!q.description.is_empty(), "{}: no @description", q.file);
+            assert!(
+                q.sql.to_ascii_uppercase().contains("ORDER BY"),
+                "{}: every query needs an ORDER BY",
+                q.file
+            );
+        }
+    }
+}

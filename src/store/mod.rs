@@ -1,0 +1,260 @@
+//! The SQLite store: the only code that talks SQL.
+//!
+//! The database is a cache of the repository. It is opened in WAL mode with a busy timeout;
+//! all writes of a run happen in one transaction, so a run killed midway leaves the previous
+//! index intact. A database from another schema version, or a corrupt one, is rebuilt.
+
+mod query;
+mod read;
+mod write;
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use rusqlite::{Connection, ErrorCode, OpenFlags};
+
+pub use query::{QueryResult, Value};
+pub use read::{CachedImports, StoredFile};
+pub use write::{FileRow, Writer};
+
+/// The schema, applied on open.
+pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
+
+/// Bumped whenever schema.sql or the meaning of a column changes.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// How long a run waits for another run's write lock.
+pub const BUSY_TIMEOUT: Duration = Duration::from_secs(300);
+
+fn schema_fingerprint() -> String {
+    blake3::hash(SCHEMA_SQL.as_bytes()).to_hex()[..16].to_string()
+}
+
+/// An open index database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+}
+
+/// What happened when the database was opened.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OpenNote {
+    Created,
+    Existing,
+    /// The old file was deleted and a new database created; the string says why.
+    Rebuilt(String),
+}
+
+fn is_corruption(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::NotADatabase) | Some(ErrorCode::DatabaseCorrupt)
+    )
+}
+
+fn is_busy(e: &rusqlite::Error) -> bool {
+    matches!(
+        e.sqlite_error_code(),
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked)
+    )
+}
+
+/// Turns SQLite's busy errors into a message a user can act on.
+pub(crate) fn explain(e: rusqlite::Error, path: &Path) -> anyhow::Error {
+    if is_busy(&e) {
+        anyhow::anyhow!(
+            "{} is locked by another process (waited {} s): {e}",
+            path.display(),
+            BUSY_TIMEOUT.as_secs()
+        )
+    } else if is_corruption(&e) {
+        anyhow::anyhow!(
+            "{} is corrupt ({e}); run `codefacts index` to rebuild it",
+            path.display()
+        )
+    } else {
+        anyhow::Error::new(e)
+    }
+}
+
+fn remove_db_files(path: &Path) -> Result<()> {
+    for suffix in ["", "-wal", "-shm", "-journal"] {
+        let mut p = path.as_os_str().to_owned();
+        p.push(suffix);
+        match std::fs::remove_file(&p) {
+            Ok(()) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+            Err(e) => {
+                return Err(e).with_context(|| format!("cannot remove {}", Path::new(&p).display()));
+            }
+        }
+    }
+    Ok(())
+}
+
+enum Check {
+    Fresh,
+    Current,
+    Stale(String),
+}
+
+fn check(conn: &Connection) -> rusqlite::Result<Check> {
+    let version: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let tables: i64 = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table'",
+        [],
+        |r| r.get(0),
+    )?;
+    if version == 0 && tables == 0 {
+        return Ok(Check::Fresh);
+    }
+    if version != SCHEMA_VERSION {
+        return Ok(Check::Stale(format!(
+            "schema version {version}, this codefacts uses {SCHEMA_VERSION}"
+        )));
+    }
+    let fp: Option<String> = conn
+        .query_row(
+            "SELECT value FROM meta WHERE key = 'schema_fingerprint'",
+            [],
+            |r| r.get(0),
+        )
+        .ok();
+    if fp.as_deref() != Some(&schema_fingerprint()) {
+        return Ok(Check::Stale(
+            "built by a codefacts with a different schema".into(),
+        ));
+    }
+    Ok(Check::Current)
+}
+
+fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    conn.pragma_update(None, "cache_size", -64_000)?;
+    conn.pragma_update(None, "temp_store", "MEMORY")?;
+    Ok(())
+}
+
+impl Store {
+    /// Opens (creating or rebuilding as needed) the database for writing.
+    pub fn open(path: &Path) -> Result<(Store, OpenNote)> {
+        if let Some(dir) = path.parent() {
+            if !dir.as_os_str().is_empty() && !dir.exists() {
+                std::fs::create_dir_all(dir)
+                    .with_context(|| format!("cannot create {}", dir.display()))?;
+                if dir.file_name().is_some_and(|n| n == ".codefacts") {
+                    std::fs::write(dir.join(".gitignore"), "*\n")
+                        .with_context(|| format!("cannot write {}/.gitignore", dir.display()))?;
+                }
+            }
+        }
+        let mut rebuilt: Option<String> = None;
+        for _attempt in 0..2 {
+            let existed = path.exists();
+            let conn = Connection::open(path)
+                .with_context(|| format!("cannot open database {}", path.display()))?;
+            let outcome = configure(&conn).and_then(|_| check(&conn));
+            match outcome {
+                Ok(Check::Current) => {
+                    let note = match rebuilt {
+                        Some(why) => OpenNote::Rebuilt(why),
+                        None => OpenNote::Existing,
+                    };
+                    return Ok((
+                        Store {
+                            conn,
+                            path: path.to_path_buf(),
+                        },
+                        note,
+                    ));
+                }
+                Ok(Check::Fresh) => {
+                    let store = Store {
+                        conn,
+                        path: path.to_path_buf(),
+                    };
+                    store.apply_schema()?;
+                    let note = match rebuilt {
+                        Some(why) => OpenNote::Rebuilt(why),
+                        None if existed => OpenNote::Existing,
+                        None => OpenNote::Created,
+                    };
+                    return Ok((store, note));
+                }
+                Ok(Check::Stale(why)) => {
+                    drop(conn);
+                    remove_db_files(path)?;
+                    rebuilt = Some(why);
+                }
+                Err(e) if is_corruption(&e) => {
+                    drop(conn);
+                    remove_db_files(path)?;
+                    rebuilt = Some(format!("the file was corrupt or not a database ({e})"));
+                }
+                Err(e) => return Err(explain(e, path)),
+            }
+        }
+        bail!("could not create a usable database at {}", path.display())
+    }
+
+    /// Opens an existing database read-only (for queries).
+    pub fn open_read_only(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            bail!(
+                "no index at {}: run `codefacts index` first",
+                path.display()
+            );
+        }
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .with_context(|| format!("cannot open database {}", path.display()))?;
+        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.pragma_update(None, "query_only", "ON")?;
+        match check(&conn) {
+            Ok(Check::Current) => {}
+            Ok(Check::Fresh) => bail!("{} holds no index: run `codefacts index`", path.display()),
+            Ok(Check::Stale(why)) => bail!(
+                "{} is out of date ({why}): run `codefacts index` to rebuild it",
+                path.display()
+            ),
+            Err(e) => return Err(explain(e, path)),
+        }
+        Ok(Store {
+            conn,
+            path: path.to_path_buf(),
+        })
+    }
+
+    fn apply_schema(&self) -> Result<()> {
+        let tx = self.conn.unchecked_transaction()?;
+        tx.execute_batch(SCHEMA_SQL)
+            .context("applying schema.sql")?;
+        tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_fingerprint', ?1)",
+            [schema_fingerprint()],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Starts the run's single write transaction (takes the write lock now).
+    pub fn writer(&mut self) -> Result<Writer<'_>> {
+        let path = self.path.clone();
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(|e| explain(e, &path))?;
+        Ok(Writer::new(tx, path))
+    }
+}

@@ -1,0 +1,300 @@
+//! The run's single write transaction.
+
+use std::path::PathBuf;
+
+use anyhow::Result;
+use rusqlite::{Transaction, params};
+
+use super::explain;
+use crate::config::Lane;
+use crate::facts::FileFacts;
+use crate::resolve::{ModulePath, Resolution};
+
+/// The `files` row of a file.
+pub struct FileRow<'a> {
+    pub path: &'a str,
+    pub module: &'a ModulePath,
+    pub lane: &'a str,
+    pub size: u64,
+    pub mtime_ns: i64,
+    pub lines: u32,
+    pub hash: &'a str,
+    pub encoding: &'a str,
+    pub status: &'a str,
+    pub error: Option<&'a str>,
+    pub decode_errors: u32,
+    pub syntax_errors: u32,
+}
+
+/// Writes of one run; nothing is visible to others until [`Writer::commit`].
+pub struct Writer<'c> {
+    tx: Transaction<'c>,
+    path: PathBuf,
+}
+
+impl<'c> Writer<'c> {
+    pub(super) fn new(tx: Transaction<'c>, path: PathBuf) -> Self {
+        Writer { tx, path }
+    }
+
+    pub fn commit(self) -> Result<()> {
+        let path = self.path.clone();
+        self.tx.commit().map_err(|e| explain(e, &path))
+    }
+
+    /// Deletes a file and (by cascade) all its facts.
+    pub fn remove_file(&self, file_id: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("DELETE FROM files WHERE file_id = ?1")?
+            .execute([file_id])?;
+        Ok(())
+    }
+
+    /// Inserts or updates a file's row; returns its id.
+    pub fn upsert_file(&self, row: &FileRow) -> Result<i64> {
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO files(path, module, is_package, is_stub, source_root, lane, size, mtime_ns, \
+               lines, hash, encoding, status, error, decode_errors, syntax_errors) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+             ON CONFLICT(path) DO UPDATE SET module = excluded.module, \
+               is_package = excluded.is_package, is_stub = excluded.is_stub, \
+               source_root = excluded.source_root, lane = excluded.lane, size = excluded.size, \
+               mtime_ns = excluded.mtime_ns, lines = excluded.lines, hash = excluded.hash, \
+               encoding = excluded.encoding, status = excluded.status, error = excluded.error, \
+               decode_errors = excluded.decode_errors, syntax_errors = excluded.syntax_errors \
+             RETURNING file_id",
+        )?;
+        let id = stmt.query_row(
+            params![
+                row.path,
+                row.module.module,
+                row.module.is_package,
+                row.module.is_stub,
+                row.module.source_root,
+                row.lane,
+                row.size as i64,
+                row.mtime_ns,
+                row.lines,
+                row.hash,
+                row.encoding,
+                row.status,
+                row.error,
+                row.decode_errors,
+                row.syntax_errors,
+            ],
+            |r| r.get(0),
+        )?;
+        Ok(id)
+    }
+
+    /// Records a new stat for a file whose content did not change.
+    pub fn touch(&self, file_id: i64, size: u64, mtime_ns: i64) -> Result<()> {
+        self.tx
+            .prepare_cached("UPDATE files SET size = ?2, mtime_ns = ?3 WHERE file_id = ?1")?
+            .execute(params![file_id, size as i64, mtime_ns])?;
+        Ok(())
+    }
+
+    /// Updates what a file's row derives from its path and the configuration.
+    pub fn update_placement(&self, file_id: i64, module: &ModulePath, lane: &str) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE files SET module = ?2, is_package = ?3, is_stub = ?4, source_root = ?5, \
+                 lane = ?6 WHERE file_id = ?1",
+            )?
+            .execute(params![
+                file_id,
+                module.module,
+                module.is_package,
+                module.is_stub,
+                module.source_root,
+                lane
+            ])?;
+        Ok(())
+    }
+
+    /// Replaces every fact of a file. `targets[i]` is the file id the i-th import loads.
+    pub fn replace_facts(
+        &self,
+        file_id: i64,
+        facts: &FileFacts,
+        resolutions: &[Resolution],
+        targets: &[Option<i64>],
+        fresh: bool,
+    ) -> Result<()> {
+        if !fresh {
+            for table in [
+                "imports",
+                "definitions",
+                "dunder_all",
+                "outside_returns",
+                "syntax_errors",
+                "path_strings",
+            ] {
+                self.tx
+                    .prepare_cached(&format!("DELETE FROM {table} WHERE file_id = ?1"))?
+                    .execute([file_id])?;
+            }
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO imports(file_id, form, module, level, absolute_module, name, alias, is_star, \
+               line, col, end_line, end_col, stmt_line, stmt_end_line, stmt_start, stmt_end, \
+               name_start, name_end, scope, type_checking, guarded, conditional, target_module, \
+               target_file_id, target_kind) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
+               ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+        )?;
+        for (i, imp) in facts.imports.iter().enumerate() {
+            let res = resolutions.get(i);
+            stmt.execute(params![
+                file_id,
+                imp.form.as_str(),
+                imp.module,
+                imp.level,
+                res.and_then(|r| r.absolute_module.as_deref()),
+                imp.name,
+                imp.alias,
+                imp.is_star,
+                imp.name_span.line,
+                imp.name_span.col,
+                imp.name_span.end_line,
+                imp.name_span.end_col,
+                imp.stmt_span.line,
+                imp.stmt_span.end_line,
+                imp.stmt_span.start_byte,
+                imp.stmt_span.end_byte,
+                imp.name_span.start_byte,
+                imp.name_span.end_byte,
+                imp.scope.as_str(),
+                imp.type_checking,
+                imp.guarded,
+                imp.conditional,
+                res.and_then(|r| r.target_module.as_deref()),
+                targets.get(i).copied().flatten(),
+                res.map(|r| r.kind.as_str()).unwrap_or("unresolved"),
+            ])?;
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO definitions(file_id, name, qualname, kind, scope, enclosing_class, decorators, \
+               conditional, line, col, end_line, end_col, stmt_line, stmt_end_line) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        )?;
+        for d in &facts.definitions {
+            let decorators = serde_json::to_string(&d.decorators)?;
+            stmt.execute(params![
+                file_id,
+                d.name,
+                d.qualname,
+                d.kind.as_str(),
+                d.scope.as_str(),
+                d.enclosing_class,
+                decorators,
+                d.conditional,
+                d.name_span.line,
+                d.name_span.col,
+                d.name_span.end_line,
+                d.name_span.end_col,
+                d.stmt_span.line,
+                d.stmt_span.end_line,
+            ])?;
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO dunder_all(file_id, name, form, line, col, end_line, end_col) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for a in &facts.all_entries {
+            stmt.execute(params![
+                file_id,
+                a.name,
+                a.form.as_str(),
+                a.span.line,
+                a.span.col,
+                a.span.end_line,
+                a.span.end_col
+            ])?;
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO outside_returns(file_id, kind, in_class, line, col, end_line, end_col) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for r in &facts.outside_returns {
+            stmt.execute(params![
+                file_id,
+                r.kind.as_str(),
+                r.in_class,
+                r.span.line,
+                r.span.col,
+                r.span.end_line,
+                r.span.end_col
+            ])?;
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO syntax_errors(file_id, kind, text, line, col, end_line, end_col) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for e in &facts.syntax_errors {
+            stmt.execute(params![
+                file_id,
+                e.kind.as_str(),
+                e.text,
+                e.span.line,
+                e.span.col,
+                e.span.end_line,
+                e.span.end_col
+            ])?;
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO path_strings(file_id, value, line, col) VALUES (?1, ?2, ?3, ?4)",
+        )?;
+        for s in &facts.path_strings {
+            stmt.execute(params![file_id, s.value, s.span.line, s.span.col])?;
+        }
+        Ok(())
+    }
+
+    /// Rewrites the resolution of one stored import row.
+    pub fn update_resolution(&self, rowid: i64, res: &Resolution, target: Option<i64>) -> Result<()> {
+        self.tx
+            .prepare_cached(
+                "UPDATE imports SET absolute_module = ?2, target_module = ?3, target_file_id = ?4, \
+                 target_kind = ?5 WHERE rowid = ?1",
+            )?
+            .execute(params![
+                rowid,
+                res.absolute_module,
+                res.target_module,
+                target,
+                res.kind.as_str()
+            ])?;
+        Ok(())
+    }
+
+    pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
+        self.tx
+            .prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?
+            .execute([key, value])?;
+        Ok(())
+    }
+
+    /// Replaces the lanes and source roots tables.
+    pub fn set_layout(&self, lanes: &[Lane], source_roots: &[String]) -> Result<()> {
+        self.tx.execute("DELETE FROM lanes", [])?;
+        self.tx.execute("DELETE FROM source_roots", [])?;
+        for (i, lane) in lanes.iter().enumerate() {
+            self.tx.execute(
+                "INSERT INTO lanes(position, name, mode, globs) VALUES (?1, ?2, ?3, ?4)",
+                params![
+                    i as i64,
+                    lane.name,
+                    lane.mode.as_str(),
+                    serde_json::to_string(&lane.globs)?
+                ],
+            )?;
+        }
+        for r in source_roots {
+            self.tx
+                .execute("INSERT OR IGNORE INTO source_roots(path) VALUES (?1)", [r])?;
+        }
+        Ok(())
+    }
+}
