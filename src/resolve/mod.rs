@@ -4,7 +4,15 @@
 
 use serde::Serialize;
 
-use crate::facts::ImportFact;
+mod index;
+mod module_path;
+mod stdlib;
+#[cfg(test)]
+mod tests;
+
+pub use index::{EntryKind, ModuleEntry, ModuleIndex};
+pub use module_path::is_identifier;
+pub use stdlib::{STDLIB_MAX_MINOR, STDLIB_MIN_MINOR, stdlib_min_max};
 
 /// Where a file sits in the module namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
@@ -21,9 +29,11 @@ pub struct ModulePath {
 
 /// Computes a file's module path given the configured source roots (repo-relative, `/`).
 /// The most specific (longest) root containing the file wins.
+/// Files under no configured root (or when no root is configured) are named relative to the
+/// repository root. `module` is `None` when a component is not an identifier (or a keyword),
+/// for a source root's own `__init__.py`, and for files that are not `.py`/`.pyi`.
 pub fn module_path(rel_path: &str, source_roots: &[String]) -> ModulePath {
-    let _ = (rel_path, source_roots);
-    todo!("implemented by the resolver")
+    module_path::module_path(rel_path, source_roots)
 }
 
 /// Resolves a relative import against the importing module. Returns `None` when the level
@@ -34,8 +44,7 @@ pub fn absolute_module(
     level: u32,
     module: &str,
 ) -> Option<String> {
-    let _ = (importer, importer_is_package, level, module);
-    todo!("implemented by the resolver")
+    module_path::absolute_module(importer, importer_is_package, level, module)
 }
 
 /// How an import was classified.
@@ -80,30 +89,7 @@ pub struct IndexedFile {
     pub module: ModulePath,
 }
 
-/// Maps module names to repository files, with packages and namespace packages.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct ModuleIndex {}
-
-impl ModuleIndex {
-    pub fn build(files: &[IndexedFile]) -> ModuleIndex {
-        let _ = files;
-        ModuleIndex {}
-    }
-
-    /// Resolves one import made by `importer` (an entry of the slice given to `build`).
-    pub fn resolve(&self, importer: &ModulePath, import: &ImportFact) -> Resolution {
-        let _ = (importer, import);
-        Resolution {
-            absolute_module: None,
-            target_module: None,
-            target_file: None,
-            kind: TargetKind::Unresolved,
-        }
-    }
-}
-
 /// True when the top-level name of `module` belongs to the standard library of any Python 3.8–3.14.
 pub fn is_stdlib(module: &str) -> bool {
-    let _ = module;
-    false
+    stdlib::is_stdlib(module)
 }
