@@ -2,7 +2,9 @@
 use std::path::Path;
 
 fn collect(dir: &Path, out: &mut Vec<String>) {
-    let Ok(rd) = std::fs::read_dir(dir) else { return };
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return;
+    };
     let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
     entries.sort();
     for p in entries {
@@ -23,7 +25,9 @@ fn main() {
     let mut code = String::from("pub static EMBEDDED: &[(&str, &str)] = &[\n");
     for f in &files {
         println!("cargo:rerun-if-changed={f}");
-        let rel = f.strip_prefix(&format!("{}/", root.replace('\\', "/"))).unwrap_or(f);
+        let rel = f
+            .strip_prefix(&format!("{}/", root.replace('\\', "/")))
+            .unwrap_or(f);
         code.push_str(&format!("    ({rel:?}, include_str!({f:?})),\n"));
     }
     code.push_str("];\n");

@@ -290,7 +290,11 @@ fn string_list(v: &toml::Value, key: &str) -> Result<Vec<String>> {
 fn normalize_rel(s: &str) -> String {
     let s = s.replace('\\', "/");
     let s = s.trim_start_matches("./").trim_end_matches('/');
-    if s == "." { String::new() } else { s.to_string() }
+    if s == "." {
+        String::new()
+    } else {
+        s.to_string()
+    }
 }
 
 /// `py311` -> 11.

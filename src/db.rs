@@ -147,3 +147,87 @@ impl Database {
 
 #[salsa::db]
 impl salsa::Database for Database {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use salsa::Setter;
+    use salsa::plumbing::AsId;
+
+    fn module(name: &str) -> ModulePath {
+        ModulePath {
+            source_root: String::new(),
+            module: Some(name.to_string()),
+            is_package: false,
+            is_stub: false,
+        }
+    }
+
+    #[test]
+    fn editing_one_file_recomputes_only_that_file() {
+        let mut db = Database::with_execution_log();
+        let names = ["a", "b", "c"];
+        let indexed: Vec<IndexedFile> = names
+            .iter()
+            .map(|n| IndexedFile {
+                rel_path: format!("{n}.py"),
+                module: module(n),
+            })
+            .collect();
+        let ws = Workspace::new(&db, Arc::new(indexed));
+        let files: Vec<SourceFile> = names
+            .iter()
+            .map(|n| {
+                SourceFile::new(
+                    &db,
+                    format!("{n}.py"),
+                    module(n),
+                    Content::Text(Arc::from(format!("import os\nfrom . import {n}\nX = 1\n"))),
+                    5_000,
+                    ws,
+                )
+            })
+            .collect();
+        for f in &files {
+            resolved_imports(&db, *f);
+            file_facts(&db, *f);
+        }
+        let first = db.take_log();
+        assert!(
+            first.iter().any(|e| e.starts_with("module_index")),
+            "{first:?}"
+        );
+        assert_eq!(
+            first.iter().filter(|e| e.starts_with("file_facts")).count(),
+            3
+        );
+
+        // Edit b: only b's queries run again; the module index (paths only) is reused.
+        files[1]
+            .set_content(&mut db)
+            .to(Content::Text(Arc::from("import sys\nimport json\nY = 2\n")));
+        for f in &files {
+            resolved_imports(&db, *f);
+            file_facts(&db, *f);
+        }
+        let second = db.take_log();
+        let b_id = format!("{:?}", files[1].as_id());
+        assert!(
+            second.contains(&format!("file_facts({b_id})")),
+            "b's facts were not recomputed: {second:?}"
+        );
+        for e in &second {
+            assert!(
+                e.contains(&b_id),
+                "something other than b recomputed: {e} in {second:?}"
+            );
+        }
+        assert!(!second.iter().any(|e| e.starts_with("module_index")));
+
+        // Nothing changed: nothing runs.
+        for f in &files {
+            resolved_imports(&db, *f);
+        }
+        assert!(db.take_log().is_empty());
+    }
+}

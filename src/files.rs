@@ -151,7 +151,10 @@ fn walk_error_message(err: &ignore::Error) -> String {
         ignore::Error::WithPath { err, .. } => walk_error_message(err),
         ignore::Error::WithDepth { err, .. } => walk_error_message(err),
         ignore::Error::Loop { ancestor, .. } => {
-            format!("symlink loop (points back to {}); skipped", ancestor.display())
+            format!(
+                "symlink loop (points back to {}); skipped",
+                ancestor.display()
+            )
         }
         ignore::Error::Io(e) => format!("{}; skipped", io_message(e)),
         other => format!("{other}; skipped"),
@@ -211,7 +214,8 @@ pub fn decode(bytes: &[u8]) -> Decoded {
         return utf8(if bom { "utf-8-sig" } else { "utf-8" });
     };
     let norm = cookie.to_ascii_lowercase().replace('_', "-");
-    if matches!(norm.as_str(), "utf-8" | "utf8" | "utf-8-sig" | "u8") || norm.starts_with("utf-8-") {
+    if matches!(norm.as_str(), "utf-8" | "utf8" | "utf-8-sig" | "u8") || norm.starts_with("utf-8-")
+    {
         return utf8(if bom { "utf-8-sig" } else { "utf-8" });
     }
     if bom {
@@ -255,7 +259,9 @@ pub fn decode(bytes: &[u8]) -> Decoded {
             return Decoded {
                 encoding: enc.name().to_ascii_lowercase(),
                 text: if had_errors {
-                    Err(format!("bytes not valid in the declared encoding `{cookie}`"))
+                    Err(format!(
+                        "bytes not valid in the declared encoding `{cookie}`"
+                    ))
                 } else {
                     Ok(text.into_owned())
                 },

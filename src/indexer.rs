@@ -46,7 +46,10 @@ impl IndexSummary {
             s.push_str(&format!(", {} undecodable", self.undecodable));
         }
         if self.refused > 0 {
-            s.push_str(&format!(", {} not parsed (too large or too slow)", self.refused));
+            s.push_str(&format!(
+                ", {} not parsed (too large or too slow)",
+                self.refused
+            ));
         }
         if !self.warnings.is_empty() {
             s.push_str(&format!(", {} warnings", self.warnings.len()));
@@ -107,7 +110,10 @@ fn probe(f: &Discovered, stored_hash: Option<&str>, max_size: u64) -> Probe {
         Err(e) => {
             return Probe::Unreadable(Warning {
                 path: f.rel.clone(),
-                message: format!("cannot read: {}; previous facts kept", files::io_message(&e)),
+                message: format!(
+                    "cannot read: {}; previous facts kept",
+                    files::io_message(&e)
+                ),
             });
         }
     };
@@ -155,12 +161,16 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         .enumerate()
         .filter_map(|(i, f)| {
             let s = stored.get(&f.rel);
-            if let Some(s) = s {
-                if s.size == f.size && s.mtime_ns == f.mtime_ns {
-                    return None;
-                }
+            if let Some(s) = s
+                && s.size == f.size
+                && s.mtime_ns == f.mtime_ns
+            {
+                return None;
             }
-            Some((i, probe(f, s.map(|s| s.hash.as_str()), config.max_file_size)))
+            Some((
+                i,
+                probe(f, s.map(|s| s.hash.as_str()), config.max_file_size),
+            ))
         })
         .collect();
 
@@ -202,7 +212,10 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             }
             m
         };
-        touched = touched.into_iter().filter_map(|i| remap.get(&i).copied()).collect();
+        touched = touched
+            .into_iter()
+            .filter_map(|i| remap.get(&i).copied())
+            .collect();
         changed = changed
             .into_iter()
             .filter_map(|(i, f)| remap.get(&i).map(|j| (*j, f)))
@@ -242,7 +255,8 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     };
     let layout_changed = store.meta("layout")?.as_deref() != Some(layout.as_str());
     let removed: Vec<i64> = {
-        let present: std::collections::HashSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
+        let present: std::collections::HashSet<&str> =
+            found.iter().map(|f| f.rel.as_str()).collect();
         let mut r: Vec<(&String, i64)> = stored
             .iter()
             .filter(|(p, _)| !present.contains(p.as_str()))
@@ -295,13 +309,16 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     // When the module layout changed, every stored import is resolved again.
     let mut cached_inputs: Vec<(i64, SourceFile, Vec<i64>)> = Vec::new();
     if layout_changed && !stored.is_empty() {
-        let changed_set: std::collections::HashSet<usize> = changed.iter().map(|(i, _)| *i).collect();
+        let changed_set: std::collections::HashSet<usize> =
+            changed.iter().map(|(i, _)| *i).collect();
         let mut cached = store.cached_imports()?;
         for (i, f) in found.iter().enumerate() {
             if changed_set.contains(&i) {
                 continue;
             }
-            let Some(s) = stored.get(&f.rel) else { continue };
+            let Some(s) = stored.get(&f.rel) else {
+                continue;
+            };
             if let Some((imports, rowids)) = cached.by_file.remove(&s.file_id) {
                 let input = SourceFile::new(
                     &sdb,
@@ -370,7 +387,8 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         .iter()
         .map(|f| stored.get(&f.rel).map(|s| s.file_id))
         .collect();
-    let mut facts_of: HashMap<usize, SourceFile> = parse_inputs.iter().map(|(i, f)| (*i, *f)).collect();
+    let mut facts_of: HashMap<usize, SourceFile> =
+        parse_inputs.iter().map(|(i, f)| (*i, *f)).collect();
     for (i, fr) in &changed {
         let f = &found[*i];
         let (module, lane) = &placements[*i];
@@ -458,7 +476,10 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     }
     let target_ids = |res: &[resolve::Resolution]| -> Vec<Option<i64>> {
         res.iter()
-            .map(|r| r.target_file.and_then(|t| ids.get(t as usize).copied().flatten()))
+            .map(|r| {
+                r.target_file
+                    .and_then(|t| ids.get(t as usize).copied().flatten())
+            })
             .collect()
     };
     for (i, fr) in &changed {

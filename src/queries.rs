@@ -40,7 +40,9 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
         };
         let rest = rest.trim();
         if let Some(tagged) = rest.strip_prefix('@') {
-            let (key, value) = tagged.split_once(char::is_whitespace).unwrap_or((tagged, ""));
+            let (key, value) = tagged
+                .split_once(char::is_whitespace)
+                .unwrap_or((tagged, ""));
             let value = value.trim().to_string();
             match key {
                 "id" => q.id = value,
@@ -65,7 +67,10 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
 
 /// Every embedded query, sorted by id.
 pub fn all() -> Vec<Query> {
-    let mut v: Vec<Query> = embedded::EMBEDDED.iter().map(|(f, s)| parse(f, s)).collect();
+    let mut v: Vec<Query> = embedded::EMBEDDED
+        .iter()
+        .map(|(f, s)| parse(f, s))
+        .collect();
     v.sort_by(|a, b| a.id.cmp(&b.id));
     v
 }

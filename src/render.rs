@@ -72,13 +72,26 @@ pub fn render(result: &QueryResult, format: Format, out: &mut dyn Write) -> Resu
         }
         Format::Md => {
             let esc = |s: String| s.replace('|', "\\|").replace('\n', "<br>");
-            writeln!(out, "| {} |", result.columns.iter().cloned().map(esc).collect::<Vec<_>>().join(" | "))?;
+            writeln!(
+                out,
+                "| {} |",
+                result
+                    .columns
+                    .iter()
+                    .cloned()
+                    .map(esc)
+                    .collect::<Vec<_>>()
+                    .join(" | ")
+            )?;
             writeln!(out, "|{}", "---|".repeat(result.columns.len()))?;
             for row in &result.rows {
                 writeln!(
                     out,
                     "| {} |",
-                    row.iter().map(|v| esc(cell(v))).collect::<Vec<_>>().join(" | ")
+                    row.iter()
+                        .map(|v| esc(cell(v)))
+                        .collect::<Vec<_>>()
+                        .join(" | ")
                 )?;
             }
         }
@@ -95,7 +108,11 @@ mod tests {
             columns: vec!["path".into(), "n".into(), "note".into()],
             rows: vec![
                 vec![Value::Text("a.py".into()), Value::Integer(2), Value::Null],
-                vec![Value::Text("b|c.py".into()), Value::Real(1.5), Value::Text("x,y".into())],
+                vec![
+                    Value::Text("b|c.py".into()),
+                    Value::Real(1.5),
+                    Value::Text("x,y".into()),
+                ],
             ],
         }
     }
@@ -112,7 +129,10 @@ mod tests {
         assert_eq!(json[0]["path"], "a.py");
         assert_eq!(json[0]["n"], 2);
         assert!(json[0]["note"].is_null());
-        assert_eq!(run(Format::Csv), "path,n,note\na.py,2,\nb|c.py,1.5,\"x,y\"\n");
+        assert_eq!(
+            run(Format::Csv),
+            "path,n,note\na.py,2,\nb|c.py,1.5,\"x,y\"\n"
+        );
         assert!(run(Format::Md).contains("| b\\|c.py | 1.5 | x,y |"));
         assert!(run(Format::Table).contains("(2 rows)"));
     }

@@ -71,7 +71,10 @@ impl Repo {
             },
         )?;
         if let Some(why) = &summary.rebuilt {
-            eprintln!("codefacts: rebuilt the index at {}: {why}", self.db.display());
+            eprintln!(
+                "codefacts: rebuilt the index at {}: {why}",
+                self.db.display()
+            );
         }
         if !quiet && !summary.warnings.is_empty() {
             eprintln!(

@@ -23,10 +23,19 @@ pub fn run(args: QueryArgs) -> Result<ExitCode> {
             })
             .collect();
         let result = QueryResult {
-            columns: vec!["id".into(), "name".into(), "description".into(), "file".into()],
+            columns: vec![
+                "id".into(),
+                "name".into(),
+                "description".into(),
+                "file".into(),
+            ],
             rows,
         };
-        let format = if args.format == Format::Table { Format::Md } else { args.format };
+        let format = if args.format == Format::Table {
+            Format::Md
+        } else {
+            args.format
+        };
         crate::render::render(&result, format, &mut stdout.lock())?;
         return Ok(ExitCode::from(EXIT_OK));
     }

@@ -14,11 +14,14 @@ pub fn run(args: SqlArgs) -> Result<ExitCode> {
         (Some(q), _) => q.clone(),
         (None, Some(f)) if f.as_os_str() == "-" => {
             let mut s = String::new();
-            std::io::stdin().read_to_string(&mut s).context("cannot read standard input")?;
+            std::io::stdin()
+                .read_to_string(&mut s)
+                .context("cannot read standard input")?;
             s
         }
-        (None, Some(f)) => std::fs::read_to_string(f)
-            .with_context(|| format!("cannot read {}", f.display()))?,
+        (None, Some(f)) => {
+            std::fs::read_to_string(f).with_context(|| format!("cannot read {}", f.display()))?
+        }
         (None, None) => unreachable!("clap requires a query or --file"),
     };
     let repo = Repo::locate(args.path.as_deref(), args.repo.db.as_deref())?;

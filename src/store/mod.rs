@@ -24,8 +24,14 @@ pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 /// Bumped whenever schema.sql or the meaning of a column changes.
 pub const SCHEMA_VERSION: i64 = 1;
 
-/// How long a run waits for another run's write lock.
-pub const BUSY_TIMEOUT: Duration = Duration::from_secs(300);
+/// How long a run waits for another run's write lock (`CODEFACTS_BUSY_TIMEOUT_MS` overrides).
+pub fn busy_timeout() -> Duration {
+    std::env::var("CODEFACTS_BUSY_TIMEOUT_MS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .map(Duration::from_millis)
+        .unwrap_or(Duration::from_secs(300))
+}
 
 fn schema_fingerprint() -> String {
     blake3::hash(SCHEMA_SQL.as_bytes()).to_hex()[..16].to_string()
@@ -64,9 +70,9 @@ fn is_busy(e: &rusqlite::Error) -> bool {
 pub(crate) fn explain(e: rusqlite::Error, path: &Path) -> anyhow::Error {
     if is_busy(&e) {
         anyhow::anyhow!(
-            "{} is locked by another process (waited {} s): {e}",
+            "{} is locked by another process (waited {:.1} s): {e}",
             path.display(),
-            BUSY_TIMEOUT.as_secs()
+            busy_timeout().as_secs_f64()
         )
     } else if is_corruption(&e) {
         anyhow::anyhow!(
@@ -86,7 +92,8 @@ fn remove_db_files(path: &Path) -> Result<()> {
             Ok(()) => {}
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Err(e) => {
-                return Err(e).with_context(|| format!("cannot remove {}", Path::new(&p).display()));
+                return Err(e)
+                    .with_context(|| format!("cannot remove {}", Path::new(&p).display()));
             }
         }
     }
@@ -130,7 +137,7 @@ fn check(conn: &Connection) -> rusqlite::Result<Check> {
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
-    conn.busy_timeout(BUSY_TIMEOUT)?;
+    conn.busy_timeout(busy_timeout())?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -142,14 +149,15 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 impl Store {
     /// Opens (creating or rebuilding as needed) the database for writing.
     pub fn open(path: &Path) -> Result<(Store, OpenNote)> {
-        if let Some(dir) = path.parent() {
-            if !dir.as_os_str().is_empty() && !dir.exists() {
-                std::fs::create_dir_all(dir)
-                    .with_context(|| format!("cannot create {}", dir.display()))?;
-                if dir.file_name().is_some_and(|n| n == ".codefacts") {
-                    std::fs::write(dir.join(".gitignore"), "*\n")
-                        .with_context(|| format!("cannot write {}/.gitignore", dir.display()))?;
-                }
+        if let Some(dir) = path.parent()
+            && !dir.as_os_str().is_empty()
+            && !dir.exists()
+        {
+            std::fs::create_dir_all(dir)
+                .with_context(|| format!("cannot create {}", dir.display()))?;
+            if dir.file_name().is_some_and(|n| n == ".codefacts") {
+                std::fs::write(dir.join(".gitignore"), "*\n")
+                    .with_context(|| format!("cannot write {}/.gitignore", dir.display()))?;
             }
         }
         let mut rebuilt: Option<String> = None;
@@ -214,7 +222,7 @@ impl Store {
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
         .with_context(|| format!("cannot open database {}", path.display()))?;
-        conn.busy_timeout(BUSY_TIMEOUT)?;
+        conn.busy_timeout(busy_timeout())?;
         conn.pragma_update(None, "query_only", "ON")?;
         match check(&conn) {
             Ok(Check::Current) => {}

@@ -39,6 +39,13 @@ impl<'c> Writer<'c> {
 
     pub fn commit(self) -> Result<()> {
         let path = self.path.clone();
+        // Test hook: stop right before the commit so a test can kill the process here.
+        if let Some(marker) = std::env::var_os("CODEFACTS_TEST_HANG_BEFORE_COMMIT") {
+            let _ = std::fs::write(&marker, b"ready");
+            loop {
+                std::thread::sleep(std::time::Duration::from_secs(1));
+            }
+        }
         self.tx.commit().map_err(|e| explain(e, &path))
     }
 
@@ -253,7 +260,12 @@ impl<'c> Writer<'c> {
     }
 
     /// Rewrites the resolution of one stored import row.
-    pub fn update_resolution(&self, rowid: i64, res: &Resolution, target: Option<i64>) -> Result<()> {
+    pub fn update_resolution(
+        &self,
+        rowid: i64,
+        res: &Resolution,
+        target: Option<i64>,
+    ) -> Result<()> {
         self.tx
             .prepare_cached(
                 "UPDATE imports SET absolute_module = ?2, target_module = ?3, target_file_id = ?4, \

@@ -1,0 +1,180 @@
+//! `codefacts index`: discovery, decoding, incremental runs, bad input.
+
+mod common;
+
+use common::*;
+use predicates::prelude::*;
+
+#[test]
+fn indexes_the_edge_fixture_with_excludes_and_lanes() {
+    let repo = copy_fixture("edge");
+    let db = repo.path().join("facts.db");
+    let out = index(repo.path(), &db);
+    assert!(
+        out.starts_with("indexed 19 files: 18 parsed, 0 removed"),
+        "{out}"
+    );
+    let paths = column(repo.path(), &db, "SELECT path FROM files ORDER BY path");
+    // .gitignore'd, Ruff default excludes, and extend-exclude are all left out.
+    assert!(!paths.iter().any(|p| p.starts_with("ignored_dir/")));
+    assert!(!paths.iter().any(|p| p.starts_with(".venv/")));
+    assert!(!paths.iter().any(|p| p.starts_with("generated/")));
+    assert!(paths.contains(&"src/app/core.pyi".to_string()));
+    let rows = sql_json(
+        repo.path(),
+        &db,
+        "SELECT path, module, lane, source_root, is_package, is_stub FROM files \
+         WHERE path IN ('src/app/__init__.py', 'my-scripts/tool.py', 'src/app/core.pyi') ORDER BY path",
+    );
+    assert_eq!(rows[0]["module"], serde_json::Value::Null);
+    assert_eq!(rows[0]["lane"], "scripts");
+    assert_eq!(rows[1]["module"], "app");
+    assert_eq!(rows[1]["is_package"], 1);
+    assert_eq!(rows[1]["source_root"], "src");
+    assert_eq!(rows[1]["lane"], "app");
+    assert_eq!(rows[2]["is_stub"], 1);
+}
+
+#[test]
+fn coding_cookies_are_decoded_and_bad_bytes_recorded() {
+    let repo = copy_fixture("edge");
+    let db = repo.path().join("facts.db");
+    index(repo.path(), &db);
+    let rows = sql_json(
+        repo.path(),
+        &db,
+        "SELECT path, encoding, status, error, decode_errors FROM files \
+         WHERE path LIKE 'scripts/%' ORDER BY path",
+    );
+    let by_path = |p: &str| rows.iter().find(|r| r["path"] == p).unwrap().clone();
+    assert_eq!(by_path("scripts/latin1.py")["encoding"], "latin-1");
+    assert_eq!(by_path("scripts/latin1.py")["status"], "ok");
+    assert_eq!(by_path("scripts/cp1252.py")["encoding"], "windows-1252");
+    assert_eq!(by_path("scripts/bom.py")["encoding"], "utf-8-sig");
+    let bad = by_path("scripts/bad_utf8.py");
+    assert_eq!(bad["status"], "undecodable");
+    assert_eq!(bad["decode_errors"], 1);
+    assert!(bad["error"].as_str().unwrap().contains("line 2"));
+}
+
+#[test]
+fn reindexing_is_incremental() {
+    let repo = copy_fixture("edge");
+    let db = repo.path().join("facts.db");
+    index(repo.path(), &db);
+    let out = index(repo.path(), &db);
+    assert!(out.contains(": 0 parsed, 0 removed"), "{out}");
+
+    // Same bytes, new mtime: a hash check, no parse.
+    let core = repo.path().join("src/app/core.py");
+    let text = std::fs::read_to_string(&core).unwrap();
+    std::fs::write(&core, &text).unwrap();
+    let out = index(repo.path(), &db);
+    assert!(out.contains(": 0 parsed"), "{out}");
+
+    // One edit: one parse.
+    std::fs::write(&core, format!("{text}\nimport zlib\n")).unwrap();
+    let out = index(repo.path(), &db);
+    assert!(out.contains(": 1 parsed, 0 removed"), "{out}");
+
+    // A deletion removes the file and its facts.
+    std::fs::remove_file(repo.path().join("classes/defs.py")).unwrap();
+    let out = index(repo.path(), &db);
+    assert!(out.contains(": 0 parsed, 1 removed"), "{out}");
+    let n = column(
+        repo.path(),
+        &db,
+        "SELECT count(*) FROM definitions d JOIN files f USING (file_id) WHERE f.path = 'classes/defs.py'",
+    );
+    assert_eq!(n, vec!["0"]);
+    let n = column(repo.path(), &db, "SELECT count(*) FROM files");
+    assert_eq!(n, vec!["18"]);
+}
+
+#[test]
+fn default_database_lives_in_a_gitignored_folder() {
+    let repo = copy_fixture("edge");
+    codefacts()
+        .current_dir(repo.path().join("src/app"))
+        .arg("index")
+        .assert()
+        .success()
+        .stdout(predicate::str::starts_with("indexed 19 files"));
+    let dir = repo.path().join(".codefacts");
+    assert!(dir.join("facts.db").is_file());
+    assert_eq!(
+        std::fs::read_to_string(dir.join(".gitignore")).unwrap(),
+        "*\n"
+    );
+}
+
+#[test]
+fn huge_files_are_refused_with_a_message() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("ok.py"), "import os\n").unwrap();
+    // 50 MB on one line.
+    let mut big = String::with_capacity(50 * 1024 * 1024 + 16);
+    big.push_str("X = [");
+    while big.len() < 50 * 1024 * 1024 {
+        big.push_str("1, ");
+    }
+    big.push_str("]\n");
+    std::fs::write(dir.path().join("huge.py"), &big).unwrap();
+    let db = dir.path().join("facts.db");
+    let out = index(dir.path(), &db);
+    assert!(out.contains("1 not parsed"), "{out}");
+    let rows = sql_json(
+        dir.path(),
+        &db,
+        "SELECT status, error FROM files WHERE path = 'huge.py'",
+    );
+    assert_eq!(rows[0]["status"], "too_large");
+    assert!(rows[0]["error"].as_str().unwrap().contains("max-file-size"));
+}
+
+#[test]
+fn parse_budget_is_enforced() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[tool.codefacts]\nparse-timeout-ms = 1\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("slow.py"), "f(a, b, c)\n".repeat(400_000)).unwrap();
+    let db = dir.path().join("facts.db");
+    index(dir.path(), &db);
+    let rows = sql_json(dir.path(), &db, "SELECT status, error FROM files");
+    assert_eq!(rows[0]["status"], "parse_timeout");
+    assert!(rows[0]["error"].as_str().unwrap().contains("budget"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loops_are_warnings() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("pkg")).unwrap();
+    std::fs::write(dir.path().join("pkg/a.py"), "import os\n").unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("pkg/loop")).unwrap();
+    let db = dir.path().join("facts.db");
+    let out = codefacts()
+        .arg("index")
+        .arg(dir.path())
+        .arg("--db")
+        .arg(&db)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("symlink loop"), "{stderr}");
+    let paths = column(dir.path(), &db, "SELECT path FROM files ORDER BY path");
+    assert_eq!(paths, vec!["pkg/a.py"]);
+}
+
+#[test]
+fn missing_path_is_an_error() {
+    codefacts()
+        .args(["index", "/definitely/not/here"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("is not a directory"));
+}
