@@ -6,6 +6,14 @@
 
 use serde::Serialize;
 
+mod definitions;
+mod dunder_all;
+mod imports;
+mod path_strings;
+mod returns;
+mod syntax_errors;
+mod walk;
+
 /// A source range: start and end as (line, column), plus the byte range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize)]
 pub struct Span {
@@ -228,12 +236,11 @@ pub struct FileFacts {
     pub path_strings: Vec<PathString>,
 }
 
-/// Extracts every fact kind from a parsed file.
+/// Extracts every fact kind from a parsed file, in one iterative walk of the tree
+/// (see [`walk`]). Facts inside ERROR nodes are not extracted; everything else is.
 pub fn extract(text: &str, tree: &tree_sitter::Tree) -> FileFacts {
-    let idx = crate::syntax::LineIndex::new(text);
-    let _ = tree;
-    FileFacts {
-        lines: idx.line_count(),
-        ..FileFacts::default()
-    }
+    walk::run(text, tree)
 }
+
+#[cfg(test)]
+pub(crate) mod tests;

@@ -1,0 +1,177 @@
+//! Shared test helpers and whole-file tests of [`super::extract`].
+
+use std::time::Duration;
+
+use serde::Serialize;
+use serde_json::Value;
+
+use super::{FileFacts, extract};
+
+/// Parses and extracts `src`.
+pub(crate) fn facts_of(src: &str) -> FileFacts {
+    let tree = crate::syntax::parse_python(src, Duration::from_secs(30)).expect("parse");
+    extract(src, &tree)
+}
+
+/// Serialises facts for snapshots with every span written compactly as
+/// `"line:col-end_line:end_col @start..end"`.
+pub(crate) fn render<T: Serialize + ?Sized>(facts: &T) -> Value {
+    let mut v = serde_json::to_value(facts).expect("facts serialise");
+    let mut pending = vec![&mut v];
+    while let Some(v) = pending.pop() {
+        let span = match &*v {
+            Value::Object(map) => compact_span(map),
+            _ => None,
+        };
+        if let Some(s) = span {
+            *v = Value::String(s);
+            continue;
+        }
+        match v {
+            Value::Object(map) => pending.extend(map.values_mut()),
+            Value::Array(items) => pending.extend(items.iter_mut()),
+            _ => {}
+        }
+    }
+    v
+}
+
+fn compact_span(map: &serde_json::Map<String, Value>) -> Option<String> {
+    if map.len() != 6 {
+        return None;
+    }
+    let g = |k: &str| map.get(k).and_then(Value::as_u64);
+    Some(format!(
+        "{}:{}-{}:{} @{}..{}",
+        g("line")?,
+        g("col")?,
+        g("end_line")?,
+        g("end_col")?,
+        g("start_byte")?,
+        g("end_byte")?
+    ))
+}
+
+#[test]
+fn empty_file() {
+    assert_eq!(facts_of(""), FileFacts::default());
+}
+
+#[test]
+fn line_count() {
+    assert_eq!(facts_of("x = 1\ny = 2\n").lines, 2);
+    assert_eq!(facts_of("x = 1\ny = 2").lines, 2);
+    assert_eq!(facts_of("x = 1\r\ny = 2\r\n").lines, 2);
+}
+
+#[test]
+fn non_ascii_lines_use_character_columns() {
+    let src = "s = 'héllo wörld'; import os\nd = {'ключ': 1}; from .m import (a, b as 名前)\n";
+    let f = facts_of(src);
+    let os = &f.imports[0];
+    // `s = 'héllo wörld'; ` is 19 characters (21 bytes).
+    assert_eq!((os.stmt_span.line, os.stmt_span.col), (1, 20));
+    assert_eq!(os.stmt_span.start_byte, 21);
+    assert_eq!(os.name_span.col, 27);
+    assert_eq!(os.name_span.end_col, 29);
+    let alias = &f.imports[2];
+    assert_eq!(alias.alias.as_deref(), Some("名前"));
+    // `d = {'ключ': 1}; from .m import (a, ` is 36 characters.
+    assert_eq!((alias.name_span.line, alias.name_span.col), (2, 37));
+    assert_eq!(alias.name_span.end_col, 44);
+    assert_eq!(alias.stmt_span.end_col, 45);
+    assert_eq!(
+        alias.name_span.end_byte as usize,
+        src.find("名前").unwrap() + 6
+    );
+}
+
+#[test]
+fn crlf_line_endings() {
+    let src =
+        "import a\r\n\r\nclass C:\r\n    x = 1\r\n    def m(self):\r\n        return 'p/q'\r\n";
+    let f = facts_of(src);
+    assert_eq!(f.lines, 6);
+    assert_eq!(f.imports[0].stmt_span.end_col, 9);
+    let names: Vec<_> = f
+        .definitions
+        .iter()
+        .map(|d| (d.qualname.as_str(), d.name_span.line, d.name_span.col))
+        .collect();
+    assert_eq!(names, vec![("C", 3, 7), ("C.x", 4, 5), ("C.m", 5, 9)]);
+    assert_eq!(f.path_strings[0].span.line, 6);
+    assert_eq!(f.path_strings[0].span.col, 16);
+    assert!(f.syntax_errors.is_empty(), "{:#?}", f.syntax_errors);
+    assert!(f.outside_returns.is_empty());
+}
+
+#[test]
+fn ten_thousand_nested_parentheses() {
+    let depth = 10_000;
+    let src = format!(
+        "import a\nx = {}'deep/path'{}\ny = 2\n",
+        "(".repeat(depth),
+        ")".repeat(depth)
+    );
+    let f = facts_of(&src);
+    assert_eq!(f.imports.len(), 1);
+    assert_eq!(f.path_strings.len(), 1);
+    let names: Vec<_> = f.definitions.iter().map(|d| d.name.as_str()).collect();
+    assert_eq!(names, vec!["x", "y"]);
+    // Unbalanced: must not crash either.
+    let src = format!("x = {}1\ndef f(): return 1\n", "(".repeat(depth));
+    let f = facts_of(&src);
+    assert!(!f.syntax_errors.is_empty());
+}
+
+#[test]
+fn deeply_nested_blocks() {
+    let mut src = String::new();
+    for i in 0..90 {
+        src.push_str(&" ".repeat(i));
+        src.push_str("if x:\n");
+    }
+    src.push_str(&" ".repeat(90));
+    src.push_str("import deep\n");
+    let f = facts_of(&src);
+    assert_eq!(f.imports.len(), 1);
+    assert!(f.imports[0].conditional);
+}
+
+#[test]
+fn snapshot_whole_file() {
+    let src = "\
+\"\"\"Module docstring/with/slash.\"\"\"
+from __future__ import annotations
+
+import os.path as osp
+from .. import sibling
+
+if TYPE_CHECKING:
+    from typing import Any
+
+try:
+    import tomllib
+except ModuleNotFoundError:
+    tomllib = None
+
+__all__ = ['Loader', 'load']
+CONFIG_DIR = 'etc/codefacts/'
+
+
+class Loader:
+    \"\"\"Loads things.\"\"\"
+
+    suffix: str = '.toml'
+
+    @classmethod
+    def load(cls, path='default/path.toml'):
+        import json
+        return json.loads(path)
+
+
+def load(p):
+    yield from Loader.load(p)
+";
+    insta::assert_yaml_snapshot!(render(&facts_of(src)));
+}
