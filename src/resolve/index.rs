@@ -184,7 +184,16 @@ impl ModuleIndex {
     /// A repository module that an import of `module` loads. A namespace package whose name is
     /// a standard-library module does not count: the regular stdlib package wins over a PEP 420
     /// portion on `sys.path`.
+    ///
+    /// `pkg.__init__` names the `__init__` file of a regular package: Python imports it (a
+    /// second time, under that name), so it resolves to the package's file.
     fn lookup(&self, module: &str) -> Option<&ModuleEntry> {
+        if let Some(pkg) = module.strip_suffix(".__init__") {
+            return self
+                .modules
+                .get(pkg)
+                .filter(|e| e.kind == EntryKind::Package);
+        }
         let e = self.modules.get(module)?;
         if e.kind == EntryKind::Namespace && is_stdlib(module) {
             return None;

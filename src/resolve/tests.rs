@@ -634,6 +634,37 @@ fn package_beats_module_of_the_same_name() {
 }
 
 #[test]
+fn explicit_init_module() {
+    // `from idlelib.__init__ import testing` (the stdlib does this) loads `idlelib/__init__.py`.
+    let r = Repo::new(
+        &["idlelib/__init__.py", "idlelib/macosx.py", "ns/m.py"],
+        &[""],
+    );
+    let i = "idlelib/macosx.py";
+    assert_eq!(
+        r.resolve(i, &from(0, "idlelib.__init__", "testing")),
+        (
+            s("idlelib.__init__"),
+            Some("idlelib/__init__.py"),
+            TargetKind::Repo
+        )
+    );
+    assert_eq!(
+        r.resolve(i, &from(0, "idlelib", "__init__")),
+        (
+            s("idlelib.__init__"),
+            Some("idlelib/__init__.py"),
+            TargetKind::Repo
+        )
+    );
+    // A namespace package has no `__init__`.
+    assert_eq!(
+        r.resolve(i, &imp("ns.__init__")),
+        (s("ns.__init__"), None, TargetKind::ThirdParty)
+    );
+}
+
+#[test]
 fn shadowing_stdlib() {
     let r = app();
     // A top-level repository module named like a stdlib module is what Python imports
