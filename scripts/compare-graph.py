@@ -79,8 +79,18 @@ def main():
     inits = {posixpath.dirname(p) for p in all_files if posixpath.basename(p) in ("__init__.py", "__init__.pyi")}
 
     def in_namespace_dir(path):
+        """Some enclosing directory (below the compared root) has no `__init__`."""
         d = posixpath.dirname(path)
-        return d != "" and d not in inits
+        while d:
+            if d not in inits:
+                return True
+            d = posixpath.dirname(d)
+        return False
+
+    ident = re.compile(r"^[^\W\d]\w*$")
+
+    def not_importable(path):
+        return not all(ident.match(c) for c in path.split("/")[:-1])
 
     def rows_for(src, dst):
         return [r for r in details.get(src, []) if r["dst_path"] == dst]
@@ -93,6 +103,10 @@ def main():
             continue
         if s not in our_files and s in ruff_files:
             cats["ruff only: importing file not in our walk"].append((s, d))
+            continue
+        if not_importable(s):
+            cats["ruff only: importer under a non-identifier directory (e.g. `django-stubs/`): no module "
+                 "name for us, Ruff names it from an inferred root"].append((s, d))
             continue
         want = module_of(d)
         cands = suffixes(want)
@@ -111,7 +125,12 @@ def main():
             ):
                 why = "ruff only: relative import climbing above the top-level package (Python raises ImportError)"
                 break
-            if lvl == 0 and r["kind"] in ("third_party", "unresolved") and (names & (cands - {want})):
+            if (r["name"] == "*" and r["kind"] == "unresolved"
+                    and r["absolute_module"].startswith(want + ".")):
+                why = ("ruff only: star import of a missing submodule falls back to the parent package "
+                       "(Python raises ModuleNotFoundError)")
+                break
+            if lvl == 0 and r["kind"] in ("third_party", "unresolved", "stdlib") and (names & (cands - {want})):
                 why = ("ruff only: resolved through an extra search root Ruff infers "
                        "(directory of the importer, or parent of another file's top-level package)")
                 break
@@ -131,7 +150,7 @@ def main():
             cats["ours only: target not analysed by Ruff"].append((s, d))
             continue
         if module_of(d).split(".")[0] in NON_SHADOWABLE and "/" not in d:
-            cats["ours only: stdlib module Ruff never lets first-party code shadow (`types`)"].append((s, d))
+            cats["ours only: module Ruff never lets first-party code shadow (`types`, `typing_extensions`, `builtins`, `sys`)"].append((s, d))
             continue
         rows = rows_for(s, d)
         if any(int(r["level"]) > 0 for r in rows) and (in_namespace_dir(s)):

@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::{IndexedFile, ModulePath, Resolution, TargetKind, absolute_module, is_stdlib};
+use super::{
+    IndexedFile, ModulePath, Resolution, TargetKind, absolute_module, is_builtin_module, is_stdlib,
+};
 use crate::facts::{ImportFact, ImportForm};
 
 /// A small multiplicative hasher (the "Fx" scheme) for short module-name keys: far cheaper than
@@ -224,6 +226,16 @@ impl ModuleIndex {
                 kind: TargetKind::Unresolved,
             };
         };
+
+        // Built-in modules (`sys`, `builtins`, ...) are found before any file on `sys.path`.
+        if import.level == 0 && is_builtin_module(&absolute) {
+            return Resolution {
+                target_module: Some(absolute.clone()),
+                absolute_module: Some(absolute),
+                target_file: None,
+                kind: TargetKind::Stdlib,
+            };
+        }
 
         // `from pkg import name`: a submodule `pkg.name` wins over an attribute of `pkg`.
         if import.form == ImportForm::From && !import.is_star && !import.name.is_empty() {
