@@ -3,7 +3,9 @@
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 
-use super::{IndexedFile, ModulePath, Resolution, TargetKind, absolute_module, is_stdlib};
+use super::{
+    IndexedFile, ModulePath, Resolution, TargetKind, absolute_module, is_builtin_module, is_stdlib,
+};
 use crate::facts::{ImportFact, ImportForm};
 
 /// A small multiplicative hasher (the "Fx" scheme) for short module-name keys: far cheaper than
@@ -184,7 +186,16 @@ impl ModuleIndex {
     /// A repository module that an import of `module` loads. A namespace package whose name is
     /// a standard-library module does not count: the regular stdlib package wins over a PEP 420
     /// portion on `sys.path`.
+    ///
+    /// `pkg.__init__` names the `__init__` file of a regular package: Python imports it (a
+    /// second time, under that name), so it resolves to the package's file.
     fn lookup(&self, module: &str) -> Option<&ModuleEntry> {
+        if let Some(pkg) = module.strip_suffix(".__init__") {
+            return self
+                .modules
+                .get(pkg)
+                .filter(|e| e.kind == EntryKind::Package);
+        }
         let e = self.modules.get(module)?;
         if e.kind == EntryKind::Namespace && is_stdlib(module) {
             return None;
@@ -215,6 +226,16 @@ impl ModuleIndex {
                 kind: TargetKind::Unresolved,
             };
         };
+
+        // Built-in modules (`sys`, `builtins`, ...) are found before any file on `sys.path`.
+        if import.level == 0 && is_builtin_module(&absolute) {
+            return Resolution {
+                target_module: Some(absolute.clone()),
+                absolute_module: Some(absolute),
+                target_file: None,
+                kind: TargetKind::Stdlib,
+            };
+        }
 
         // `from pkg import name`: a submodule `pkg.name` wins over an attribute of `pkg`.
         if import.form == ImportForm::From && !import.is_star && !import.name.is_empty() {

@@ -341,6 +341,47 @@ static STDLIB: &[(&str, u8, u8)] = &[
     ("zoneinfo", 9, 14),
 ];
 
+/// Modules compiled into the interpreter in every CPython 3.8–3.13 Linux build
+/// (`sys.builtin_module_names` of each, intersected). `BuiltinImporter` precedes the path-based
+/// finder on `sys.meta_path`, so no file can shadow them. Sorted.
+static BUILTIN: &[&str] = &[
+    "_abc",
+    "_ast",
+    "_codecs",
+    "_collections",
+    "_functools",
+    "_imp",
+    "_io",
+    "_locale",
+    "_operator",
+    "_signal",
+    "_sre",
+    "_stat",
+    "_string",
+    "_symtable",
+    "_thread",
+    "_tracemalloc",
+    "_warnings",
+    "_weakref",
+    "atexit",
+    "builtins",
+    "errno",
+    "faulthandler",
+    "gc",
+    "itertools",
+    "marshal",
+    "posix",
+    "pwd",
+    "sys",
+    "time",
+];
+
+/// True when the top-level name of `module` is a built-in (compiled-in) module, which a
+/// same-named file can never shadow.
+pub fn is_builtin_module(module: &str) -> bool {
+    BUILTIN.binary_search(&top_level(module)).is_ok()
+}
+
 /// Oldest and newest minor version (of Python 3) the table covers.
 pub const STDLIB_MIN_MINOR: u8 = 8;
 pub const STDLIB_MAX_MINOR: u8 = 14;
@@ -374,4 +415,9 @@ pub fn stdlib_min_max(module: &str) -> Option<(u8, u8)> {
 #[cfg(test)]
 pub(crate) fn table() -> &'static [(&'static str, u8, u8)] {
     STDLIB
+}
+
+#[cfg(test)]
+pub(crate) fn builtin_table() -> &'static [&'static str] {
+    BUILTIN
 }

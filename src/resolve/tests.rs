@@ -634,6 +634,37 @@ fn package_beats_module_of_the_same_name() {
 }
 
 #[test]
+fn explicit_init_module() {
+    // `from idlelib.__init__ import testing` (the stdlib does this) loads `idlelib/__init__.py`.
+    let r = Repo::new(
+        &["idlelib/__init__.py", "idlelib/macosx.py", "ns/m.py"],
+        &[""],
+    );
+    let i = "idlelib/macosx.py";
+    assert_eq!(
+        r.resolve(i, &from(0, "idlelib.__init__", "testing")),
+        (
+            s("idlelib.__init__"),
+            Some("idlelib/__init__.py"),
+            TargetKind::Repo
+        )
+    );
+    assert_eq!(
+        r.resolve(i, &from(0, "idlelib", "__init__")),
+        (
+            s("idlelib.__init__"),
+            Some("idlelib/__init__.py"),
+            TargetKind::Repo
+        )
+    );
+    // A namespace package has no `__init__`.
+    assert_eq!(
+        r.resolve(i, &imp("ns.__init__")),
+        (s("ns.__init__"), None, TargetKind::ThirdParty)
+    );
+}
+
+#[test]
 fn shadowing_stdlib() {
     let r = app();
     // A top-level repository module named like a stdlib module is what Python imports
@@ -646,6 +677,23 @@ fn shadowing_stdlib() {
         r.resolve("top.py", &imp("logging.handlers")),
         (s("logging.handlers"), None, TargetKind::Unresolved)
     );
+    // ... but never a built-in module: the interpreter finds those before any file.
+    let r = Repo::new(&["sys.py", "time.py", "m.py"], &[""]);
+    assert_eq!(
+        r.resolve("m.py", &imp("sys")),
+        (s("sys"), None, TargetKind::Stdlib)
+    );
+    assert_eq!(
+        r.resolve("m.py", &from(0, "time", "sleep")),
+        (s("time"), None, TargetKind::Stdlib)
+    );
+    assert_eq!(
+        r.resolve("m.py", &from(1, "", "sys")),
+        (None, None, TargetKind::Unresolved)
+    );
+    assert!(is_builtin_module("builtins") && is_builtin_module("sys") && !is_builtin_module("os"));
+    let b = stdlib::builtin_table();
+    assert!(b.windows(2).all(|w| w[0] < w[1]) && b.iter().all(|m| is_stdlib(m)));
     // A submodule named like the stdlib does not shadow an absolute import.
     let r = Repo::new(&["pkg/__init__.py", "pkg/json.py", "pkg/m.py"], &[""]);
     assert_eq!(
