@@ -379,6 +379,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     };
     let sdb = &mut sdb;
     let writer = store.writer()?;
+    let empty_index = writer.is_empty()?;
     for id in &removed {
         writer.remove_file(*id)?;
     }
@@ -484,7 +485,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     };
     for (i, fr) in &changed {
         let Some(id) = ids[*i] else { continue };
-        let fresh = !stored.contains_key(&found[*i].rel);
+        let fresh = empty_index;
         match fr {
             Fresh::Text { .. } => {
                 let input = facts_of.remove(i).expect("parsed input");

@@ -48,19 +48,23 @@ pub fn render(result: &QueryResult, format: Format, out: &mut dyn Write) -> Resu
             )?;
         }
         Format::Json => {
-            let rows: Vec<serde_json::Value> = result
-                .rows
-                .iter()
-                .map(|row| {
-                    let mut obj = serde_json::Map::new();
-                    for (c, v) in result.columns.iter().zip(row) {
-                        obj.insert(c.clone(), json_value(v));
-                    }
-                    serde_json::Value::Object(obj)
-                })
-                .collect();
-            serde_json::to_writer_pretty(&mut *out, &rows)?;
-            writeln!(out)?;
+            // Written by hand so that keys keep the column order of the query.
+            writeln!(out, "[")?;
+            for (r, row) in result.rows.iter().enumerate() {
+                write!(out, "  {{")?;
+                for (i, (c, v)) in result.columns.iter().zip(row).enumerate() {
+                    let sep = if i == 0 { "" } else { ", " };
+                    write!(
+                        out,
+                        "{sep}{}: {}",
+                        serde_json::to_string(c)?,
+                        serde_json::to_string(&json_value(v))?
+                    )?;
+                }
+                let comma = if r + 1 == result.rows.len() { "" } else { "," };
+                writeln!(out, "}}{comma}")?;
+            }
+            writeln!(out, "]")?;
         }
         Format::Csv => {
             let mut w = csv::Writer::from_writer(&mut *out);
@@ -129,6 +133,10 @@ mod tests {
         assert_eq!(json[0]["path"], "a.py");
         assert_eq!(json[0]["n"], 2);
         assert!(json[0]["note"].is_null());
+        // Keys keep the column order.
+        assert!(
+            run(Format::Json).starts_with("[\n  {\"path\": \"a.py\", \"n\": 2, \"note\": null},")
+        );
         assert_eq!(
             run(Format::Csv),
             "path,n,note\na.py,2,\nb|c.py,1.5,\"x,y\"\n"

@@ -49,6 +49,15 @@ impl<'c> Writer<'c> {
         self.tx.commit().map_err(|e| explain(e, &path))
     }
 
+    /// True when the index holds no file (read inside the transaction, so a run that
+    /// committed while this one waited for the lock is seen).
+    pub fn is_empty(&self) -> Result<bool> {
+        let n: i64 = self
+            .tx
+            .query_row("SELECT count(*) FROM files", [], |r| r.get(0))?;
+        Ok(n == 0)
+    }
+
     /// Deletes a file and (by cascade) all its facts.
     pub fn remove_file(&self, file_id: i64) -> Result<()> {
         self.tx
@@ -121,6 +130,7 @@ impl<'c> Writer<'c> {
     }
 
     /// Replaces every fact of a file. `targets[i]` is the file id the i-th import loads.
+    /// `fresh` skips deleting old facts: only for a file inserted into an empty index.
     pub fn replace_facts(
         &self,
         file_id: i64,
