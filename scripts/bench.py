@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""The timing half of scripts/bench.sh: runs each step RUNS times, prints medians and ratios."""
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+TREE, RUNS = sys.argv[1], int(sys.argv[2])
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CF = os.path.join(ROOT, "target/release/codefacts")
+PARSE_ONLY = os.path.join(ROOT, "target/release/examples/parse_only")
+RUFF = shutil.which("ruff")
+
+
+def timed(cmd, before=None, ok=(0,)):
+    """Median wall time of RUNS runs of cmd (before() runs untimed first), and peak RSS (MB)."""
+    times, peak = [], 0
+    for _ in range(RUNS):
+        if before:
+            before()
+        start = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        _, status, usage = os.wait4(p.pid, 0)
+        times.append(time.perf_counter() - start)
+        code = os.waitstatus_to_exitcode(status)
+        if code not in ok:
+            sys.exit(f"{' '.join(cmd)} failed with exit code {code}")
+        peak = max(peak, usage.ru_maxrss / 1024)
+    return statistics.median(times), peak
+
+
+def main():
+    scratch = tempfile.mkdtemp(prefix="codefacts-bench-")
+    tree = os.path.join(scratch, "tree")
+    # Copy the .py/.pyi files only (what both tools read), minus site-packages.
+    shutil.copytree(TREE, tree, ignore=lambda d, names: [
+        n for n in names
+        if n in ("site-packages", "__pycache__")
+        or (os.path.isfile(os.path.join(d, n)) and not n.endswith((".py", ".pyi")))
+    ])
+    db = os.path.join(scratch, "facts.db")
+    files = sum(1 for _, _, fs in os.walk(tree) for f in fs if f.endswith((".py", ".pyi")))
+    edit_target = os.path.join(tree, "os.py") if os.path.exists(os.path.join(tree, "os.py")) else None
+    if edit_target is None:
+        edit_target = next(os.path.join(d, f) for d, _, fs in os.walk(tree) for f in fs if f.endswith(".py"))
+    counter = [0]
+
+    def rm_db():
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                os.remove(db + suffix)
+            except FileNotFoundError:
+                pass
+
+    def edit_one():
+        counter[0] += 1
+        with open(edit_target, "a", encoding="utf-8") as fh:
+            fh.write(f"\n_bench_edit_{counter[0]} = {counter[0]}\n")
+
+    rows = []
+    print(f"tree: {TREE} ({files} Python files), {RUNS} runs each, {os.cpu_count()} cores", flush=True)
+    parse, parse_rss = timed([PARSE_ONLY, tree])
+    rows.append(("tree-sitter parse only (floor)", parse, parse_rss))
+    cold, cold_rss = timed([CF, "index", tree, "--db", db, "--quiet"], before=rm_db)
+    rows.append(("codefacts index, cold", cold, cold_rss))
+    subprocess.run([CF, "index", tree, "--db", db, "--quiet"], check=True)
+    noop, noop_rss = timed([CF, "index", tree, "--db", db, "--quiet"])
+    rows.append(("codefacts index, nothing changed", noop, noop_rss))
+    one, one_rss = timed([CF, "index", tree, "--db", db, "--quiet"], before=edit_one)
+    rows.append(("codefacts index, one file edited", one, one_rss))
+    ruff_check, ruff_rss = timed(
+        [RUFF, "check", "--no-cache", "--isolated", "--select", "F821,F401,F811,F706,TID252",
+         "--output-format", "concise", "--exit-zero", tree])
+    rows.append(("ruff check --no-cache (F821,F401,F811,F706,TID252)", ruff_check, ruff_rss))
+    graph, graph_rss = timed([RUFF, "analyze", "graph", "--isolated", tree])
+    rows.append(("ruff analyze graph", graph, graph_rss))
+
+    w = max(len(r[0]) for r in rows)
+    print(f"\n{'step'.ljust(w)}  {'median':>9}  {'peak RSS':>9}")
+    for name, t, rss in rows:
+        print(f"{name.ljust(w)}  {t * 1000:7.0f}ms  {rss:7.0f}MB")
+    print("\nratios:")
+    print(f"  cold index / parse-only floor       {cold / parse:6.2f}x   (target <= 1.2x)")
+    print(f"  cold index / ruff check --no-cache  {cold / ruff_check:6.2f}x")
+    print(f"  cold index / ruff analyze graph     {cold / graph:6.2f}x")
+    print(f"  no-op re-index                      {noop * 1000:6.0f}ms  (target <= 60 ms)")
+    print(f"  one-file re-index                   {one * 1000:6.0f}ms  (target <= 120 ms)")
+    print(f"  no-op re-index / ruff analyze graph {noop / graph:6.2f}x")
+    shutil.rmtree(scratch)
+
+
+if __name__ == "__main__":
+    main()
