@@ -139,11 +139,20 @@ impl ModuleIndex {
                         } else {
                             EntryKind::Module
                         };
-                        if !w.module.is_stub
-                            && l.module.is_stub
-                            && w.module.is_package == l.module.is_package
-                        {
-                            e.shadowed_stub = Some(loser);
+                        // The stub a type checker would read instead (best-ranked of the stubs).
+                        if !w.module.is_stub && l.module.is_stub {
+                            let better = |a: u32, b: u32| {
+                                let (fa, fb) = (&files[a as usize], &files[b as usize]);
+                                if (rank(fa), fa.rel_path.as_str())
+                                    < (rank(fb), fb.rel_path.as_str())
+                                {
+                                    a
+                                } else {
+                                    b
+                                }
+                            };
+                            e.shadowed_stub =
+                                Some(e.shadowed_stub.map_or(loser, |s| better(s, loser)));
                         }
                     }
                 },
