@@ -4,7 +4,7 @@ edges (CSV `src_path,dst_path`) and sorts the differences into categories.
 
 Usage:
   compare-graph.py RUFF_JSON EDGES_CSV [--details DETAILS_CSV] [--ruff-log RUFF_STDERR]
-                   [--files FILE_LIST] [--examples N]
+                   [--files FILE_LIST] [--exclude-prefix PATH]... [--examples N]
 
 DETAILS_CSV is the per-import CSV of `examples/graph.rs --details` (src_path, line, form, level,
 module, name, absolute_module, target_module, kind, dst_path); without it only the coarse
@@ -43,6 +43,8 @@ def main():
     ap.add_argument("--details")
     ap.add_argument("--ruff-log")
     ap.add_argument("--files")
+    ap.add_argument("--exclude-prefix", action="append", default=[],
+                    help="drop edges whose importing file starts with this path prefix")
     ap.add_argument("--examples", type=int, default=3)
     a = ap.parse_args()
 
@@ -50,6 +52,12 @@ def main():
     R = {(s, d) for s, ds in ruff.items() for d in ds}
     with open(a.edges_csv, newline="") as f:
         O = {(r["src_path"], r["dst_path"]) for r in csv.DictReader(f)}
+
+    def kept(e):
+        return not any(e[0].startswith(p) for p in a.exclude_prefix)
+
+    R = {e for e in R if kept(e)}
+    O = {e for e in O if kept(e)}
 
     details = collections.defaultdict(list)
     our_files = {p for e in O for p in e}

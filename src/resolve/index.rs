@@ -139,11 +139,20 @@ impl ModuleIndex {
                         } else {
                             EntryKind::Module
                         };
-                        if !w.module.is_stub
-                            && l.module.is_stub
-                            && w.module.is_package == l.module.is_package
-                        {
-                            e.shadowed_stub = Some(loser);
+                        // The stub a type checker would read instead (best-ranked of the stubs).
+                        if !w.module.is_stub && l.module.is_stub {
+                            let better = |a: u32, b: u32| {
+                                let (fa, fb) = (&files[a as usize], &files[b as usize]);
+                                if (rank(fa), fa.rel_path.as_str())
+                                    < (rank(fb), fb.rel_path.as_str())
+                                {
+                                    a
+                                } else {
+                                    b
+                                }
+                            };
+                            e.shadowed_stub =
+                                Some(e.shadowed_stub.map_or(loser, |s| better(s, loser)));
                         }
                     }
                 },
@@ -239,11 +248,20 @@ impl ModuleIndex {
 
         // `from pkg import name`: a submodule `pkg.name` wins over an attribute of `pkg`.
         if import.form == ImportForm::From && !import.is_star && !import.name.is_empty() {
-            let mut sub = String::with_capacity(absolute.len() + 1 + import.name.len());
-            sub.push_str(&absolute);
-            sub.push('.');
-            sub.push_str(&import.name);
-            if let Some(e) = self.lookup(&sub) {
+            // Most names are attributes: build the candidate on the stack, allocate only on a hit.
+            let mut buf = [0u8; 256];
+            let n = absolute.len() + 1 + import.name.len();
+            let found = if n <= buf.len() {
+                buf[..absolute.len()].copy_from_slice(absolute.as_bytes());
+                buf[absolute.len()] = b'.';
+                buf[absolute.len() + 1..n].copy_from_slice(import.name.as_bytes());
+                let sub = std::str::from_utf8(&buf[..n]).expect("concatenation of two str");
+                self.lookup(sub).map(|e| (sub.to_string(), e))
+            } else {
+                let sub = format!("{absolute}.{}", import.name);
+                self.lookup(&sub).map(|e| (sub.clone(), e))
+            };
+            if let Some((sub, e)) = found {
                 return Resolution {
                     absolute_module: Some(absolute),
                     target_file: e.file,

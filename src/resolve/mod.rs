@@ -28,16 +28,19 @@ pub struct ModulePath {
 }
 
 /// Computes a file's module path given the configured source roots (repo-relative, `/`).
-/// The most specific (longest) root containing the file wins.
-/// Files under no configured root (or when no root is configured) are named relative to the
-/// repository root. `module` is `None` when a component is not an identifier (or a keyword),
+/// The most specific (longest) root containing the file wins; files under no configured root
+/// (or any file when no root is configured) are named relative to the repository root.
+/// `module` is `None` when a directory or file name is not an identifier (or is a hard keyword),
 /// for a source root's own `__init__.py`, and for files that are not `.py`/`.pyi`.
+/// See docs/resolution.md.
 pub fn module_path(rel_path: &str, source_roots: &[String]) -> ModulePath {
     module_path::module_path(rel_path, source_roots)
 }
 
-/// Resolves a relative import against the importing module. Returns `None` when the level
-/// climbs above the top-level package.
+/// Resolves a relative import against the importing module, as `importlib.util.resolve_name`:
+/// level 1 is the package itself for an `__init__` (`importer_is_package`), else the importer's
+/// parent. Returns `None` when the level climbs above the top-level package (a top-level plain
+/// module has no package at all). Level 0 returns `module` unchanged (`None` if empty).
 pub fn absolute_module(
     importer: &str,
     importer_is_package: bool,

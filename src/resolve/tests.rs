@@ -613,6 +613,14 @@ fn stubs() {
         r.resolve(i, &imp("stubonly")),
         (s("stubonly"), Some("stubonly.pyi"), TargetKind::Repo)
     );
+    // A stub package next to a runtime module: the module runs, the stub is remembered.
+    let r3 = Repo::new(&["x/__init__.pyi", "x.py", "x.pyi", "m.py"], &[""]);
+    let e = r3.index.get("x").unwrap();
+    assert_eq!(r3.files[e.file.unwrap() as usize].rel_path, "x.py");
+    assert_eq!(
+        r3.files[e.shadowed_stub.unwrap() as usize].rel_path,
+        "x/__init__.pyi"
+    );
     // Order of the files does not matter.
     let r2 = Repo::new(&["typed.pyi", "typed.py"], &[""]);
     assert_eq!(r2.resolve("typed.py", &imp("typed")).1, Some("typed.py"));
@@ -789,6 +797,35 @@ fn src_layout() {
         (s("src.lib"), None, TargetKind::ThirdParty)
     );
     assert!(r.index.get("src").is_none());
+}
+
+#[test]
+fn long_names_take_the_heap_path() {
+    let long = "a".repeat(200);
+    let pkg = format!("{long}/__init__.py");
+    let sub = format!("{long}/{long}.py");
+    let r = Repo::new(&[pkg.as_str(), sub.as_str(), "m.py"], &[""]);
+    let res = r.resolve("m.py", &from(0, &long, &long));
+    assert_eq!(
+        res,
+        (
+            Some(format!("{long}.{long}")),
+            Some(sub.as_str()),
+            TargetKind::Repo
+        )
+    );
+    let res = r.resolve(
+        "m.py",
+        &from(
+            0,
+            &long,
+            "attr_name_that_is_long_enough_to_overflow_the_stack_buffer",
+        ),
+    );
+    assert_eq!(
+        res,
+        (Some(long.clone()), Some(pkg.as_str()), TargetKind::Repo)
+    );
 }
 
 #[test]
