@@ -40,8 +40,10 @@ CREATE TABLE IF NOT EXISTS imports (
   col             INTEGER NOT NULL,
   end_line        INTEGER NOT NULL,
   end_col         INTEGER NOT NULL,
-  stmt_line       INTEGER NOT NULL,            -- first and last line of the whole statement
+  stmt_line       INTEGER NOT NULL,            -- range of the whole statement
+  stmt_col        INTEGER NOT NULL,
   stmt_end_line   INTEGER NOT NULL,
+  stmt_end_col    INTEGER NOT NULL,
   stmt_start      INTEGER NOT NULL,            -- byte range of the whole statement
   stmt_end        INTEGER NOT NULL,
   name_start      INTEGER NOT NULL,            -- byte range of the imported name (with its alias)

@@ -28,6 +28,46 @@ pub enum Command {
     Query(QueryArgs),
     /// Print the database schema (schema.sql).
     Schema,
+    /// Lint with the rule queries of queries/rules/ (F401, F403, F405, F706, F811, F821,
+    /// F822, TID252), speaking Ruff's output formats. Exit 1 with findings, 0 without.
+    Check(CheckArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Files or folders to report on [default: the whole repository]
+    pub paths: Vec<PathBuf>,
+    /// Rule codes or prefixes to enable, comma-separated (overrides `select`).
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub select: Option<Vec<String>>,
+    /// Rule codes or prefixes to enable on top of `select`.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub extend_select: Vec<String>,
+    /// Rule codes or prefixes to disable.
+    #[arg(long, value_delimiter = ',', value_name = "CODES")]
+    pub ignore: Vec<String>,
+    /// Only report files of this lane (repeatable).
+    #[arg(long)]
+    pub lane: Vec<String>,
+    /// Only report these files (repo-relative or absolute; e.g. the staged files of a hook).
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value = "concise")]
+    pub output_format: crate::diagnostics::OutputFormat,
+    /// Print the number of findings per rule instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// Exit 0 even with findings.
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Do not bring the index up to date first.
+    #[arg(long)]
+    pub no_index: bool,
+    /// Repository root [default: found from the first PATH or the current directory]
+    #[arg(long, value_name = "PATH")]
+    pub root: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: RepoArgs,
 }
 
 #[derive(Debug, Args, Clone)]

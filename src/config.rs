@@ -64,6 +64,87 @@ pub struct Lane {
     pub mode: LaneMode,
 }
 
+/// `flake8-tidy-imports.ban-relative-imports`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+pub enum BanRelativeImports {
+    /// Only imports from parent packages (`..x`): Ruff's default.
+    Parents,
+    All,
+}
+
+impl BanRelativeImports {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BanRelativeImports::Parents => "parents",
+            BanRelativeImports::All => "all",
+        }
+    }
+}
+
+/// Ruff's lint settings that our rules honour (`[tool.ruff.lint]`, overridable in
+/// `[tool.codefacts.lint]`).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct LintSettings {
+    /// `select`; `None` means Ruff's default (`E4`, `E7`, `E9`, `F`).
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    /// `per-file-ignores` and `extend-per-file-ignores`: glob -> codes.
+    pub per_file_ignores: Vec<(String, Vec<String>)>,
+    pub ban_relative_imports: BanRelativeImports,
+    /// Extra builtins (`builtins`).
+    pub builtins: Vec<String>,
+}
+
+impl Default for LintSettings {
+    fn default() -> Self {
+        LintSettings {
+            select: None,
+            extend_select: Vec::new(),
+            ignore: Vec::new(),
+            per_file_ignores: Vec::new(),
+            ban_relative_imports: BanRelativeImports::Parents,
+            builtins: Vec::new(),
+        }
+    }
+}
+
+/// Ruff's default rule selection.
+pub const DEFAULT_SELECT: &[&str] = &["E4", "E7", "E9", "F"];
+
+/// Whether `code` is enabled by selectors, Ruff-style: the most specific matching selector
+/// wins; at equal specificity `ignore` beats `select`. `ALL` matches every code.
+pub fn code_enabled(code: &str, select: &[String], ignore: &[String]) -> bool {
+    let specificity = |sel: &str| -> Option<usize> {
+        if sel == "ALL" {
+            Some(0)
+        } else if code.starts_with(sel) {
+            Some(sel.len())
+        } else {
+            None
+        }
+    };
+    let best_select = select.iter().filter_map(|s| specificity(s)).max();
+    let best_ignore = ignore.iter().filter_map(|s| specificity(s)).max();
+    match (best_select, best_ignore) {
+        (None, _) => false,
+        (Some(_), None) => true,
+        (Some(s), Some(i)) => s > i,
+    }
+}
+
+impl LintSettings {
+    /// The effective `select` (configured or Ruff's default) plus `extend-select`.
+    pub fn effective_select(&self) -> Vec<String> {
+        let mut v: Vec<String> = match &self.select {
+            Some(s) => s.clone(),
+            None => DEFAULT_SELECT.iter().map(|s| s.to_string()).collect(),
+        };
+        v.extend(self.extend_select.iter().cloned());
+        v
+    }
+}
+
 /// Everything the indexer needs to know about a repository's configuration.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Config {
@@ -80,6 +161,7 @@ pub struct Config {
     pub parse_timeout_ms: u64,
     /// Ruff `target-version` as a minor version (3.x), default 3.9 as Ruff.
     pub target_minor: u8,
+    pub lint: LintSettings,
 }
 
 /// Compiled matchers derived from a [`Config`].
@@ -129,6 +211,7 @@ impl Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             parse_timeout_ms: DEFAULT_PARSE_TIMEOUT_MS,
             target_minor: 9,
+            lint: LintSettings::default(),
         }
     }
 
@@ -190,6 +273,7 @@ impl Config {
             cfg.target_minor = parse_target_version(s)
                 .with_context(|| format!("unsupported target-version `{s}`"))?;
         }
+        cfg.lint = lint_settings(ruff.as_ref(), ours.as_ref())?;
         if let Some(ours) = &ours {
             if let Some(v) = ours.get("max-file-size") {
                 cfg.max_file_size = v
@@ -262,9 +346,57 @@ impl Config {
             "max_file_size": self.max_file_size,
             "parse_timeout_ms": self.parse_timeout_ms,
             "target_minor": self.target_minor,
+            "builtins": self.lint.builtins,
         });
         blake3::hash(v.to_string().as_bytes()).to_hex()[..16].to_string()
     }
+}
+
+/// Reads the lint settings: Ruff's `[lint]` table (or the legacy top-level keys), then
+/// `[tool.codefacts.lint]` (or top-level keys of `[tool.codefacts]`) on top.
+fn lint_settings(ruff: Option<&toml::Table>, ours: Option<&toml::Table>) -> Result<LintSettings> {
+    let mut out = LintSettings::default();
+    for table in [ruff, ours].into_iter().flatten() {
+        let lint = table.get("lint").and_then(|l| l.as_table());
+        let get = |key: &str| -> Option<&toml::Value> {
+            lint.and_then(|l| l.get(key)).or_else(|| table.get(key))
+        };
+        if let Some(v) = get("select") {
+            out.select = Some(string_list(v, "select")?);
+        }
+        if let Some(v) = get("extend-select") {
+            out.extend_select.extend(string_list(v, "extend-select")?);
+        }
+        if let Some(v) = get("ignore") {
+            out.ignore.extend(string_list(v, "ignore")?);
+        }
+        for key in ["per-file-ignores", "extend-per-file-ignores"] {
+            if let Some(v) = get(key) {
+                let t = v
+                    .as_table()
+                    .with_context(|| format!("`{key}` must be a table of glob = [codes]"))?;
+                for (pattern, codes) in t {
+                    out.per_file_ignores
+                        .push((pattern.clone(), string_list(codes, key)?));
+                }
+            }
+        }
+        if let Some(v) = get("builtins") {
+            out.builtins.extend(string_list(v, "builtins")?);
+        }
+        let tidy = lint
+            .and_then(|l| l.get("flake8-tidy-imports"))
+            .or_else(|| table.get("flake8-tidy-imports"))
+            .and_then(|t| t.as_table());
+        if let Some(v) = tidy.and_then(|t| t.get("ban-relative-imports")) {
+            out.ban_relative_imports = match v.as_str() {
+                Some("parents") => BanRelativeImports::Parents,
+                Some("all") => BanRelativeImports::All,
+                _ => bail!("`ban-relative-imports` must be \"parents\" or \"all\""),
+            };
+        }
+    }
+    Ok(out)
 }
 
 fn read_toml(path: &Path) -> Result<toml::Table> {
@@ -373,6 +505,46 @@ labs = { globs = ["labs/**", "candidate"], mode = "warn" }
         assert_eq!(m.lane_of("lukhas/a.py"), Some(0));
         assert_eq!(m.lane_of("candidate/x/y.py"), Some(1));
         assert_eq!(m.lane_of("core/a.py"), None);
+    }
+
+    #[test]
+    fn selectors_follow_ruffs_precedence() {
+        let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        assert!(code_enabled("F401", &v(&["F"]), &[]));
+        assert!(!code_enabled("TID252", &v(DEFAULT_SELECT), &[]));
+        assert!(!code_enabled("F401", &v(&["F"]), &v(&["F401"])));
+        assert!(code_enabled("F401", &v(&["F401"]), &v(&["F"])));
+        assert!(!code_enabled("F401", &v(&["F4"]), &v(&["F4"])));
+        assert!(code_enabled("TID252", &v(&["ALL"]), &v(&["F"])));
+    }
+
+    #[test]
+    fn reads_lint_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            r#"
+[tool.ruff]
+builtins = ["_"]
+[tool.ruff.lint]
+select = ["F", "TID252"]
+ignore = ["F403"]
+[tool.ruff.lint.flake8-tidy-imports]
+ban-relative-imports = "all"
+[tool.ruff.lint.per-file-ignores]
+"tests/**" = ["F401"]
+[tool.codefacts.lint]
+extend-select = ["F706"]
+"#,
+        )
+        .unwrap();
+        let cfg = Config::load(dir.path()).unwrap();
+        assert_eq!(cfg.lint.select, Some(vec!["F".into(), "TID252".into()]));
+        assert_eq!(cfg.lint.extend_select, vec!["F706".to_string()]);
+        assert_eq!(cfg.lint.ignore, vec!["F403".to_string()]);
+        assert_eq!(cfg.lint.ban_relative_imports, BanRelativeImports::All);
+        assert_eq!(cfg.lint.builtins, vec!["_".to_string()]);
+        assert_eq!(cfg.lint.per_file_ignores[0].0, "tests/**");
     }
 
     #[test]

@@ -5,6 +5,7 @@ pub mod cli;
 pub mod commands;
 pub mod config;
 pub mod db;
+pub mod diagnostics;
 pub mod facts;
 pub mod files;
 pub mod indexer;

@@ -65,10 +65,34 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
     q
 }
 
+/// True for fragments (`_name.sql`) that other queries build on; they are not listed.
+fn is_fragment(file: &str) -> bool {
+    file.rsplit('/').next().is_some_and(|n| n.starts_with('_'))
+}
+
+/// A fragment by file name, e.g. `_noqa.sql`.
+pub fn fragment(name: &str) -> Option<&'static str> {
+    embedded::EMBEDDED
+        .iter()
+        .find(|(f, _)| is_fragment(f) && f.rsplit('/').next() == Some(name))
+        .map(|(_, s)| *s)
+}
+
+/// The rule queries (`queries/rules/*.sql`, those with an `@code`), sorted by code.
+pub fn rules() -> Vec<Query> {
+    let mut v: Vec<Query> = all()
+        .into_iter()
+        .filter(|q| q.file.starts_with("queries/rules/") && q.code.is_some())
+        .collect();
+    v.sort_by(|a, b| a.code.cmp(&b.code));
+    v
+}
+
 /// Every embedded query, sorted by id.
 pub fn all() -> Vec<Query> {
     let mut v: Vec<Query> = embedded::EMBEDDED
         .iter()
+        .filter(|(f, _)| !is_fragment(f))
         .map(|(f, s)| parse(f, s))
         .collect();
     v.sort_by(|a, b| a.id.cmp(&b.id));
@@ -100,6 +124,18 @@ mod tests {
                 "{}: every query needs an ORDER BY",
                 q.file
             );
+        }
+    }
+
+    #[test]
+    fn every_rule_has_a_code_and_a_ruff_name() {
+        let rules = super::rules();
+        let codes: Vec<&str> = rules.iter().filter_map(|q| q.code.as_deref()).collect();
+        for code in ["F706", "TID252"] {
+            assert!(codes.contains(&code), "{code} missing from {codes:?}");
+        }
+        for q in &rules {
+            assert!(q.id.contains('/'), "{}: @id is `linter/rule-name`", q.file);
         }
     }
 }

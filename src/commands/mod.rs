@@ -1,5 +1,6 @@
 //! One file per subcommand; each returns the process exit code.
 
+mod check;
 mod index;
 mod query;
 mod schema;
@@ -28,6 +29,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Sql(args) => sql::run(args),
         Command::Query(args) => query::run(args),
         Command::Schema => schema::run(),
+        Command::Check(args) => check::run(args),
     }
 }
 

@@ -155,11 +155,11 @@ impl<'c> Writer<'c> {
         }
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO imports(file_id, form, module, level, absolute_module, name, alias, is_star, \
-               line, col, end_line, end_col, stmt_line, stmt_end_line, stmt_start, stmt_end, \
-               name_start, name_end, scope, type_checking, guarded, conditional, target_module, \
-               target_file_id, target_kind) \
+               line, col, end_line, end_col, stmt_line, stmt_col, stmt_end_line, stmt_end_col, \
+               stmt_start, stmt_end, name_start, name_end, scope, type_checking, guarded, \
+               conditional, target_module, target_file_id, target_kind) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-               ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+               ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
         )?;
         for (i, imp) in facts.imports.iter().enumerate() {
             let res = resolutions.get(i);
@@ -177,7 +177,9 @@ impl<'c> Writer<'c> {
                 imp.name_span.end_line,
                 imp.name_span.end_col,
                 imp.stmt_span.line,
+                imp.stmt_span.col,
                 imp.stmt_span.end_line,
+                imp.stmt_span.end_col,
                 imp.stmt_span.start_byte,
                 imp.stmt_span.end_byte,
                 imp.name_span.start_byte,
