@@ -514,3 +514,45 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     summary.elapsed = start.elapsed();
     Ok(summary)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_that_vanished_is_reported_as_such() {
+        let f = Discovered {
+            rel: "gone.py".into(),
+            abs: std::path::PathBuf::from("/definitely/not/here/gone.py"),
+            size: 10,
+            mtime_ns: 1,
+        };
+        assert!(matches!(probe(&f, None, 1 << 20), Probe::Vanished));
+    }
+
+    #[test]
+    fn unchanged_bytes_are_only_touched() {
+        let dir = tempfile::tempdir().unwrap();
+        let p = dir.path().join("a.py");
+        std::fs::write(&p, "import os\n").unwrap();
+        let f = Discovered {
+            rel: "a.py".into(),
+            abs: p,
+            size: 10,
+            mtime_ns: 1,
+        };
+        let hash = files::content_hash(b"import os\n");
+        assert!(matches!(probe(&f, Some(&hash), 1 << 20), Probe::Touched));
+        assert!(matches!(
+            probe(&f, Some("other"), 1 << 20),
+            Probe::Changed(Fresh::Text { .. })
+        ));
+        assert!(matches!(
+            probe(&f, None, 4),
+            Probe::Changed(Fresh::Unparsed {
+                status: "too_large",
+                ..
+            })
+        ));
+    }
+}

@@ -178,3 +178,57 @@ fn missing_path_is_an_error() {
         .code(2)
         .stderr(predicate::str::contains("is not a directory"));
 }
+
+#[test]
+fn deep_nesting_is_indexed_without_crashing() {
+    let repo = copy_fixture("edge");
+    let db = repo.path().join("facts.db");
+    index(repo.path(), &db);
+    // 10,000 nested parentheses between two imports: both imports are facts.
+    let names = column(
+        repo.path(),
+        &db,
+        "SELECT i.name FROM imports i JOIN files f USING (file_id) \
+         WHERE f.path = 'broken/deep_nesting.py' ORDER BY i.line",
+    );
+    assert_eq!(names, vec!["os", "json"]);
+}
+
+#[test]
+fn syntax_errors_keep_the_facts_around_them() {
+    let repo = copy_fixture("edge");
+    let db = repo.path().join("facts.db");
+    index(repo.path(), &db);
+    let rows = sql_json(
+        repo.path(),
+        &db,
+        "SELECT status, syntax_errors FROM files WHERE path = 'broken/syntax.py'",
+    );
+    assert_eq!(rows[0]["status"], "syntax_error");
+    assert!(rows[0]["syntax_errors"].as_i64().unwrap() >= 1);
+    let lines = column(
+        repo.path(),
+        &db,
+        "SELECT line FROM syntax_errors e JOIN files f USING (file_id) \
+         WHERE f.path = 'broken/syntax.py' ORDER BY line",
+    );
+    assert_eq!(lines.first().map(String::as_str), Some("3"));
+    // Imports before and after the broken function, and the class after it, are facts.
+    let names = column(
+        repo.path(),
+        &db,
+        "SELECT i.name FROM imports i JOIN files f USING (file_id) \
+         WHERE f.path = 'broken/syntax.py' ORDER BY i.line",
+    );
+    assert_eq!(names, vec!["os", "deque"]);
+    let defs = column(
+        repo.path(),
+        &db,
+        "SELECT d.qualname FROM definitions d JOIN files f USING (file_id) \
+         WHERE f.path = 'broken/syntax.py' AND d.kind IN ('class', 'function') ORDER BY d.line",
+    );
+    assert!(
+        defs.contains(&"Fine".to_string()) && defs.contains(&"Fine.ok".to_string()),
+        "{defs:?}"
+    );
+}
