@@ -52,29 +52,29 @@ pub struct ParsedFile {
 }
 
 /// Parses a file and extracts its facts; the syntax tree is dropped before returning.
-#[salsa::tracked(returns(ref))]
-pub fn file_facts(db: &dyn salsa::Database, file: SourceFile) -> ParsedFile {
+#[salsa::tracked]
+pub fn file_facts(db: &dyn salsa::Database, file: SourceFile) -> Arc<ParsedFile> {
     match file.content(db) {
         Content::Text(text) => {
             let budget = Duration::from_millis(file.parse_budget_ms(db));
             match syntax::parse_python(text, budget) {
-                Ok(tree) => ParsedFile {
+                Ok(tree) => Arc::new(ParsedFile {
                     facts: crate::facts::extract(text, &tree),
                     failure: None,
-                },
-                Err(failure) => ParsedFile {
+                }),
+                Err(failure) => Arc::new(ParsedFile {
                     facts: FileFacts {
                         lines: syntax::LineIndex::new(text).line_count(),
                         ..FileFacts::default()
                     },
                     failure: Some(failure),
-                },
+                }),
             }
         }
-        Content::CachedImports(_) => ParsedFile {
+        Content::CachedImports(_) => Arc::new(ParsedFile {
             facts: FileFacts::default(),
             failure: None,
-        },
+        }),
     }
 }
 
@@ -94,14 +94,16 @@ pub fn module_index(db: &dyn salsa::Database, ws: Workspace) -> ModuleIndex {
 }
 
 /// Each import of the file resolved against the module index (same order as the imports).
-#[salsa::tracked(returns(ref))]
-pub fn resolved_imports(db: &dyn salsa::Database, file: SourceFile) -> Vec<Resolution> {
+#[salsa::tracked]
+pub fn resolved_imports(db: &dyn salsa::Database, file: SourceFile) -> Arc<Vec<Resolution>> {
     let index = module_index(db, file.workspace(db));
     let importer = file.module(db);
-    file_imports(db, file)
-        .iter()
-        .map(|import| index.resolve(importer, import))
-        .collect()
+    Arc::new(
+        file_imports(db, file)
+            .iter()
+            .map(|import| index.resolve(importer, import))
+            .collect(),
+    )
 }
 
 /// The salsa database. Cloning it gives a handle for another thread.

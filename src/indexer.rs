@@ -143,17 +143,36 @@ fn bytecount_lines(bytes: &[u8]) -> u32 {
     (n + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))) as u32
 }
 
+/// A parsed file on its way from a rayon worker to the writer.
+type Parsed = (usize, Arc<db::ParsedFile>, Arc<Vec<resolve::Resolution>>);
+
 /// Runs one incremental indexing of `config.root` into `db_path`.
+///
+/// Everything from reading the stored state to the commit happens in one write transaction:
+/// runs are serialised (a second run waits, then finds the work done), and a run killed at
+/// any point leaves the previous index as it was.
 pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<IndexSummary> {
     let start = Instant::now();
+    let timings = std::env::var_os("CODEFACTS_TIMINGS").is_some();
+    let phase = |name: &str| {
+        if timings {
+            eprintln!(
+                "timing: {name} at {:.1} ms",
+                start.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    };
     let matchers = Arc::new(config.matchers()?);
     let (mut found, mut warnings) = files::discover(config, &matchers);
+    phase("discovered");
     let (mut store, note) = Store::open(db_path)?;
     let rebuilt = match note {
         OpenNote::Rebuilt(why) => Some(why),
         _ => None,
     };
-    let stored = store.stored_files()?;
+    let writer = store.writer()?;
+    let stored = writer.stored_files()?;
+    phase("read stored state");
 
     // Probe every file whose stat moved (or that is new), in parallel.
     let probes: Vec<(usize, Probe)> = found
@@ -173,11 +192,11 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             ))
         })
         .collect();
+    phase("probed changed files");
 
     let mut touched = Vec::new();
     let mut changed: Vec<(usize, Fresh)> = Vec::new();
-    let mut vanished = Vec::new();
-    let mut unreadable_new = Vec::new();
+    let mut dropped = Vec::new();
     for (i, p) in probes {
         match p {
             Probe::Touched => touched.push(i),
@@ -187,42 +206,35 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
                     path: found[i].rel.clone(),
                     message: "vanished during the run".into(),
                 });
-                vanished.push(i);
+                dropped.push(i);
             }
             Probe::Unreadable(w) => {
                 warnings.push(w);
                 if !stored.contains_key(&found[i].rel) {
-                    unreadable_new.push(i);
+                    dropped.push(i);
                 }
             }
         }
     }
     // Files that vanished, or are new and unreadable, are not part of this index.
-    if !vanished.is_empty() || !unreadable_new.is_empty() {
-        let mut drop_idx: Vec<usize> = vanished.into_iter().chain(unreadable_new).collect();
-        drop_idx.sort_unstable();
-        let remap: HashMap<usize, usize> = {
-            let mut m = HashMap::new();
-            let mut next = 0;
-            for i in 0..found.len() {
-                if drop_idx.binary_search(&i).is_err() {
-                    m.insert(i, next);
-                    next += 1;
-                }
+    if !dropped.is_empty() {
+        dropped.sort_unstable();
+        let mut remap = vec![None; found.len()];
+        let mut next = 0;
+        for (i, slot) in remap.iter_mut().enumerate() {
+            if dropped.binary_search(&i).is_err() {
+                *slot = Some(next);
+                next += 1;
             }
-            m
-        };
-        touched = touched
-            .into_iter()
-            .filter_map(|i| remap.get(&i).copied())
-            .collect();
+        }
+        touched = touched.into_iter().filter_map(|i| remap[i]).collect();
         changed = changed
             .into_iter()
-            .filter_map(|(i, f)| remap.get(&i).map(|j| (*j, f)))
+            .filter_map(|(i, f)| remap[i].map(|j| (j, f)))
             .collect();
         let mut k = 0;
         found.retain(|_| {
-            let keep = drop_idx.binary_search(&k).is_err();
+            let keep = dropped.binary_search(&k).is_err();
             k += 1;
             keep
         });
@@ -253,7 +265,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         }
         h.finalize().to_hex()[..32].to_string()
     };
-    let layout_changed = store.meta("layout")?.as_deref() != Some(layout.as_str());
+    let layout_changed = writer.meta("layout")?.as_deref() != Some(layout.as_str());
     let removed: Vec<i64> = {
         let present: std::collections::HashSet<&str> =
             found.iter().map(|f| f.rel.as_str()).collect();
@@ -266,19 +278,61 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         r.into_iter().map(|(_, id)| id).collect()
     };
 
-    // Nothing to do: leave the database untouched.
+    let mut summary = IndexSummary {
+        files: found.len(),
+        removed: removed.len(),
+        warnings,
+        rebuilt,
+        ..IndexSummary::default()
+    };
+    // Nothing to do: leave the database untouched (the transaction rolls back).
     if changed.is_empty() && touched.is_empty() && removed.is_empty() && !layout_changed {
-        return Ok(IndexSummary {
-            files: found.len(),
-            warnings,
-            rebuilt,
-            elapsed: start.elapsed(),
-            ..IndexSummary::default()
-        });
+        summary.elapsed = start.elapsed();
+        return Ok(summary);
     }
 
+    // Every file's id: the stored one, or a new one.
+    let mut next_id = writer.max_file_id()? + 1;
+    let ids: Vec<i64> = found
+        .iter()
+        .map(|f| match stored.get(&f.rel) {
+            Some(s) => s.file_id,
+            None => {
+                next_id += 1;
+                next_id - 1
+            }
+        })
+        .collect();
+    // Loading an empty index: build the secondary indexes once at the end.
+    let bulk = stored.is_empty() && changed.len() >= 64;
+    if bulk {
+        writer.drop_indexes()?;
+    }
+    for id in &removed {
+        writer.remove_file(*id)?;
+    }
+    for i in &touched {
+        writer.touch(ids[*i], found[*i].size, found[*i].mtime_ns)?;
+    }
+    if layout_changed {
+        for (i, f) in found.iter().enumerate() {
+            if let Some(s) = stored.get(&f.rel) {
+                let (m, lane) = &placements[i];
+                if s.module != m.module || &s.lane != lane || s.source_root != m.source_root {
+                    writer.update_placement(ids[i], m, lane)?;
+                }
+            }
+        }
+    }
+    let fresh = stored.is_empty();
+    let target_ids = |res: &[resolve::Resolution]| -> Vec<Option<i64>> {
+        res.iter()
+            .map(|r| r.target_file.and_then(|t| ids.get(t as usize).copied()))
+            .collect()
+    };
+
     // The salsa database for this run.
-    let mut sdb = Database::default();
+    let sdb = Database::default();
     let indexed: Vec<IndexedFile> = found
         .iter()
         .zip(&placements)
@@ -290,28 +344,68 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     let ws = Workspace::new(&sdb, Arc::new(indexed));
     let budget = config.parse_timeout_ms;
     let mut parse_inputs: Vec<(usize, SourceFile)> = Vec::new();
+    let mut meta: HashMap<usize, (&str, &str)> = HashMap::new();
     for (i, fr) in &changed {
-        if let Fresh::Text { text, .. } = fr {
-            let f = &found[*i];
-            parse_inputs.push((
-                *i,
-                SourceFile::new(
-                    &sdb,
-                    f.rel.clone(),
-                    placements[*i].0.clone(),
-                    Content::Text(text.clone()),
-                    budget,
-                    ws,
-                ),
-            ));
+        let f = &found[*i];
+        let (module, lane) = &placements[*i];
+        match fr {
+            Fresh::Text {
+                text,
+                hash,
+                encoding,
+            } => {
+                meta.insert(*i, (hash.as_str(), encoding.as_str()));
+                parse_inputs.push((
+                    *i,
+                    SourceFile::new(
+                        &sdb,
+                        f.rel.clone(),
+                        module.clone(),
+                        Content::Text(text.clone()),
+                        budget,
+                        ws,
+                    ),
+                ));
+            }
+            Fresh::Unparsed {
+                hash,
+                encoding,
+                status,
+                error,
+                lines,
+            } => {
+                if *status == "undecodable" {
+                    summary.undecodable += 1;
+                } else {
+                    summary.refused += 1;
+                }
+                writer.upsert_file(
+                    ids[*i],
+                    &FileRow {
+                        path: &f.rel,
+                        module,
+                        lane,
+                        size: f.size,
+                        mtime_ns: f.mtime_ns,
+                        lines: *lines,
+                        hash,
+                        encoding,
+                        status,
+                        error: Some(error),
+                        decode_errors: u32::from(*status == "undecodable"),
+                        syntax_errors: 0,
+                    },
+                )?;
+                writer.replace_facts(ids[*i], &Default::default(), &[], &[], fresh)?;
+            }
         }
     }
     // When the module layout changed, every stored import is resolved again.
-    let mut cached_inputs: Vec<(i64, SourceFile, Vec<i64>)> = Vec::new();
+    let mut cached_inputs: Vec<(SourceFile, Vec<i64>)> = Vec::new();
     if layout_changed && !stored.is_empty() {
         let changed_set: std::collections::HashSet<usize> =
             changed.iter().map(|(i, _)| *i).collect();
-        let mut cached = store.cached_imports()?;
+        let mut cached = writer.cached_imports()?;
         for (i, f) in found.iter().enumerate() {
             if changed_set.contains(&i) {
                 continue;
@@ -328,182 +422,100 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
                     budget,
                     ws,
                 );
-                cached_inputs.push((s.file_id, input, rowids));
+                cached_inputs.push((input, rowids));
             }
         }
     }
+    phase("prepared");
 
-    // Compute in parallel: one database handle per rayon job.
-    {
-        let bar = (opts.progress && parse_inputs.len() >= 200).then(|| {
-            let pb = indicatif::ProgressBar::new(parse_inputs.len() as u64);
-            pb.set_style(
-                indicatif::ProgressStyle::with_template(
-                    "{spinner} parsing {pos}/{len} files [{bar:40}] {elapsed_precise}",
-                )
-                .unwrap()
-                .progress_chars("=> "),
-            );
-            pb
-        });
-        // `Database` is Send but not Sync: hand each rayon job its own clone.
-        let handle = std::sync::Mutex::new(sdb.clone());
-        parse_inputs.par_iter().for_each_init(
-            || handle.lock().unwrap().clone(),
-            |db, (_, file)| {
-                db::file_facts(db, *file);
-                db::resolved_imports(db, *file);
-                if let Some(pb) = &bar {
-                    pb.inc(1);
-                }
-            },
+    // Parse in parallel (one salsa handle per rayon job) and write each file as it arrives.
+    let bar = (opts.progress && parse_inputs.len() >= 200).then(|| {
+        let pb = indicatif::ProgressBar::new(parse_inputs.len() as u64);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} parsing {pos}/{len} files [{bar:40}] {elapsed_precise}",
+            )
+            .unwrap()
+            .progress_chars("=> "),
         );
-        cached_inputs.par_iter().for_each_init(
-            || handle.lock().unwrap().clone(),
-            |db, (_, file, _)| {
-                db::resolved_imports(db, *file);
-            },
-        );
-        if let Some(pb) = bar {
-            pb.finish_and_clear();
-        }
-    }
-
-    // Write everything in one transaction.
-    let mut summary = IndexSummary {
-        files: found.len(),
-        removed: removed.len(),
-        warnings,
-        rebuilt,
-        ..IndexSummary::default()
-    };
-    let sdb = &mut sdb;
-    let writer = store.writer()?;
-    let empty_index = writer.is_empty()?;
-    for id in &removed {
-        writer.remove_file(*id)?;
-    }
-    // Ids of every file: stored ones, then the upserted ones.
-    let mut ids: Vec<Option<i64>> = found
-        .iter()
-        .map(|f| stored.get(&f.rel).map(|s| s.file_id))
-        .collect();
-    let mut facts_of: HashMap<usize, SourceFile> =
-        parse_inputs.iter().map(|(i, f)| (*i, *f)).collect();
-    for (i, fr) in &changed {
-        let f = &found[*i];
-        let (module, lane) = &placements[*i];
-        let row = match fr {
-            Fresh::Text { hash, encoding, .. } => {
-                let input = facts_of[i];
-                let parsed = db::file_facts(sdb, input);
-                summary.parsed += 1;
-                let n_syntax = parsed.facts.syntax_errors.len() as u32;
-                if n_syntax > 0 {
-                    summary.with_syntax_errors += 1;
-                }
-                let (status, error) = match &parsed.failure {
-                    Some(fail) => {
-                        summary.refused += 1;
-                        ("parse_timeout", Some(format!("{fail}; not parsed")))
+        pb
+    });
+    // `Database` is Send but not Sync: each rayon job clones its own handle.
+    let handle = std::sync::Mutex::new(sdb.clone());
+    let write_result: Result<()> = std::thread::scope(|scope| {
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(256);
+        let inputs = &parse_inputs;
+        let handle = &handle;
+        let bar = bar.as_ref();
+        scope.spawn(move || {
+            inputs.par_iter().for_each_init(
+                || (handle.lock().unwrap().clone(), tx.clone()),
+                |(db, tx), (i, file)| {
+                    let parsed = db::file_facts(db, *file);
+                    let res = db::resolved_imports(db, *file);
+                    if let Some(pb) = bar {
+                        pb.inc(1);
                     }
-                    None if n_syntax > 0 => ("syntax_error", None),
-                    None => ("ok", None),
-                };
-                (
-                    hash.as_str(),
-                    encoding.as_str(),
-                    status,
-                    error,
-                    parsed.facts.lines,
-                    0,
-                    n_syntax,
-                )
+                    // A closed channel means the writer failed: stop sending.
+                    let _ = tx.send((*i, parsed.clone(), res.clone()));
+                },
+            );
+        });
+        for (i, parsed, res) in rx {
+            let f = &found[i];
+            let (module, lane) = &placements[i];
+            let (hash, encoding) = meta[&i];
+            summary.parsed += 1;
+            let n_syntax = parsed.facts.syntax_errors.len() as u32;
+            if n_syntax > 0 {
+                summary.with_syntax_errors += 1;
             }
-            Fresh::Unparsed {
-                hash,
-                encoding,
-                status,
-                error,
-                lines,
-            } => {
-                if *status == "undecodable" {
-                    summary.undecodable += 1;
-                } else {
+            let error = parsed.failure.as_ref().map(|f| format!("{f}; not parsed"));
+            let status = match &parsed.failure {
+                Some(_) => {
                     summary.refused += 1;
+                    "parse_timeout"
                 }
-                (
-                    hash.as_str(),
-                    encoding.as_str(),
-                    *status,
-                    Some(error.clone()),
-                    *lines,
-                    u32::from(*status == "undecodable"),
-                    0,
-                )
-            }
-        };
-        let id = writer.upsert_file(&FileRow {
-            path: &f.rel,
-            module,
-            lane,
-            size: f.size,
-            mtime_ns: f.mtime_ns,
-            lines: row.4,
-            hash: row.0,
-            encoding: row.1,
-            status: row.2,
-            error: row.3.as_deref(),
-            decode_errors: row.5,
-            syntax_errors: row.6,
-        })?;
-        ids[*i] = Some(id);
-    }
-    for i in &touched {
-        let f = &found[*i];
-        if let Some(id) = ids[*i] {
-            writer.touch(id, f.size, f.mtime_ns)?;
+                None if n_syntax > 0 => "syntax_error",
+                None => "ok",
+            };
+            writer.upsert_file(
+                ids[i],
+                &FileRow {
+                    path: &f.rel,
+                    module,
+                    lane,
+                    size: f.size,
+                    mtime_ns: f.mtime_ns,
+                    lines: parsed.facts.lines,
+                    hash,
+                    encoding,
+                    status,
+                    error: error.as_deref(),
+                    decode_errors: 0,
+                    syntax_errors: n_syntax,
+                },
+            )?;
+            writer.replace_facts(ids[i], &parsed.facts, &res, &target_ids(&res), fresh)?;
         }
+        Ok(())
+    });
+    if let Some(pb) = bar {
+        pb.finish_and_clear();
     }
-    if layout_changed {
-        for (i, f) in found.iter().enumerate() {
-            if let (Some(s), Some(id)) = (stored.get(&f.rel), ids[i]) {
-                let (m, lane) = &placements[i];
-                if s.module != m.module || &s.lane != lane || s.source_root != m.source_root {
-                    writer.update_placement(id, m, lane)?;
-                }
-            }
-        }
-    }
-    let target_ids = |res: &[resolve::Resolution]| -> Vec<Option<i64>> {
-        res.iter()
-            .map(|r| {
-                r.target_file
-                    .and_then(|t| ids.get(t as usize).copied().flatten())
-            })
-            .collect()
-    };
-    for (i, fr) in &changed {
-        let Some(id) = ids[*i] else { continue };
-        let fresh = empty_index;
-        match fr {
-            Fresh::Text { .. } => {
-                let input = facts_of.remove(i).expect("parsed input");
-                let parsed = db::file_facts(sdb, input);
-                let res = db::resolved_imports(sdb, input);
-                writer.replace_facts(id, &parsed.facts, res, &target_ids(res), fresh)?;
-            }
-            Fresh::Unparsed { .. } => {
-                writer.replace_facts(id, &Default::default(), &[], &[], fresh)?;
-            }
-        }
-    }
-    for (_, input, rowids) in &cached_inputs {
-        let res = db::resolved_imports(sdb, *input);
+    write_result?;
+    phase("parsed and wrote changed files");
+
+    for (input, rowids) in &cached_inputs {
+        let res = db::resolved_imports(&sdb, *input);
         let targets = target_ids(res);
-        for ((rowid, r), t) in rowids.iter().zip(res).zip(targets) {
+        for ((rowid, r), t) in rowids.iter().zip(res.iter()).zip(targets) {
             writer.update_resolution(*rowid, r, t)?;
         }
+    }
+    if bulk {
+        writer.create_indexes()?;
+        phase("built indexes");
     }
     if layout_changed {
         writer.set_layout(&config.lanes, &config.src)?;
@@ -511,6 +523,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     }
     writer.set_meta("root", &config.root.to_string_lossy())?;
     writer.commit()?;
+    phase("committed");
     summary.elapsed = start.elapsed();
     Ok(summary)
 }

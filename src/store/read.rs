@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use anyhow::Result;
 
-use super::{Store, explain};
+use super::{Writer, explain};
 use crate::facts::{ImportFact, ImportForm, ScopeKind, Span};
 
 /// What the database remembers of a file.
@@ -25,10 +25,10 @@ pub struct CachedImports {
     pub by_file: HashMap<i64, (Arc<Vec<ImportFact>>, Vec<i64>)>,
 }
 
-impl Store {
+impl Writer<'_> {
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         let mut stmt = self
-            .conn
+            .tx
             .prepare_cached("SELECT value FROM meta WHERE key = ?1")
             .map_err(|e| explain(e, &self.path))?;
         let mut rows = stmt.query([key])?;
@@ -38,10 +38,19 @@ impl Store {
         })
     }
 
+    /// The largest file id in use (0 when there is none).
+    pub fn max_file_id(&self) -> Result<i64> {
+        Ok(self
+            .tx
+            .query_row("SELECT coalesce(max(file_id), 0) FROM files", [], |r| {
+                r.get(0)
+            })?)
+    }
+
     /// Every indexed file by path.
     pub fn stored_files(&self) -> Result<HashMap<String, StoredFile>> {
         let mut stmt = self
-            .conn
+            .tx
             .prepare(
                 "SELECT file_id, path, size, mtime_ns, hash, module, lane, source_root FROM files",
             )
@@ -70,7 +79,7 @@ impl Store {
 
     /// The stored imports of every file, in statement order, with their row ids.
     pub fn cached_imports(&self) -> Result<CachedImports> {
-        let mut stmt = self.conn.prepare(
+        let mut stmt = self.tx.prepare(
             "SELECT file_id, rowid, form, module, level, name, alias, is_star, scope, \
              type_checking, guarded, conditional FROM imports ORDER BY file_id, rowid",
         )?;

@@ -10,6 +10,18 @@ use crate::config::Lane;
 use crate::facts::FileFacts;
 use crate::resolve::{ModulePath, Resolution};
 
+/// `(name, statement)` of every `CREATE INDEX` in the schema.
+fn secondary_indexes() -> Vec<(&'static str, &'static str)> {
+    super::SCHEMA_SQL
+        .lines()
+        .filter_map(|l| {
+            let rest = l.trim().strip_prefix("CREATE INDEX IF NOT EXISTS ")?;
+            let name = rest.split_whitespace().next()?;
+            Some((name, l.trim().trim_end_matches(';')))
+        })
+        .collect()
+}
+
 /// The `files` row of a file.
 pub struct FileRow<'a> {
     pub path: &'a str,
@@ -28,8 +40,8 @@ pub struct FileRow<'a> {
 
 /// Writes of one run; nothing is visible to others until [`Writer::commit`].
 pub struct Writer<'c> {
-    tx: Transaction<'c>,
-    path: PathBuf,
+    pub(super) tx: Transaction<'c>,
+    pub(super) path: PathBuf,
 }
 
 impl<'c> Writer<'c> {
@@ -49,13 +61,21 @@ impl<'c> Writer<'c> {
         self.tx.commit().map_err(|e| explain(e, &path))
     }
 
-    /// True when the index holds no file (read inside the transaction, so a run that
-    /// committed while this one waited for the lock is seen).
-    pub fn is_empty(&self) -> Result<bool> {
-        let n: i64 = self
-            .tx
-            .query_row("SELECT count(*) FROM files", [], |r| r.get(0))?;
-        Ok(n == 0)
+    /// Drops the secondary indexes of schema.sql before a bulk load into an empty index;
+    /// [`Writer::create_indexes`] builds them again (in the same transaction).
+    pub fn drop_indexes(&self) -> Result<()> {
+        for (name, _) in secondary_indexes() {
+            self.tx
+                .execute(&format!("DROP INDEX IF EXISTS {name}"), [])?;
+        }
+        Ok(())
+    }
+
+    pub fn create_indexes(&self) -> Result<()> {
+        for (_, stmt) in secondary_indexes() {
+            self.tx.execute(stmt, [])?;
+        }
+        Ok(())
     }
 
     /// Deletes a file and (by cascade) all its facts.
@@ -66,12 +86,12 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
-    /// Inserts or updates a file's row; returns its id.
-    pub fn upsert_file(&self, row: &FileRow) -> Result<i64> {
+    /// Inserts or updates a file's row (a new file gets `file_id`); returns its id.
+    pub fn upsert_file(&self, file_id: i64, row: &FileRow) -> Result<i64> {
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO files(path, module, is_package, is_stub, source_root, lane, size, mtime_ns, \
-               lines, hash, encoding, status, error, decode_errors, syntax_errors) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15) \
+               lines, hash, encoding, status, error, decode_errors, syntax_errors, file_id) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16) \
              ON CONFLICT(path) DO UPDATE SET module = excluded.module, \
                is_package = excluded.is_package, is_stub = excluded.is_stub, \
                source_root = excluded.source_root, lane = excluded.lane, size = excluded.size, \
@@ -97,6 +117,7 @@ impl<'c> Writer<'c> {
                 row.error,
                 row.decode_errors,
                 row.syntax_errors,
+                file_id,
             ],
             |r| r.get(0),
         )?;
