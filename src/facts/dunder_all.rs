@@ -73,7 +73,7 @@ fn collect<'t>(w: &mut Walker<'t>, value: Node<'t>, form: AllForm) {
         }
         let kind = n.kind_id();
         if kind == k.string {
-            if let Some(lit) = w.literal(n).filter(|l| !l.bytes) {
+            if let Some(lit) = w.literal(n).ok().filter(|l| !l.bytes) {
                 w.facts.all_entries.push(AllEntry {
                     name: lit.content.to_string(),
                     form,

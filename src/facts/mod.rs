@@ -239,7 +239,14 @@ pub struct FileFacts {
 /// Extracts every fact kind from a parsed file, in one iterative walk of the tree
 /// (see [`walk`]). Facts inside ERROR nodes are not extracted; everything else is.
 pub fn extract(text: &str, tree: &tree_sitter::Tree) -> FileFacts {
-    walk::run(text, tree)
+    walk::run(text, tree, true)
+}
+
+/// [`extract`] without skipping any subtree: slower, same result. For tests and benchmarks
+/// that check the pruning.
+#[doc(hidden)]
+pub fn extract_unpruned(text: &str, tree: &tree_sitter::Tree) -> FileFacts {
+    walk::run(text, tree, false)
 }
 
 #[cfg(test)]

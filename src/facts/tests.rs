@@ -5,12 +5,19 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{FileFacts, extract};
+use super::{FileFacts, extract, extract_unpruned};
 
-/// Parses and extracts `src`.
+/// Parses and extracts `src`, checking that the pruned walk finds exactly what the
+/// exhaustive one does.
 pub(crate) fn facts_of(src: &str) -> FileFacts {
     let tree = crate::syntax::parse_python(src, Duration::from_secs(30)).expect("parse");
-    extract(src, &tree)
+    let facts = extract(src, &tree);
+    assert_eq!(
+        facts,
+        extract_unpruned(src, &tree),
+        "pruning changed the facts"
+    );
+    facts
 }
 
 /// Serialises facts for snapshots with every span written compactly as
