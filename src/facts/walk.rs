@@ -77,6 +77,7 @@ kind_table! {
     as_pattern = "as_pattern", true;
     tuple = "tuple", true;
     list = "list", true;
+    expression_list = "expression_list", true;
     pattern_list = "pattern_list", true;
     tuple_pattern = "tuple_pattern", true;
     list_pattern = "list_pattern", true;
@@ -217,6 +218,8 @@ impl Kinds {
             set(k.string, Role::Str);
             set(k.concatenated_string, Role::ConcatStr);
             set(k.if_statement, Role::If);
+            // `elif TYPE_CHECKING:` guards its consequence like an `if`.
+            set(k.elif_clause, Role::If);
             set(k.try_statement, Role::Try);
             set(k.for_statement, Role::Compound);
             set(k.while_statement, Role::Compound);
@@ -225,7 +228,6 @@ impl Kinds {
             for block in [
                 k.module,
                 k.block,
-                k.elif_clause,
                 k.else_clause,
                 k.except_clause,
                 k.finally_clause,
