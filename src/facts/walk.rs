@@ -664,19 +664,14 @@ impl<'t> Walker<'t> {
         (s.kind == ScopeKind::Class && !ctx.in_lambda).then(|| s.qualname.clone())
     }
 
-    /// `__qualname__` of `name` defined in the scope of `ctx`.
+    /// `__qualname__` of `name` defined in the scope of `ctx` (definitions never sit
+    /// directly in a lambda body).
     pub(crate) fn qualify(&self, ctx: &Ctx, name: &str) -> String {
         let s = &self.scopes[ctx.scope as usize];
-        let lambda = if ctx.in_lambda {
-            "<lambda>.<locals>."
-        } else {
-            ""
-        };
         match s.kind {
-            ScopeKind::Module if lambda.is_empty() => name.to_string(),
-            ScopeKind::Module => format!("{lambda}{name}"),
-            ScopeKind::Class => format!("{}.{lambda}{name}", s.qualname),
-            ScopeKind::Function => format!("{}.<locals>.{lambda}{name}", s.qualname),
+            ScopeKind::Module => name.to_string(),
+            ScopeKind::Class => format!("{}.{name}", s.qualname),
+            ScopeKind::Function => format!("{}.<locals>.{name}", s.qualname),
         }
     }
 
