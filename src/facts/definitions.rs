@@ -54,7 +54,7 @@ fn on_def<'t>(
             scope: w.scope_kind(ctx),
             enclosing_class: w.enclosing_class(ctx),
             name_span: w.span(name_node),
-            stmt_span: w.span(outer),
+            stmt_span: w.span_of(outer.start_byte(), end_before_trailing_comments(w, node)),
             decorators,
             conditional: ctx.def_conditional,
         });
@@ -68,6 +68,30 @@ fn on_def<'t>(
         qualname,
     });
     (w.scopes.len() - 1) as u32
+}
+
+/// End of a definition's last token that is not a comment. Tree-sitter ends an indented
+/// block after the comments that follow its last statement; Python's `end_lineno` does not.
+fn end_before_trailing_comments<'t>(w: &Walker<'t>, def: Node<'t>) -> usize {
+    let mut node = def;
+    loop {
+        let mut i = node.child_count();
+        let last = loop {
+            if i == 0 {
+                return node.end_byte();
+            }
+            i -= 1;
+            match node.child(i) {
+                Some(c) if c.kind_id() == w.k.comment || c.start_byte() == c.end_byte() => {}
+                Some(c) => break c,
+                None => return node.end_byte(),
+            }
+        };
+        if last.child_count() == 0 {
+            return last.end_byte();
+        }
+        node = last;
+    }
 }
 
 /// The decorator expressions of a `decorated_definition`, as written, without `@`.
@@ -196,6 +220,17 @@ class C:
         assert_eq!(p.qualname, "C.p");
         assert_eq!(p.decorators, vec!["property".to_string()]);
         assert_eq!((p.stmt_span.line, p.stmt_span.col), (6, 5));
+    }
+
+    #[test]
+    fn definition_span_ends_before_trailing_comments() {
+        let src = "class C:\n    def m(self):\n        if x:\n            return 1  # one\n        # two\n    # three\n# four\ny = 1\n";
+        let f = facts_of(src);
+        let c = &f.definitions[0];
+        assert_eq!((c.stmt_span.end_line, c.stmt_span.end_col), (4, 21));
+        let m = &f.definitions[1];
+        assert_eq!((m.stmt_span.end_line, m.stmt_span.end_col), (4, 21));
+        assert_eq!(m.stmt_span.end_byte as usize, src.find("  # one").unwrap());
     }
 
     #[test]

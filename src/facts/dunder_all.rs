@@ -73,14 +73,18 @@ fn collect<'t>(w: &mut Walker<'t>, value: Node<'t>, form: AllForm) {
         }
         let kind = n.kind_id();
         if kind == k.string {
-            if let Some(lit) = w.literal(n).filter(|l| !l.bytes) {
+            if let Some(lit) = w.literal(n).ok().filter(|l| !l.bytes) {
                 w.facts.all_entries.push(AllEntry {
                     name: lit.content.to_string(),
                     form,
                     span: w.span(n),
                 });
             }
-        } else if kind == k.list || kind == k.tuple || kind == k.parenthesized_expression {
+        } else if kind == k.list
+            || kind == k.tuple
+            || kind == k.expression_list
+            || kind == k.parenthesized_expression
+        {
             let start = pending.len();
             pending.extend(n.named_children(&mut cursor));
             pending[start..].reverse();
@@ -127,6 +131,8 @@ __all__.extend(['i', 'j'])
 __all__.extend(('k',))
 __all__ = ['l'] + ['m'] + ('n',)
 __all__ = other.__all__ + ['o']
+__all__ = 'p', 'q'
+__all__ += 'r',
 ";
         assert_eq!(
             entries(src),
@@ -146,6 +152,9 @@ __all__ = other.__all__ + ['o']
                 (s("m"), Assign),
                 (s("n"), Assign),
                 (s("o"), Assign),
+                (s("p"), Assign),
+                (s("q"), Assign),
+                (s("r"), AugAssign),
             ]
         );
     }

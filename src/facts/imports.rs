@@ -269,6 +269,14 @@ if not TYPE_CHECKING:
     import e
 else:
     import f
+if sys.version_info >= (3, 11):
+    import g
+elif TYPE_CHECKING:
+    import h
+if not TYPE_CHECKING:
+    pass
+elif x:
+    import i
 ";
         assert_eq!(
             flags(src),
@@ -280,6 +288,9 @@ else:
                 (s("d"), ScopeKind::Module, false, false, true),
                 (s("e"), ScopeKind::Module, false, false, true),
                 (s("f"), ScopeKind::Module, true, false, false),
+                (s("g"), ScopeKind::Module, false, false, true),
+                (s("h"), ScopeKind::Module, true, false, true),
+                (s("i"), ScopeKind::Module, true, false, true),
             ]
         );
     }

@@ -78,13 +78,16 @@ pub struct ImportFact {
     /// Range of the whole import statement.
     pub stmt_span: Span,
     pub scope: ScopeKind,
-    /// Under `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:` (at any depth).
+    /// Under `if TYPE_CHECKING:` / `if typing.TYPE_CHECKING:` (at any depth, also inside
+    /// functions defined there), `elif TYPE_CHECKING:`, or the `else` of `if not TYPE_CHECKING:`.
     pub type_checking: bool,
     /// Inside the body of a `try` that has an `except ImportError` / `ModuleNotFoundError` handler
     /// (bare `except:` and `except Exception` do not count).
+    /// Like `conditional`, relative to the innermost function: a function body starts afresh,
+    /// a class body (which runs where it is defined) inherits.
     pub guarded: bool,
     /// Inside any other conditional construct (if/elif/else, while, for, with, match, try bodies
-    /// and handlers other than the two cases above).
+    /// and handlers other than the two cases above; also `else`/`finally` of a `try`).
     pub conditional: bool,
 }
 
@@ -130,7 +133,8 @@ pub struct DefinitionFact {
     pub stmt_span: Span,
     /// Decorator expressions as written, without `@`, in source order.
     pub decorators: Vec<String>,
-    /// Inside an if/try/while/for/with/match at its own scope level.
+    /// Inside an if/try/while/for/with/match at its own scope level (a class or function body
+    /// starts afresh).
     pub conditional: bool,
 }
 
@@ -182,7 +186,9 @@ impl ReturnKind {
     }
 }
 
-/// A `return`/`yield` outside any function (module or class body, at any nesting).
+/// A `return`/`yield` outside any function (module or class body, at any nesting), as Python
+/// scopes it: a class body nested in a function is outside it; decorators, default values
+/// and base classes are evaluated in the enclosing scope.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct OutsideReturn {
     pub kind: ReturnKind,
@@ -217,9 +223,13 @@ pub struct SyntaxErrorFact {
     pub text: String,
 }
 
-/// A string literal that looks like a file-system path (for drift checks).
+/// A string literal that looks like a file-system path (for drift checks): not an f-string,
+/// bytes or bare expression statement (docstrings); its content as written contains `/`, no
+/// whitespace, no `://`, no backslash unless raw, and has 2 to 255 characters. Each piece of
+/// an implicit concatenation is judged alone.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct PathString {
+    /// The content between the quotes, as written.
     pub value: String,
     pub span: Span,
 }
@@ -239,7 +249,14 @@ pub struct FileFacts {
 /// Extracts every fact kind from a parsed file, in one iterative walk of the tree
 /// (see [`walk`]). Facts inside ERROR nodes are not extracted; everything else is.
 pub fn extract(text: &str, tree: &tree_sitter::Tree) -> FileFacts {
-    walk::run(text, tree)
+    walk::run(text, tree, true)
+}
+
+/// [`extract`] without skipping any subtree: slower, same result. For tests and benchmarks
+/// that check the pruning.
+#[doc(hidden)]
+pub fn extract_unpruned(text: &str, tree: &tree_sitter::Tree) -> FileFacts {
+    walk::run(text, tree, false)
 }
 
 #[cfg(test)]

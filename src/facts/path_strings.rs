@@ -11,20 +11,28 @@ use tree_sitter::Node;
 use super::PathString;
 use super::walk::{Role, Walker};
 
-pub(super) fn on_string<'t>(w: &mut Walker<'t>, node: Node<'t>, parent: Role, grandparent: Role) {
-    if parent == Role::ExprStmt || (parent == Role::ConcatStr && grandparent == Role::ExprStmt) {
-        return;
-    }
-    let Some(lit) = w.literal(node) else {
-        return;
+/// Records the string if it is a path-like literal; returns whether it is an f-string
+/// (whose interpolations the walker must still visit).
+pub(super) fn on_string<'t>(
+    w: &mut Walker<'t>,
+    node: Node<'t>,
+    parent: Role,
+    grandparent: Role,
+) -> bool {
+    let lit = match w.literal(node) {
+        Ok(lit) => lit,
+        Err(fstring) => return fstring,
     };
-    if lit.bytes || !looks_like_path(lit.content, lit.raw) {
-        return;
+    let bare =
+        parent == Role::ExprStmt || (parent == Role::ConcatStr && grandparent == Role::ExprStmt);
+    if bare || lit.bytes || !looks_like_path(lit.content, lit.raw) {
+        return false;
     }
     w.facts.path_strings.push(PathString {
         value: lit.content.to_string(),
         span: w.span(node),
     });
+    false
 }
 
 /// The cheap path heuristic on a literal's content.

@@ -5,12 +5,19 @@ use std::time::Duration;
 use serde::Serialize;
 use serde_json::Value;
 
-use super::{FileFacts, extract};
+use super::{FileFacts, extract, extract_unpruned};
 
-/// Parses and extracts `src`.
+/// Parses and extracts `src`, checking that the pruned walk finds exactly what the
+/// exhaustive one does.
 pub(crate) fn facts_of(src: &str) -> FileFacts {
     let tree = crate::syntax::parse_python(src, Duration::from_secs(30)).expect("parse");
-    extract(src, &tree)
+    let facts = extract(src, &tree);
+    assert_eq!(
+        facts,
+        extract_unpruned(src, &tree),
+        "pruning changed the facts"
+    );
+    facts
 }
 
 /// Serialises facts for snapshots with every span written compactly as
@@ -173,5 +180,59 @@ class Loader:
 def load(p):
     yield from Loader.load(p)
 ";
+    insta::assert_yaml_snapshot!(render(&facts_of(src)));
+}
+
+#[test]
+fn other_deep_nestings_do_not_overflow() {
+    let n = 10_000;
+    let cases = [
+        format!("x = {}'a/b'{}\n", "[".repeat(n), "]".repeat(n)),
+        format!("x = {}0\n", "-".repeat(n)),
+        format!("x = 1{}\n", " + 1".repeat(n)),
+        format!("x = a{}\n", ".b".repeat(n)),
+        format!("x = f{}\n", "()".repeat(n)),
+        format!("x = {}0\n", "lambda: ".repeat(n)),
+        format!("x = {}0\n", "not ".repeat(n)),
+        format!("def f():\n    return {}0{}\n", "(".repeat(n), ")".repeat(n)),
+        format!("x = {}", "(".repeat(n)),
+    ];
+    for src in &cases {
+        let f = facts_of(src);
+        assert_eq!(f.lines, src.lines().count() as u32);
+    }
+}
+
+#[test]
+fn pruning_keeps_facts_deep_inside_expressions() {
+    let src = "\
+def f():
+    x = g(h(i('deep/in/function')))
+    return k(1 2)
+y = [m(a) for a in (yield)]
+class C:
+    z = {'k': [(yield n) for n in q]}
+    w = lambda: (yield)
+# a comment with a/slash and yield
+v = 'yield'
+def g():
+    return f\"{ {'p': 'fstring/inner'} }\"
+";
+    let f = facts_of(src);
+    let paths: Vec<_> = f.path_strings.iter().map(|p| p.value.as_str()).collect();
+    assert_eq!(paths, vec!["deep/in/function", "fstring/inner"]);
+    let returns: Vec<_> = f
+        .outside_returns
+        .iter()
+        .map(|r| (r.span.line, r.in_class.as_deref()))
+        .collect();
+    assert_eq!(returns, vec![(4, None), (6, Some("C"))]);
+    assert_eq!(f.syntax_errors.len(), 1, "{:#?}", f.syntax_errors);
+    assert_eq!(f.syntax_errors[0].span.line, 3);
+}
+
+#[test]
+fn snapshot_non_ascii_and_crlf() {
+    let src = "# -*- coding: utf-8 -*-\r\nfrom .données import (été as summer)\r\n\r\nclass Größe:\r\n    ähnlich = '/tmp/ü'\r\n    def méthode(self): return 'naïve/path'\r\n";
     insta::assert_yaml_snapshot!(render(&facts_of(src)));
 }

@@ -77,6 +77,7 @@ kind_table! {
     as_pattern = "as_pattern", true;
     tuple = "tuple", true;
     list = "list", true;
+    expression_list = "expression_list", true;
     pattern_list = "pattern_list", true;
     tuple_pattern = "tuple_pattern", true;
     list_pattern = "list_pattern", true;
@@ -86,6 +87,11 @@ kind_table! {
     string_end = "string_end", true;
     concatenated_string = "concatenated_string", true;
     comment = "comment", true;
+    module = "module", true;
+    block = "block", true;
+    else_clause = "else_clause", true;
+    finally_clause = "finally_clause", true;
+    case_clause = "case_clause", true;
     async_kw = "async", false;
     from_kw = "from", false;
     plus_op = "+", false;
@@ -158,6 +164,26 @@ pub(crate) enum Role {
     Try,
     /// for / while / with / match: everything inside is conditional.
     Compound,
+    /// Other nodes that hold statements (module, block, clauses): never skipped.
+    Block,
+}
+
+impl Role {
+    /// Whether [`Walker::child_ctx`] looks at the field of children of this role.
+    #[inline]
+    fn reads_fields(self) -> bool {
+        matches!(
+            self,
+            Role::Assignment
+                | Role::AugAssignment
+                | Role::If
+                | Role::Try
+                | Role::Class
+                | Role::Function
+                | Role::Lambda
+                | Role::Decorated
+        )
+    }
 }
 
 impl Kinds {
@@ -192,11 +218,23 @@ impl Kinds {
             set(k.string, Role::Str);
             set(k.concatenated_string, Role::ConcatStr);
             set(k.if_statement, Role::If);
+            // `elif TYPE_CHECKING:` guards its consequence like an `if`.
+            set(k.elif_clause, Role::If);
             set(k.try_statement, Role::Try);
             set(k.for_statement, Role::Compound);
             set(k.while_statement, Role::Compound);
             set(k.with_statement, Role::Compound);
             set(k.match_statement, Role::Compound);
+            for block in [
+                k.module,
+                k.block,
+                k.else_clause,
+                k.except_clause,
+                k.finally_clause,
+                k.case_clause,
+            ] {
+                set(block, Role::Block);
+            }
             k.roles = roles;
             k
         })
@@ -278,10 +316,17 @@ pub(crate) struct Walker<'t> {
     pub stmt: Option<Node<'t>>,
     /// The last `decorated_definition` entered; its `definition` child takes its span.
     pub decorated: Option<Node<'t>>,
+    prune: bool,
+    /// Byte offsets of every `/` in the text: a subtree without one holds no path string.
+    slashes: Vec<u32>,
+    /// Byte offsets of every `yield` in the text: a subtree without one holds no yield.
+    yields: Vec<u32>,
 }
 
-/// Walks `tree` once and gathers every fact.
-pub(crate) fn run(text: &str, tree: &Tree) -> FileFacts {
+/// Walks `tree` once and gathers every fact. With `prune`, subtrees that cannot hold a fact
+/// are skipped (see [`Walker::skippable`]); without, every node is visited (for checking
+/// that pruning changes nothing).
+pub(crate) fn run(text: &str, tree: &Tree, prune: bool) -> FileFacts {
     let idx = LineIndex::new(text);
     let mut w = Walker {
         text,
@@ -298,6 +343,9 @@ pub(crate) fn run(text: &str, tree: &Tree) -> FileFacts {
         }],
         stmt: None,
         decorated: None,
+        prune,
+        slashes: text.match_indices('/').map(|(i, _)| i as u32).collect(),
+        yields: text.match_indices("yield").map(|(i, _)| i as u32).collect(),
     };
     let mut stack: Vec<Entry> = Vec::with_capacity(64);
     // Sentinel parent of the root; `has_error` so that an ERROR root is reported.
@@ -312,9 +360,14 @@ pub(crate) fn run(text: &str, tree: &Tree) -> FileFacts {
     let mut cursor = tree.walk();
     loop {
         let node = cursor.node();
-        let field = cursor.field_id().map_or(0, |f| f.get());
         let n = stack.len();
         let parent = stack[n - 1];
+        // Field lookups cost a scan of the parent's field map: only where fields matter.
+        let field = if parent.role.reads_fields() {
+            cursor.field_id().map_or(0, |f| f.get())
+        } else {
+            0
+        };
         let grandparent = if n >= 2 {
             stack[n - 2].role
         } else {
@@ -444,13 +497,24 @@ impl<'t> Walker<'t> {
             has_error: node.has_error(),
         };
         match role {
-            Role::Other | Role::Pattern | Role::ConcatStr | Role::Compound => {}
+            Role::Other
+            | Role::Pattern
+            | Role::ConcatStr
+            | Role::Compound
+            | Role::Block
+            | Role::Lambda => {}
             Role::Identifier => {
                 if let Some(kind) = ctx.target {
                     definitions::on_target(self, node, &ctx, kind);
                 }
             }
-            Role::Str => path_strings::on_string(self, node, parent.role, grandparent),
+            Role::Str => {
+                let fstring = path_strings::on_string(self, node, parent.role, grandparent);
+                // Only an f-string's interpolations can hold anything; the rest are tokens.
+                if self.prune && !fstring && !e.has_error {
+                    return None;
+                }
+            }
             Role::ExprStmt => {
                 self.stmt = Some(node);
                 if self.scope_kind(&ctx) == ScopeKind::Module {
@@ -490,7 +554,6 @@ impl<'t> Walker<'t> {
                 e.pushed_scope = true;
             }
             Role::Decorated => self.decorated = Some(node),
-            Role::Lambda => {}
             Role::Return => {
                 if self.scope_kind(&ctx) != ScopeKind::Function {
                     returns::on_return(self, node, &ctx);
@@ -508,7 +571,41 @@ impl<'t> Walker<'t> {
                 }
             }
         }
+        if self.prune && !e.has_error && self.skippable(node, role, &ctx) {
+            return None;
+        }
         Some(e)
+    }
+
+    /// Whether nothing below `node` can yield a fact, so the walk may skip its subtree:
+    /// it holds no statement (so no import or definition), no error, no `/` (so no path
+    /// string), no assignment target that matters, and no `yield` that would sit outside a
+    /// function. Only byte-range lookups in the precomputed offset lists; never a rescan.
+    #[inline]
+    fn skippable(&self, node: Node<'t>, role: Role, ctx: &Ctx) -> bool {
+        let in_function = self.scope_kind(ctx) == ScopeKind::Function;
+        let eligible = match role {
+            Role::Other
+            | Role::Lambda
+            | Role::Str
+            | Role::ConcatStr
+            | Role::Return
+            | Role::Yield
+            | Role::Identifier => true,
+            // Their targets define names at module and class level.
+            Role::ExprStmt | Role::Assignment | Role::AugAssignment | Role::Pattern => in_function,
+            Role::Import
+            | Role::Class
+            | Role::Function
+            | Role::Decorated
+            | Role::If
+            | Role::Try
+            | Role::Compound
+            | Role::Block => false,
+        };
+        eligible
+            && !any_within(&self.slashes, node.start_byte(), node.end_byte())
+            && (in_function || !any_within(&self.yields, node.start_byte(), node.end_byte()))
     }
 
     fn leave(&mut self, e: &Entry) {
@@ -567,19 +664,14 @@ impl<'t> Walker<'t> {
         (s.kind == ScopeKind::Class && !ctx.in_lambda).then(|| s.qualname.clone())
     }
 
-    /// `__qualname__` of `name` defined in the scope of `ctx`.
+    /// `__qualname__` of `name` defined in the scope of `ctx` (definitions never sit
+    /// directly in a lambda body).
     pub(crate) fn qualify(&self, ctx: &Ctx, name: &str) -> String {
         let s = &self.scopes[ctx.scope as usize];
-        let lambda = if ctx.in_lambda {
-            "<lambda>.<locals>."
-        } else {
-            ""
-        };
         match s.kind {
-            ScopeKind::Module if lambda.is_empty() => name.to_string(),
-            ScopeKind::Module => format!("{lambda}{name}"),
-            ScopeKind::Class => format!("{}.{lambda}{name}", s.qualname),
-            ScopeKind::Function => format!("{}.<locals>.{lambda}{name}", s.qualname),
+            ScopeKind::Module => name.to_string(),
+            ScopeKind::Class => format!("{}.{name}", s.qualname),
+            ScopeKind::Function => format!("{}.<locals>.{name}", s.qualname),
         }
     }
 
@@ -605,19 +697,17 @@ impl<'t> Walker<'t> {
         }
     }
 
-    /// A plain string literal: not an f-string and not interrupted by errors.
-    pub(crate) fn literal(&self, node: Node<'t>) -> Option<Literal<'t>> {
+    /// A plain string literal (not an f-string, not broken by errors). `Err(true)` for an
+    /// f-string or t-string, `Err(false)` for anything else that is not a usable literal.
+    pub(crate) fn literal(&self, node: Node<'t>) -> Result<Literal<'t>, bool> {
         let n = node.child_count();
-        if n < 2 {
-            return None;
-        }
-        let start = node.child(0)?;
-        let end = node.child(n - 1)?;
-        if start.kind_id() != self.k.string_start
-            || end.kind_id() != self.k.string_end
-            || end.is_missing()
-        {
-            return None;
+        let (Some(start), Some(end)) =
+            (node.child(0), n.checked_sub(1).and_then(|i| node.child(i)))
+        else {
+            return Err(false);
+        };
+        if n < 2 || start.kind_id() != self.k.string_start {
+            return Err(false);
         }
         let mut raw = false;
         let mut bytes = false;
@@ -625,17 +715,30 @@ impl<'t> Walker<'t> {
             match b {
                 b'r' | b'R' => raw = true,
                 b'b' | b'B' => bytes = true,
-                // f-strings and template strings: not literals.
-                b'f' | b'F' | b't' | b'T' => return None,
+                b'f' | b'F' | b't' | b'T' => return Err(true),
                 _ => {}
             }
         }
-        Some(Literal {
-            content: self.text.get(start.end_byte()..end.start_byte())?,
+        if end.kind_id() != self.k.string_end || end.is_missing() {
+            return Err(false);
+        }
+        let content = self
+            .text
+            .get(start.end_byte()..end.start_byte())
+            .ok_or(false)?;
+        Ok(Literal {
+            content,
             raw,
             bytes,
         })
     }
+}
+
+/// Whether a sorted offset list has an entry in `start..end`.
+#[inline]
+fn any_within(offsets: &[u32], start: usize, end: usize) -> bool {
+    let i = offsets.partition_point(|&o| (o as usize) < start);
+    offsets.get(i).is_some_and(|&o| (o as usize) < end)
 }
 
 /// The content of a string literal, between its quotes, as written.
