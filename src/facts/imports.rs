@@ -65,7 +65,12 @@ pub(super) fn on_import<'t>(w: &mut Walker<'t>, node: Node<'t>, ctx: &Ctx) {
         if let Some((name, alias, is_star)) = entry {
             w.facts.imports.push(ImportFact {
                 form,
-                module: module.clone(),
+                // `import a.b`: the module as written is the imported name itself.
+                module: if form == ImportForm::Import {
+                    name.clone()
+                } else {
+                    module.clone()
+                },
                 level,
                 name,
                 alias,
@@ -188,8 +193,8 @@ mod tests {
         assert_eq!(
             names("import a.b as c, d\n"),
             vec![
-                (s(""), 0, s("a.b"), Some(s("c")), false),
-                (s(""), 0, s("d"), None, false),
+                (s("a.b"), 0, s("a.b"), Some(s("c")), false),
+                (s("d"), 0, s("d"), None, false),
             ]
         );
         let f = facts_of("import a.b as c, d\n");
@@ -205,7 +210,7 @@ mod tests {
         assert_eq!(
             names("import a . b\nfrom x .y import (z)\n"),
             vec![
-                (s(""), 0, s("a.b"), None, false),
+                (s("a.b"), 0, s("a.b"), None, false),
                 (s("x.y"), 0, s("z"), None, false)
             ]
         );
