@@ -287,6 +287,8 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     };
     // Nothing to do: leave the database untouched (the transaction rolls back).
     if changed.is_empty() && touched.is_empty() && removed.is_empty() && !layout_changed {
+        drop(writer);
+        store.finish()?;
         summary.elapsed = start.elapsed();
         return Ok(summary);
     }
@@ -523,6 +525,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     }
     writer.set_meta("root", &config.root.to_string_lossy())?;
     writer.commit()?;
+    store.finish()?;
     phase("committed");
     summary.elapsed = start.elapsed();
     Ok(summary)

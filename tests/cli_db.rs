@@ -152,3 +152,44 @@ fn two_runs_started_together_both_succeed() {
     assert_eq!(dup, vec!["0"]);
     assert!(index(repo.path(), &db).contains(": 0 parsed, 0 removed"));
 }
+
+#[cfg(unix)]
+#[test]
+fn killed_first_build_leaves_no_half_index_behind() {
+    let repo = copy_fixture("edge");
+    let dir = repo.path().join("out");
+    std::fs::create_dir(&dir).unwrap();
+    let db = dir.join("facts.db");
+    let marker = repo.path().join("ready");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("codefacts"))
+        .env("CODEFACTS_TEST_HANG_BEFORE_COMMIT", &marker)
+        .arg("index")
+        .arg(repo.path())
+        .arg("--db")
+        .arg(&db)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..600 {
+        if marker.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(marker.exists(), "the run never reached its commit");
+    child.kill().unwrap();
+    child.wait().unwrap();
+    // The new index was being built in a scratch file: no database appeared.
+    assert!(!db.exists());
+    let scratch: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
+    assert_eq!(scratch.len(), 1, "one orphaned scratch file");
+    // The next run builds the index and removes the orphan.
+    assert!(index(repo.path(), &db).contains("18 parsed"));
+    let left: Vec<String> = std::fs::read_dir(&dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".tmp-"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
+}

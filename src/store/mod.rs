@@ -41,6 +41,9 @@ fn schema_fingerprint() -> String {
 pub struct Store {
     conn: Connection,
     path: PathBuf,
+    /// A new index is built in a scratch file beside `path` (no journal: nothing to protect
+    /// yet) and renamed over `path` by [`Store::finish`]; dropped unfinished, it is deleted.
+    staged: Option<PathBuf>,
 }
 
 /// What happened when the database was opened.
@@ -98,6 +101,34 @@ fn remove_db_files(path: &Path) -> Result<()> {
         }
     }
     Ok(())
+}
+
+impl Drop for Store {
+    fn drop(&mut self) {
+        // An unfinished staged build is discarded.
+        if let Some(tmp) = self.staged.take() {
+            let _ = remove_db_files(&tmp);
+        }
+    }
+}
+
+/// Deletes scratch files (`NAME.tmp-PID`) left by runs that were killed.
+fn remove_orphaned_scratch(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let prefix = format!("{name}.tmp-");
+    for e in entries.flatten() {
+        let file = e.file_name().to_string_lossy().into_owned();
+        let Some(rest) = file.strip_prefix(&prefix) else {
+            continue;
+        };
+        let pid: String = rest.chars().take_while(|c| c.is_ascii_digit()).collect();
+        let alive = Path::new("/proc").is_dir() && Path::new("/proc").join(&pid).exists();
+        if !pid.is_empty() && !alive && Path::new("/proc").is_dir() {
+            let _ = std::fs::remove_file(e.path());
+        }
+    }
 }
 
 enum Check {
@@ -161,52 +192,78 @@ impl Store {
             }
         }
         let mut rebuilt: Option<String> = None;
-        for _attempt in 0..2 {
-            let existed = path.exists();
+        if path.exists() {
             let conn = Connection::open(path)
                 .with_context(|| format!("cannot open database {}", path.display()))?;
-            let outcome = configure(&conn).and_then(|_| check(&conn));
-            match outcome {
+            match configure(&conn).and_then(|_| check(&conn)) {
                 Ok(Check::Current) => {
-                    let note = match rebuilt {
-                        Some(why) => OpenNote::Rebuilt(why),
-                        None => OpenNote::Existing,
-                    };
                     return Ok((
                         Store {
                             conn,
                             path: path.to_path_buf(),
+                            staged: None,
                         },
-                        note,
+                        OpenNote::Existing,
                     ));
                 }
-                Ok(Check::Fresh) => {
-                    let store = Store {
-                        conn,
-                        path: path.to_path_buf(),
-                    };
-                    store.apply_schema()?;
-                    let note = match rebuilt {
-                        Some(why) => OpenNote::Rebuilt(why),
-                        None if existed => OpenNote::Existing,
-                        None => OpenNote::Created,
-                    };
-                    return Ok((store, note));
-                }
-                Ok(Check::Stale(why)) => {
-                    drop(conn);
-                    remove_db_files(path)?;
-                    rebuilt = Some(why);
-                }
+                // An empty file (or a database without our tables): build it anew.
+                Ok(Check::Fresh) => {}
+                Ok(Check::Stale(why)) => rebuilt = Some(why),
                 Err(e) if is_corruption(&e) => {
-                    drop(conn);
-                    remove_db_files(path)?;
                     rebuilt = Some(format!("the file was corrupt or not a database ({e})"));
                 }
                 Err(e) => return Err(explain(e, path)),
             }
         }
-        bail!("could not create a usable database at {}", path.display())
+        let store = Store::create_staged(path)?;
+        let note = match rebuilt {
+            Some(why) => OpenNote::Rebuilt(why),
+            None => OpenNote::Created,
+        };
+        Ok((store, note))
+    }
+
+    /// A new, empty database in a scratch file beside `path`.
+    fn create_staged(path: &Path) -> Result<Store> {
+        let name = path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "facts.db".into());
+        let dir = path.parent().unwrap_or(Path::new("."));
+        remove_orphaned_scratch(dir, &name);
+        let tmp = dir.join(format!("{name}.tmp-{}", std::process::id()));
+        remove_db_files(&tmp)?;
+        let conn = Connection::open(&tmp)
+            .with_context(|| format!("cannot create database {}", tmp.display()))?;
+        conn.busy_timeout(busy_timeout())?;
+        conn.pragma_update(None, "journal_mode", "OFF")?;
+        conn.pragma_update(None, "synchronous", "OFF")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.pragma_update(None, "cache_size", -64_000)?;
+        conn.pragma_update(None, "temp_store", "MEMORY")?;
+        let store = Store {
+            conn,
+            path: path.to_path_buf(),
+            staged: Some(tmp),
+        };
+        store.apply_schema()?;
+        Ok(store)
+    }
+
+    /// Makes a staged database the index (an atomic rename); a no-op for an existing one.
+    pub fn finish(mut self) -> Result<()> {
+        let Some(tmp) = self.staged.take() else {
+            return Ok(());
+        };
+        self.conn.pragma_update(None, "journal_mode", "WAL")?;
+        self.conn.pragma_update(None, "synchronous", "NORMAL")?;
+        let conn = std::mem::replace(&mut self.conn, Connection::open_in_memory()?);
+        conn.close().map_err(|(_, e)| anyhow::Error::new(e))?;
+        // Another run may have built the index meanwhile: the newest complete one wins.
+        remove_db_files(&self.path)?;
+        std::fs::rename(&tmp, &self.path)
+            .with_context(|| format!("cannot move {} to {}", tmp.display(), self.path.display()))?;
+        Ok(())
     }
 
     /// Opens an existing database read-only (for queries).
@@ -236,6 +293,7 @@ impl Store {
         Ok(Store {
             conn,
             path: path.to_path_buf(),
+            staged: None,
         })
     }
 
