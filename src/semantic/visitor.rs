@@ -377,6 +377,35 @@ impl<'a> Analyzer<'a> {
         self.bindings[id as usize].b.uses += 1;
     }
 
+    /// `import a as x; import a.b`: using `x` also uses the submodule import `a.b`.
+    fn use_submodule(&mut self, name: &str, scope: u32, id: u32) {
+        let b = &self.bindings[id as usize].b;
+        if b.kind != BindingKind::Import {
+            return;
+        }
+        let Some(q) = b.qualified_name.as_deref() else {
+            return;
+        };
+        let last = q.rsplit('.').next().unwrap_or(q);
+        let first = q.split('.').next().unwrap_or(q);
+        if last == name {
+            return;
+        }
+        let Some(&sub) = self.scopes[scope as usize].map.get(last) else {
+            return;
+        };
+        let sb = &self.bindings[sub as usize].b;
+        if sb.kind == BindingKind::SubmoduleImport
+            && sb
+                .qualified_name
+                .as_deref()
+                .and_then(|s| s.split('.').next())
+                == Some(first)
+        {
+            self.use_binding(sub);
+        }
+    }
+
     /// Ruff's `resolve_load`.
     fn load(&mut self, name: &str, span: Span) {
         if name.is_empty() {
@@ -390,6 +419,7 @@ impl<'a> Analyzer<'a> {
             if let Some(&id) = self.scopes[0].map.get(name) {
                 if !self.is_unbound(id) {
                     self.use_binding(id);
+                    self.use_submodule(name, 0, id);
                     return;
                 }
             }
@@ -407,6 +437,7 @@ impl<'a> Analyzer<'a> {
             );
             if let Some(&id) = self.scopes[sid as usize].map.get(name) {
                 self.use_binding(id);
+                self.use_submodule(name, sid, id);
                 let bk = self.bindings[id as usize].b.kind;
                 match bk {
                     BindingKind::Annotation if !self.opts.is_stub => {
@@ -590,8 +621,17 @@ impl<'a> Analyzer<'a> {
                     self.handled.pop();
                 }
                 Task::Block(n) => {
-                    for k in kids(n) {
-                        sched.push(Task::Stmt(k));
+                    let mut c = n.walk();
+                    for k in n.named_children(&mut c) {
+                        if k.is_error() {
+                            // Salvage complete statements the parser wrapped in an error node;
+                            // its loose tokens yield nothing.
+                            sched.push(Task::Block(k));
+                        } else if !n.is_error() || is_statement(k.kind()) {
+                            if k.kind() != "comment" {
+                                sched.push(Task::Stmt(k));
+                            }
+                        }
                     }
                 }
                 Task::Stmt(n) => self.stmt(n, src, map, &mut sched),
@@ -973,6 +1013,10 @@ impl<'a> Analyzer<'a> {
     }
 }
 
+fn is_statement(kind: &str) -> bool {
+    kind.ends_with("_statement") || kind.ends_with("_definition") || kind == "decorated_definition"
+}
+
 fn txt_of<'t>(src: &'t str, n: Node) -> &'t str {
     &src[n.byte_range()]
 }
@@ -1066,7 +1110,7 @@ impl<'a> Analyzer<'a> {
                     };
                     let Some(dotted) = dotted else { continue };
                     let full = dotted_text(src, dotted);
-                    let span = self.node_span(map, k);
+                    let span = self.node_span(map, alias.unwrap_or(k));
                     let (name, kind) = match alias {
                         Some(a) => (txt(a).to_string(), BindingKind::Import),
                         None if full.contains('.') => (
@@ -1123,7 +1167,7 @@ impl<'a> Analyzer<'a> {
                     let Some(dotted) = dotted else { continue };
                     let member = dotted_text(src, dotted);
                     let name = alias.map_or(member.clone(), |a| txt(a).to_string());
-                    let span = self.node_span(map, k);
+                    let span = self.node_span(map, alias.unwrap_or(k));
                     let qualified = if module.is_empty() {
                         format!("{written}{member}")
                     } else {
@@ -1189,7 +1233,7 @@ impl<'a> Analyzer<'a> {
                     let anc = self.ancestors(self.ctx.scope);
                     let found = anc.iter().skip(1).find_map(|s| {
                         let sd = &self.scopes[*s as usize];
-                        if sd.kind == SemScopeKind::Function {
+                        if !matches!(sd.kind, SemScopeKind::Module | SemScopeKind::Class) {
                             sd.map.get(name).copied()
                         } else {
                             None
@@ -1221,6 +1265,19 @@ impl<'a> Analyzer<'a> {
             }
             "function_definition" | "class_definition" => {
                 self.definition(n, &[], src, map, sched);
+            }
+            "type_alias_statement"
+                if field(n, "left")
+                    .and_then(|l| l.named_child(0))
+                    .is_some_and(|l| !matches!(l.kind(), "identifier" | "generic_type")) =>
+            {
+                // `type(x).attr = v` misparsed as a type alias: an ordinary assignment.
+                if let Some(r) = field(n, "right") {
+                    sched.push(Task::Expr(r.named_child(0).unwrap_or(r)));
+                }
+                if let Some(l) = field(n, "left").and_then(|l| l.named_child(0)) {
+                    sched.push(Task::Store(l, BindingKind::Assignment));
+                }
             }
             "type_alias_statement" => {
                 let left = field(n, "left");
@@ -1824,13 +1881,22 @@ impl<'a> Analyzer<'a> {
                     }
                 }
             }
-            "subscript" if self.ctx.annotation => {
-                let value = field(n, "value");
+            "subscript" | "generic_type" if self.ctx.annotation => {
+                let (value, subs) = if n.kind() == "subscript" {
+                    (field(n, "value"), fields(n, "subscript"))
+                } else {
+                    let ks = kids(n);
+                    let subs = ks
+                        .iter()
+                        .filter(|k| k.kind() == "type_parameter")
+                        .flat_map(|k| kids(*k))
+                        .collect();
+                    (ks.first().copied(), subs)
+                };
                 let vt = value.map(|v| txt_of(src, v)).unwrap_or("");
                 if let Some(v) = value {
                     sched.push(Task::Expr(v));
                 }
-                let subs = fields(n, "subscript");
                 let saved = self.ctx;
                 if vt == "Literal" || vt.ends_with(".Literal") {
                     let mut c = saved;
@@ -1939,7 +2005,9 @@ impl<'a> Analyzer<'a> {
                 if let Some(f) = f {
                     sched.push(Task::Expr(f));
                 }
-                if let Some(args) = field(n, "arguments") {
+                if let Some(args) = field(n, "arguments").filter(|a| a.kind() != "argument_list") {
+                    sched.push(Task::Expr(args));
+                } else if let Some(args) = field(n, "arguments") {
                     let is_cast = ft == "cast" || ft == "typing.cast";
                     for (i, a) in kids(args).into_iter().enumerate() {
                         if is_cast && i == 0 && a.kind() == "string" && !self.ctx.string_ann {

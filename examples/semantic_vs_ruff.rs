@@ -1,0 +1,165 @@
+//! Runs the semantic rule queries (queries/rules/*.sql) over a directory of Python files and
+//! prints the findings as JSON (the subset of Ruff's JSON output format the comparison needs).
+//!
+//! Usage: semantic_vs_ruff DIR [--target-version 11] [--builtins a,b]
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use codefacts::semantic::{self, SemanticOptions};
+use rusqlite::Connection;
+
+/// Directories Ruff excludes by default.
+const EXCLUDED: &[&str] = &[
+    ".bzr",
+    ".direnv",
+    ".eggs",
+    ".git",
+    ".git-rewrite",
+    ".hg",
+    ".ipynb_checkpoints",
+    ".mypy_cache",
+    ".nox",
+    ".pants.d",
+    ".pyenv",
+    ".pytest_cache",
+    ".pytype",
+    ".ruff_cache",
+    ".svn",
+    ".tox",
+    ".venv",
+    ".vscode",
+    "__pypackages__",
+    "_build",
+    "buck-out",
+    "dist",
+    "node_modules",
+    "site-packages",
+    "venv",
+];
+
+fn walk(root: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![root.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let Ok(rd) = std::fs::read_dir(&d) else {
+            continue;
+        };
+        for e in rd.flatten() {
+            let p = e.path();
+            let name = e.file_name().to_string_lossy().to_string();
+            let Ok(ft) = e.file_type() else { continue };
+            if ft.is_dir() {
+                if !EXCLUDED.contains(&name.as_str()) {
+                    stack.push(p);
+                }
+            } else if ft.is_file() && (name.ends_with(".py") || name.ends_with(".pyi")) {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+fn main() -> anyhow::Result<()> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let mut root = None;
+    let mut target = 11u8;
+    let mut extra: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < args.len() {
+        match args[i].as_str() {
+            "--target-version" => {
+                target = args[i + 1].trim_start_matches("py3").parse()?;
+                i += 1;
+            }
+            "--builtins" => {
+                extra = args[i + 1].split(',').map(str::to_string).collect();
+                i += 1;
+            }
+            a => root = Some(PathBuf::from(a)),
+        }
+        i += 1;
+    }
+    let root = root.ok_or_else(|| anyhow::anyhow!("usage: semantic_vs_ruff DIR"))?;
+    let rules_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/rules");
+
+    let conn = Connection::open_in_memory()?;
+    conn.execute_batch(
+        "CREATE TABLE files(file_id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, is_package INTEGER, is_stub INTEGER);",
+    )?;
+    semantic::sql::create_tables(&conn)?;
+    let files = if root.is_file() {
+        vec![root.clone()]
+    } else {
+        walk(&root)
+    };
+    conn.execute_batch("BEGIN")?;
+    for (id, path) in files.iter().enumerate() {
+        let Ok(bytes) = std::fs::read(path) else {
+            continue;
+        };
+        let Ok(text) = String::from_utf8(bytes) else {
+            continue;
+        };
+        let text = text
+            .strip_prefix('\u{feff}')
+            .map(str::to_string)
+            .unwrap_or(text);
+        let Ok(tree) = codefacts::syntax::parse_python(&text, Duration::from_secs(20)) else {
+            continue;
+        };
+        let name = path.file_name().unwrap().to_string_lossy();
+        let opts = SemanticOptions {
+            target_version: target,
+            builtins: extra.clone(),
+            is_package: name == "__init__.py" || name == "__init__.pyi",
+            is_stub: name.ends_with(".pyi"),
+        };
+        let facts = semantic::analyze(&text, &tree, &opts);
+        let abs = std::fs::canonicalize(path).unwrap_or(path.clone());
+        conn.execute(
+            "INSERT INTO files VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![
+                id as i64,
+                abs.to_string_lossy(),
+                opts.is_package,
+                opts.is_stub
+            ],
+        )?;
+        semantic::sql::insert(&conn, id as i64, &facts)?;
+    }
+    conn.execute_batch("COMMIT")?;
+    conn.execute_batch(
+        "CREATE TEMP TABLE findings(path TEXT, line INTEGER, col INTEGER, end_line INTEGER, end_col INTEGER, code TEXT, message TEXT, parent_line INTEGER);",
+    )?;
+    let mut rule_files: Vec<PathBuf> = std::fs::read_dir(&rules_dir)?
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| {
+            p.extension().is_some_and(|e| e == "sql")
+                && !p.file_name().unwrap().to_string_lossy().starts_with('_')
+        })
+        .collect();
+    rule_files.sort();
+    for rf in rule_files {
+        let sql = std::fs::read_to_string(&rf)?;
+        let sql = sql.trim().trim_end_matches(';');
+        conn.execute_batch(&format!("INSERT INTO findings {sql}"))?;
+    }
+    let noqa = std::fs::read_to_string(rules_dir.join("_noqa.sql"))?;
+    let mut st = conn.prepare(&noqa)?;
+    let rows = st.query_map([], |r| {
+        Ok(serde_json::json!({
+            "filename": r.get::<_, String>(0)?,
+            "location": {"row": r.get::<_, i64>(1)?, "column": r.get::<_, i64>(2)?},
+            "end_location": {"row": r.get::<_, i64>(3)?, "column": r.get::<_, i64>(4)?},
+            "code": r.get::<_, String>(5)?,
+            "message": r.get::<_, String>(6)?,
+        }))
+    })?;
+    let all: Vec<serde_json::Value> = rows.collect::<Result<_, _>>()?;
+    println!("{}", serde_json::to_string_pretty(&all)?);
+    Ok(())
+}
