@@ -19,7 +19,23 @@ fn main() {
             String::new()
         };
         if node.is_named() || node.is_missing() {
-            println!("{}{}{}{}", "  ".repeat(depth), field, node.kind(), snippet);
+            let pos = if node.is_error() || node.is_missing() {
+                format!(
+                    " @{}:{}",
+                    node.start_position().row + 1,
+                    node.start_position().column + 1
+                )
+            } else {
+                String::new()
+            };
+            println!(
+                "{}{}{}{}{}",
+                "  ".repeat(depth),
+                field,
+                node.kind(),
+                snippet,
+                pos
+            );
         }
         if cursor.goto_first_child() {
             depth += 1;

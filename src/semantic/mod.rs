@@ -276,6 +276,11 @@ pub struct SemanticFacts {
     pub branches: Vec<Option<u32>>,
     pub noqa: Vec<NoqaDirective>,
     pub noqa_ranges: Vec<NoqaLineRange>,
+    /// The parse has ERROR or MISSING nodes, or Python 2 only statements. Ruff reports no semantic diagnostics for a file
+    /// with syntax errors, so the rule queries skip such files.
+    pub has_syntax_error: bool,
+    /// `from __future__ import annotations` is present.
+    pub future_annotations: bool,
 }
 
 /// Analyzes one parsed file. Pure and infallible: ERROR subtrees are skipped.
@@ -284,5 +289,6 @@ pub fn analyze(text: &str, tree: &tree_sitter::Tree, opts: &SemanticOptions) -> 
     let (noqa, ranges) = noqa::extract(text, tree);
     facts.noqa = noqa;
     facts.noqa_ranges = ranges;
+    facts.has_syntax_error |= tree.root_node().has_error();
     facts
 }

@@ -3,6 +3,13 @@
 --   files(file_id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, is_package INTEGER, is_stub INTEGER)
 -- Positions: 1-based lines, 1-based character columns (Ruff's convention); end is exclusive.
 
+-- One row per analyzed file.
+CREATE TABLE IF NOT EXISTS semantic_files (
+    file_id INTEGER PRIMARY KEY REFERENCES files(file_id),
+    has_syntax_error INTEGER NOT NULL,  -- the parse has errors: Ruff reports no semantic diagnostics
+    future_annotations INTEGER NOT NULL -- `from __future__ import annotations`
+);
+
 -- One row per scope.
 CREATE TABLE IF NOT EXISTS scopes (
     file_id INTEGER NOT NULL REFERENCES files(file_id),

@@ -14,6 +14,8 @@ pub fn create_tables(conn: &Connection) -> rusqlite::Result<()> {
 
 /// Inserts one file's facts (the caller owns the transaction).
 pub fn insert(conn: &Connection, file_id: i64, f: &SemanticFacts) -> rusqlite::Result<()> {
+    conn.prepare_cached("INSERT INTO semantic_files VALUES (?1,?2,?3)")?
+        .execute(params![file_id, f.has_syntax_error, f.future_annotations])?;
     let mut st =
         conn.prepare_cached("INSERT INTO scopes VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")?;
     for s in &f.scopes {

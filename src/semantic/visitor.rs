@@ -64,6 +64,8 @@ enum Task<'t> {
     SetCtx(Ctx),
     PushHandled(u8),
     PopHandled,
+    PushTry(Option<u32>),
+    PopTry,
     /// Binds a def/class name once its header has been walked.
     BindDef {
         name: Node<'t>,
@@ -124,6 +126,10 @@ struct Analyzer<'a> {
     handled: Vec<u8>,
     strings: Vec<StringAnn>,
     future_annotations: bool,
+    /// Python 2 only syntax (`print x`, `exec code`, tuple parameters) that tree-sitter accepts.
+    python2_syntax: bool,
+    /// Branch of each enclosing `try` statement (for handler-name bindings).
+    try_branch: Vec<Option<u32>>,
     ctx: Ctx,
 }
 
@@ -142,6 +148,8 @@ pub(super) fn run(text: &str, tree: &Tree, opts: &SemanticOptions) -> SemanticFa
         handled: Vec::new(),
         strings: Vec::new(),
         future_annotations: false,
+        try_branch: Vec::new(),
+        python2_syntax: false,
         ctx: Ctx {
             scope: 0,
             branch: None,
@@ -406,6 +414,65 @@ impl<'a> Analyzer<'a> {
         }
     }
 
+    /// Qualified name of a (dotted) name expression, through import bindings and builtins.
+    fn qualified_name(&self, n: Node, src: &str) -> Option<String> {
+        let text: String = txt_of(src, n)
+            .chars()
+            .filter(|c| !c.is_whitespace())
+            .collect();
+        if !matches!(n.kind(), "identifier" | "attribute") {
+            return None;
+        }
+        let (head, rest) = match text.split_once('.') {
+            Some((h, r)) => (h.to_string(), Some(r.to_string())),
+            None => (text.clone(), None),
+        };
+        let base = match self.lookup(&head) {
+            Some(id) => {
+                let b = &self.bindings[id as usize].b;
+                match b.kind {
+                    BindingKind::Import | BindingKind::FromImport => b.qualified_name.clone()?,
+                    BindingKind::SubmoduleImport => head.clone(),
+                    _ => return None,
+                }
+            }
+            None if self.is_builtin(&head) => format!("builtins.{head}"),
+            None => return None,
+        };
+        Some(match rest {
+            Some(r) => format!("{base}.{r}"),
+            None => base,
+        })
+    }
+
+    /// Ruff's "standard library generic": its subscript is a type definition.
+    fn is_typing_generic(&self, v: Node, src: &str) -> bool {
+        let Some(q) = self.qualified_name(v, src) else {
+            return false;
+        };
+        let member = q.rsplit('.').next().unwrap_or("");
+        if member == "Literal" || member == "Annotated" {
+            return false;
+        }
+        q.starts_with("typing.")
+            || q.starts_with("typing_extensions.")
+            || q.starts_with("collections.abc.")
+            || matches!(
+                q.as_str(),
+                "builtins.list"
+                    | "builtins.dict"
+                    | "builtins.set"
+                    | "builtins.frozenset"
+                    | "builtins.tuple"
+                    | "builtins.type"
+                    | "collections.deque"
+                    | "collections.defaultdict"
+                    | "collections.OrderedDict"
+                    | "collections.Counter"
+                    | "collections.ChainMap"
+            )
+    }
+
     /// Ruff's `resolve_load`.
     fn load(&mut self, name: &str, span: Span) {
         if name.is_empty() {
@@ -620,6 +687,10 @@ impl<'a> Analyzer<'a> {
                 Task::PopHandled => {
                     self.handled.pop();
                 }
+                Task::PushTry(b) => self.try_branch.push(b),
+                Task::PopTry => {
+                    self.try_branch.pop();
+                }
                 Task::Block(n) => {
                     let mut c = n.walk();
                     for k in n.named_children(&mut c) {
@@ -702,7 +773,9 @@ impl<'a> Analyzer<'a> {
                     let nm = txt(name);
                     let prev = self.lookup(nm);
                     let span = self.node_span(map, name);
-                    self.add_binding(nm, span, BindingKind::Except);
+                    let id = self.add_binding(nm, span, BindingKind::Except);
+                    // Ruff attributes handler names to the `try` statement's branch.
+                    self.bindings[id as usize].b.branch = self.try_branch.last().copied().flatten();
                     // Scheduled by the caller: handler body, then ExceptUnbind.
                     if let Some(Task::ExceptUnbind(_, p)) = stack
                         .iter_mut()
@@ -716,6 +789,7 @@ impl<'a> Analyzer<'a> {
                     let span = self.node_span(map, name);
                     let id = self.add_binding(txt(name), span, BindingKind::UnboundException);
                     self.bindings[id as usize].target = prev;
+                    self.bindings[id as usize].b.branch = self.try_branch.last().copied().flatten();
                 }
                 Task::Export(target, value, kind) => {
                     let span = self.node_span(map, target);
@@ -864,6 +938,11 @@ impl<'a> Analyzer<'a> {
 
     fn params(&mut self, p: Node, src: &str, map: PosMap) {
         for k in kids(p) {
+            if k.kind() == "tuple_pattern"
+                || field(k, "name").is_some_and(|n| n.kind() == "tuple_pattern")
+            {
+                self.python2_syntax = true;
+            }
             let name = match k.kind() {
                 "identifier" => Some(k),
                 "default_parameter" | "typed_default_parameter" => field(k, "name"),
@@ -1009,6 +1088,8 @@ impl<'a> Analyzer<'a> {
             branches: self.branches,
             noqa: Vec::new(),
             noqa_ranges: Vec::new(),
+            has_syntax_error: self.python2_syntax,
+            future_annotations: self.future_annotations,
         }
     }
 }
@@ -1457,6 +1538,12 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "block" => sched.push(Task::Block(n)),
+            "print_statement" | "exec_statement" => {
+                self.python2_syntax = true;
+                for k in kids(n) {
+                    sched.push(Task::Expr(k));
+                }
+            }
             _ => {
                 // return, raise, assert, pass, print, exec, ...: walk expressions.
                 for k in kids(n) {
@@ -1498,6 +1585,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         let body_branch = self.new_branch();
+        sched.push(Task::PushTry(outer.branch));
         let mut c = outer;
         c.branch = Some(body_branch);
         sched.push(Task::SetCtx(c));
@@ -1565,6 +1653,7 @@ impl<'a> Analyzer<'a> {
             }
         }
         sched.push(Task::SetCtx(outer));
+        sched.push(Task::PopTry);
     }
 
     fn definition<'t>(
@@ -1881,6 +1970,23 @@ impl<'a> Analyzer<'a> {
                     }
                 }
             }
+            "subscript"
+                if !self.ctx.annotation
+                    && field(n, "value").is_some_and(|v| self.is_typing_generic(v, src)) =>
+            {
+                // `Union[X, "Y"]` at runtime: the slice is a type definition (Ruff).
+                if let Some(v) = field(n, "value") {
+                    sched.push(Task::Expr(v));
+                }
+                let saved = self.ctx;
+                let mut c = saved;
+                c.annotation = true;
+                sched.push(Task::SetCtx(c));
+                for sub in fields(n, "subscript") {
+                    sched.push(Task::Expr(sub));
+                }
+                sched.push(Task::SetCtx(saved));
+            }
             "subscript" | "generic_type" if self.ctx.annotation => {
                 let (value, subs) = if n.kind() == "subscript" {
                     (field(n, "value"), fields(n, "subscript"))
@@ -2009,6 +2115,12 @@ impl<'a> Analyzer<'a> {
                     sched.push(Task::Expr(args));
                 } else if let Some(args) = field(n, "arguments") {
                     let is_cast = ft == "cast" || ft == "typing.cast";
+                    // Call arguments are runtime values, even inside a type definition.
+                    let saved = self.ctx;
+                    let mut c = saved;
+                    c.annotation = false;
+                    c.literal = false;
+                    sched.push(Task::SetCtx(c));
                     for (i, a) in kids(args).into_iter().enumerate() {
                         if is_cast && i == 0 && a.kind() == "string" && !self.ctx.string_ann {
                             let mut c = self.ctx;
@@ -2018,6 +2130,7 @@ impl<'a> Analyzer<'a> {
                         }
                         sched.push(Task::Expr(a));
                     }
+                    sched.push(Task::SetCtx(saved));
                 }
                 let _ = q;
             }
