@@ -713,7 +713,14 @@ impl<'a> Analyzer<'a> {
                         c.annotation = true;
                         c.deferred_typedef = true;
                         c.forward_ref = true;
-                        if n.kind() == "string" || is_type_wrapped_string(n) {
+                        let inner = if n.kind() == "type" {
+                            n.named_child(0).unwrap_or(n)
+                        } else {
+                            n
+                        };
+                        if inner.kind() == "concatenated_string" {
+                            self.defer_concatenated(inner, src, map, c);
+                        } else if n.kind() == "string" || is_type_wrapped_string(n) {
                             let s = if n.kind() == "string" {
                                 n
                             } else {
@@ -880,6 +887,51 @@ impl<'a> Analyzer<'a> {
         self.strings.push(StringAnn {
             content,
             map: pm,
+            ctx,
+        });
+    }
+
+    /// An implicitly concatenated string annotation: parsed as one, every name reported at
+    /// the whole expression (Ruff's "complex" annotation).
+    fn defer_concatenated(&mut self, n: Node, src: &str, map: PosMap, mut ctx: Ctx) {
+        let mut content = String::new();
+        for part in kids(n) {
+            if part.kind() != "string" {
+                return;
+            }
+            let mut c = part.walk();
+            let ks: Vec<Node> = part.named_children(&mut c).collect();
+            if ks.iter().any(|k| k.kind() == "interpolation") {
+                return;
+            }
+            let prefix = ks
+                .iter()
+                .find(|k| k.kind() == "string_start")
+                .map(|k| txt_of(src, *k))
+                .unwrap_or("");
+            if prefix
+                .chars()
+                .any(|c| matches!(c, 'b' | 'B' | 'f' | 'F' | 't' | 'T'))
+            {
+                return;
+            }
+            for k in ks.iter().filter(|k| k.kind() == "string_content") {
+                let raw = txt_of(src, *k);
+                if prefix.contains(['r', 'R']) {
+                    content.push_str(raw);
+                } else {
+                    content.push_str(&unescape(raw));
+                }
+            }
+        }
+        ctx.string_ann = true;
+        ctx.forward_ref = true;
+        ctx.deferred_typedef = true;
+        ctx.annotation = true;
+        let whole = self.node_span(map, n);
+        self.strings.push(StringAnn {
+            content,
+            map: PosMap::Whole(whole.start_byte as usize, whole.end_byte as usize),
             ctx,
         });
     }
@@ -1962,6 +2014,10 @@ impl<'a> Analyzer<'a> {
                         sched.push(Task::Expr(k));
                     }
                 }
+            }
+            "concatenated_string" if self.ctx.annotation && !self.ctx.literal => {
+                let c = self.ctx;
+                self.defer_concatenated(n, src, map, c);
             }
             "interpolation" | "format_specifier" | "format_expression" => {
                 for k in kids(n) {
