@@ -8,9 +8,12 @@
 //! `schema.sql` and `queries/rules/`).
 
 pub mod builtins;
+pub mod flatten;
 pub mod noqa;
 pub mod sql;
 mod visitor;
+
+use std::time::Duration;
 
 use serde::Serialize;
 
@@ -285,10 +288,20 @@ pub struct SemanticFacts {
 
 /// Analyzes one parsed file. Pure and infallible: ERROR subtrees are skipped.
 pub fn analyze(text: &str, tree: &tree_sitter::Tree, opts: &SemanticOptions) -> SemanticFacts {
-    let mut facts = visitor::run(text, tree, opts);
+    // Work around tree-sitter's handling of dedented lines inside brackets: if the file does
+    // not parse, retry with bracketed newlines blanked (same byte offsets).
+    let reparsed = if tree.root_node().has_error() {
+        flatten::flatten_brackets(text)
+            .and_then(|flat| crate::syntax::parse_python(&flat, Duration::from_secs(10)).ok())
+            .filter(|t| !t.root_node().has_error())
+    } else {
+        None
+    };
+    let sem_tree = reparsed.as_ref().unwrap_or(tree);
+    let mut facts = visitor::run(text, sem_tree, opts);
     let (noqa, ranges) = noqa::extract(text, tree);
     facts.noqa = noqa;
     facts.noqa_ranges = ranges;
-    facts.has_syntax_error |= tree.root_node().has_error();
+    facts.has_syntax_error |= sem_tree.root_node().has_error();
     facts
 }
