@@ -10,6 +10,15 @@ CREATE TABLE IF NOT EXISTS semantic_files (
     future_annotations INTEGER NOT NULL -- `from __future__ import annotations`
 );
 
+-- Top-level module names that count as first-party for a file (Ruff: the file's own
+-- top-level package unless it is a stdlib name, modules under the source roots, configured
+-- known-first-party). Filled by the store/resolver, not by `analyze`; may stay empty.
+CREATE TABLE IF NOT EXISTS first_party_modules (
+    file_id INTEGER NOT NULL REFERENCES files(file_id),
+    module TEXT NOT NULL,
+    PRIMARY KEY (file_id, module)
+);
+
 -- One row per scope.
 CREATE TABLE IF NOT EXISTS scopes (
     file_id INTEGER NOT NULL REFERENCES files(file_id),

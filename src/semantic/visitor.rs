@@ -1829,8 +1829,27 @@ impl<'a> Analyzer<'a> {
         if let Some(a) = ann {
             sched.push(Task::Annotation(a));
         }
+        let type_alias = ann.is_some_and(|a| {
+            let inner = if a.kind() == "type" {
+                a.named_child(0).unwrap_or(a)
+            } else {
+                a
+            };
+            self.qualified_name(inner, src)
+                .is_some_and(|q| q == "typing.TypeAlias" || q == "typing_extensions.TypeAlias")
+        });
         if let Some(v) = value {
-            sched.push(Task::Expr(v));
+            if type_alias {
+                // `X: TypeAlias = "..."`: the value is a type definition.
+                let saved = self.ctx;
+                let mut c = saved;
+                c.annotation = true;
+                sched.push(Task::SetCtx(c));
+                sched.push(Task::Expr(v));
+                sched.push(Task::SetCtx(saved));
+            } else {
+                sched.push(Task::Expr(v));
+            }
         }
         let is_all = self.ctx.scope == 0
             && targets
@@ -2055,12 +2074,17 @@ impl<'a> Analyzer<'a> {
                         .collect();
                     (ks.first().copied(), subs)
                 };
-                let vt = value.map(|v| txt_of(src, v)).unwrap_or("");
+                let q = value
+                    .and_then(|v| self.qualified_name(v, src))
+                    .unwrap_or_default();
+                let member = q
+                    .strip_prefix("typing.")
+                    .or(q.strip_prefix("typing_extensions."));
                 if let Some(v) = value {
                     sched.push(Task::Expr(v));
                 }
                 let saved = self.ctx;
-                if vt == "Literal" || vt.ends_with(".Literal") {
+                if member == Some("Literal") {
                     let mut c = saved;
                     c.literal = true;
                     sched.push(Task::SetCtx(c));
@@ -2068,7 +2092,7 @@ impl<'a> Analyzer<'a> {
                         sched.push(Task::Expr(s));
                     }
                     sched.push(Task::SetCtx(saved));
-                } else if vt == "Annotated" || vt.ends_with(".Annotated") {
+                } else if member == Some("Annotated") {
                     let mut all = Vec::new();
                     for s in subs {
                         if s.kind() == "tuple" || s.kind() == "expression_list" {
@@ -2189,6 +2213,19 @@ impl<'a> Analyzer<'a> {
                     sched.push(Task::SetCtx(saved));
                 }
                 let _ = q;
+            }
+            "conditional_expression" => {
+                // Ruff visits the test first: `body if test else orelse`.
+                let ks = kids(n);
+                if ks.len() == 3 {
+                    sched.push(Task::Expr(ks[1]));
+                    sched.push(Task::Expr(ks[0]));
+                    sched.push(Task::Expr(ks[2]));
+                } else {
+                    for k in ks {
+                        sched.push(Task::Expr(k));
+                    }
+                }
             }
             "type" | "member_type" => {
                 let ks = kids(n);
