@@ -21,7 +21,7 @@ fn python_files(dir: &Path) -> Vec<PathBuf> {
             let p = e.path();
             if p.is_dir() {
                 stack.push(p);
-            } else if p.extension().is_some_and(|x| x == "py") {
+            } else if p.extension().is_some_and(|x| x == "py" || x == "pyi") {
                 out.push(p);
             }
         }

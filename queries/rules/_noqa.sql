@@ -2,8 +2,9 @@
 -- Usage: load a rule's rows into a temporary table `findings(path, line, col, end_line,
 -- end_col, code, message, parent_line)`, then run this query to keep the unsuppressed ones.
 -- A finding on line L is looked up on the last line of the noqa_line_ranges row containing L
--- (multi-line strings, backslash continuations), else on L; F401 also honours a directive on
--- the first line of its import statement (parent_line). File-level directives
+-- (multi-line strings, backslash continuations), else on L; a directive on parent_line also
+-- counts (F401: first line of the import statement; F822/F405 on `__all__` entries: the
+-- `__all__` definition). File-level directives
 -- (`# ruff: noqa[: codes]`, `# flake8: noqa`) apply anywhere.
 WITH located AS (
     SELECT fi.*, f.file_id,

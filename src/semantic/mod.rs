@@ -248,6 +248,8 @@ pub struct UnresolvedReference {
     pub name_error_handled: bool,
     /// The name is a builtin of a later Python version (minor version).
     pub builtin_added_in: Option<u8>,
+    /// `__all__` entries: line of the `__all__` definition (a noqa there applies too).
+    pub parent_line: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -74,7 +74,8 @@ CREATE TABLE IF NOT EXISTS unresolved_references (
     line INTEGER NOT NULL, col INTEGER NOT NULL, end_line INTEGER NOT NULL, end_col INTEGER NOT NULL,
     star_import_visible INTEGER NOT NULL, -- a `from m import *` is visible from the reference
     name_error_handled INTEGER NOT NULL,  -- inside a `try` that catches NameError
-    builtin_added_in INTEGER            -- the name is a builtin from Python 3.N (newer than the target)
+    builtin_added_in INTEGER,           -- the name is a builtin from Python 3.N (newer than the target)
+    parent_line INTEGER                 -- `__all__` entries: line of the `__all__` definition
 );
 
 -- `from m import *` statements.

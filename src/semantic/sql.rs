@@ -68,7 +68,7 @@ pub fn insert(conn: &Connection, file_id: i64, f: &SemanticFacts) -> rusqlite::R
         ])?;
     }
     let mut st = conn.prepare_cached(
-        "INSERT INTO unresolved_references VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12)",
+        "INSERT INTO unresolved_references VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
     )?;
     for u in &f.unresolved {
         st.execute(params![
@@ -83,7 +83,8 @@ pub fn insert(conn: &Connection, file_id: i64, f: &SemanticFacts) -> rusqlite::R
             u.span.end_col,
             u.star_import_visible,
             u.name_error_handled,
-            u.builtin_added_in
+            u.builtin_added_in,
+            u.parent_line
         ])?;
     }
     let mut st = conn.prepare_cached("INSERT INTO star_imports VALUES (?1,?2,?3,?4,?5,?6,?7)")?;

@@ -79,12 +79,18 @@ enum Task<'t> {
     /// End of the handler: the name becomes unbound again.
     ExceptUnbind(Node<'t>, Option<u32>),
     Export(Node<'t>, Node<'t>, BindingKind),
+    /// A type definition outside annotations (TypeAlias values, TypeVar bounds, cast types):
+    /// deferred in stubs, else walked with strings parsed as annotations.
+    TypeDef(Node<'t>),
+    /// Stub class bases are resolved after the module (Ruff).
+    DeferBases(Node<'t>),
     Params(Node<'t>),
     TypeParams(Node<'t>),
 }
 
 #[derive(Default)]
 struct Queues<'t> {
+    class_bases: Vec<(Node<'t>, Ctx)>,
     functions: Vec<(Node<'t>, Ctx)>,
     lambdas: Vec<(Node<'t>, Ctx)>,
     type_params: Vec<(Node<'t>, Ctx)>,
@@ -368,6 +374,7 @@ impl<'a> Analyzer<'a> {
             star_import_visible: star,
             name_error_handled: self.exceptions() & EXC_NAME_ERROR != 0,
             builtin_added_in: added,
+            parent_line: None,
         });
     }
 
@@ -577,12 +584,18 @@ impl<'a> Analyzer<'a> {
     fn deferred(&mut self, q: &mut Queues<'a>) {
         loop {
             if q.functions.is_empty()
+                && q.class_bases.is_empty()
                 && q.lambdas.is_empty()
                 && q.type_params.is_empty()
                 && q.future.is_empty()
                 && self.strings.is_empty()
             {
                 break;
+            }
+            for (node, ctx) in std::mem::take(&mut q.class_bases) {
+                self.ctx = ctx;
+                self.handled.clear();
+                self.run_tasks(self.text, PosMap::Offset(0), q, vec![Task::Expr(node)]);
             }
             while !q.functions.is_empty() {
                 for (node, ctx) in std::mem::take(&mut q.functions) {
@@ -740,6 +753,21 @@ impl<'a> Analyzer<'a> {
                     }
                 }
                 Task::Store(n, kind) => self.store(n, kind, src, map, &mut sched),
+                Task::TypeDef(n) => {
+                    let mut c = self.ctx;
+                    c.annotation = true;
+                    c.literal = false;
+                    if !self.ctx.deferred_typedef && self.opts.is_stub {
+                        c.deferred_typedef = true;
+                        q.future.push((n, c));
+                    } else {
+                        let saved = self.ctx;
+                        sched.push(Task::SetCtx(c));
+                        sched.push(Task::Expr(n));
+                        sched.push(Task::SetCtx(saved));
+                    }
+                }
+                Task::DeferBases(n) => q.class_bases.push((n, self.ctx)),
                 Task::Del(n) => match n.kind() {
                     "identifier" => {
                         let name = txt(n);
@@ -1092,6 +1120,10 @@ impl<'a> Analyzer<'a> {
                 } else if !self.is_builtin(&name) {
                     let star = self.scopes[0].star;
                     self.unresolved(&name, span, ReferenceKind::DunderAll, star);
+                    let line = self.bindings[b as usize].b.span.line;
+                    if let Some(u) = self.unresolved.last_mut() {
+                        u.parent_line = Some(line);
+                    }
                 }
             }
         }
@@ -1781,7 +1813,11 @@ impl<'a> Analyzer<'a> {
                 sched.push(Task::TypeParams(tp));
             }
             if let Some(sup) = field(def, "superclasses") {
-                sched.push(Task::Expr(sup));
+                if self.opts.is_stub && !self.ctx.deferred_typedef {
+                    sched.push(Task::DeferBases(sup));
+                } else {
+                    sched.push(Task::Expr(sup));
+                }
             }
             let cscope = self.new_scope(SemScopeKind::Class, Some(tscope), Some(def_name), sp);
             let mut cc = outer;
@@ -1841,12 +1877,7 @@ impl<'a> Analyzer<'a> {
         if let Some(v) = value {
             if type_alias {
                 // `X: TypeAlias = "..."`: the value is a type definition.
-                let saved = self.ctx;
-                let mut c = saved;
-                c.annotation = true;
-                sched.push(Task::SetCtx(c));
-                sched.push(Task::Expr(v));
-                sched.push(Task::SetCtx(saved));
+                sched.push(Task::TypeDef(v));
             } else {
                 sched.push(Task::Expr(v));
             }
@@ -2053,14 +2084,9 @@ impl<'a> Analyzer<'a> {
                 if let Some(v) = field(n, "value") {
                     sched.push(Task::Expr(v));
                 }
-                let saved = self.ctx;
-                let mut c = saved;
-                c.annotation = true;
-                sched.push(Task::SetCtx(c));
                 for sub in fields(n, "subscript") {
-                    sched.push(Task::Expr(sub));
+                    sched.push(Task::TypeDef(sub));
                 }
-                sched.push(Task::SetCtx(saved));
             }
             "subscript" | "generic_type" if self.ctx.annotation => {
                 let (value, subs) = if n.kind() == "subscript" {
@@ -2194,23 +2220,52 @@ impl<'a> Analyzer<'a> {
                 if let Some(args) = field(n, "arguments").filter(|a| a.kind() != "argument_list") {
                     sched.push(Task::Expr(args));
                 } else if let Some(args) = field(n, "arguments") {
-                    let is_cast = ft == "cast" || ft == "typing.cast";
-                    // Call arguments are runtime values, even inside a type definition.
+                    let q = f
+                        .and_then(|f| self.qualified_name(f, src))
+                        .unwrap_or_default();
+                    let member = q
+                        .strip_prefix("typing.")
+                        .or(q.strip_prefix("typing_extensions."))
+                        .unwrap_or("");
+                    let _ = ft;
+                    // Call arguments are runtime values, even inside a type definition,
+                    // except the type arguments of typing's special forms.
                     let saved = self.ctx;
-                    let mut c = saved;
-                    c.annotation = false;
-                    c.literal = false;
-                    sched.push(Task::SetCtx(c));
-                    for (i, a) in kids(args).into_iter().enumerate() {
-                        if is_cast && i == 0 && a.kind() == "string" && !self.ctx.string_ann {
-                            let mut c = self.ctx;
-                            c.annotation = true;
-                            self.defer_string(a, src, map, c);
-                            continue;
+                    let mut runtime = saved;
+                    runtime.annotation = false;
+                    runtime.literal = false;
+                    let mut pos = 0;
+                    for a in kids(args) {
+                        let (kw, value) = if a.kind() == "keyword_argument" {
+                            (
+                                field(a, "name").map(|k| txt_of(src, k)),
+                                field(a, "value").unwrap_or(a),
+                            )
+                        } else {
+                            (None, a)
+                        };
+                        let typedef = match (member, kw) {
+                            ("cast", None) => pos == 0,
+                            ("cast", Some(k)) => k == "typ",
+                            ("NewType", None) => pos == 1,
+                            ("NewType", Some(k)) => k == "tp",
+                            ("TypeVar", None) => pos >= 1,
+                            ("TypeVar", Some(k)) => matches!(k, "bound" | "default"),
+                            ("TypeAliasType", None) => pos == 1,
+                            ("TypeAliasType", Some(k)) => matches!(k, "value" | "type_params"),
+                            _ => false,
+                        };
+                        if kw.is_none() {
+                            pos += 1;
                         }
-                        sched.push(Task::Expr(a));
+                        if typedef {
+                            sched.push(Task::TypeDef(value));
+                        } else {
+                            sched.push(Task::SetCtx(runtime));
+                            sched.push(Task::Expr(a));
+                            sched.push(Task::SetCtx(saved));
+                        }
                     }
-                    sched.push(Task::SetCtx(saved));
                 }
                 let _ = q;
             }
