@@ -47,7 +47,9 @@ pub fn extract(text: &str, tree: &Tree) -> (Vec<NoqaDirective>, Vec<NoqaLineRang
         match node.kind() {
             "comment" => {
                 let line = idx.line_of(node.start_byte());
-                parse_comment(&text[node.byte_range()], line, &mut directives);
+                let before = &text[idx.line_start(line)..node.start_byte()];
+                let own_line = before.trim().is_empty();
+                parse_comment(&text[node.byte_range()], line, own_line, &mut directives);
                 descend = false;
             }
             "string" => {
@@ -120,29 +122,44 @@ pub fn extract(text: &str, tree: &Tree) -> (Vec<NoqaDirective>, Vec<NoqaLineRang
     (directives, merged)
 }
 
+/// Codes after `noqa:`: `[A-Z]+[0-9]+` separated by commas and/or whitespace (joined codes
+/// like `F401E501` are split, as Ruff does with a warning). Stops at the first other word.
 fn parse_codes(rest: &str) -> Vec<String> {
     let mut codes = Vec::new();
     for tok in rest.split(|c: char| c == ',' || c.is_whitespace()) {
         if tok.is_empty() {
             continue;
         }
-        let letters = tok.chars().take_while(|c| c.is_ascii_uppercase()).count();
-        let digits = tok[letters..]
-            .chars()
-            .take_while(|c| c.is_ascii_digit())
-            .count();
-        if letters > 0 && digits > 0 && letters + digits == tok.len() {
-            codes.push(tok.to_string());
-        } else {
+        let mut t = tok;
+        let mut found = Vec::new();
+        while !t.is_empty() {
+            let letters = t.chars().take_while(|c| c.is_ascii_uppercase()).count();
+            let digits = t[letters..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if letters == 0 || digits == 0 {
+                break;
+            }
+            found.push(t[..letters + digits].to_string());
+            t = &t[letters + digits..];
+        }
+        if found.is_empty() || !t.is_empty() {
             break;
         }
+        codes.extend(found);
     }
     codes
 }
 
-fn parse_comment(comment: &str, line: u32, out: &mut Vec<NoqaDirective>) {
-    // File-level exemptions: `# ruff: noqa[: codes]`, `# flake8: noqa[: codes]`.
-    let body = comment.trim_start_matches('#').trim_start();
+fn parse_comment(comment: &str, line: u32, own_line: bool, out: &mut Vec<NoqaDirective>) {
+    // File-level exemptions: `# ruff: noqa[: codes]`, `# flake8: noqa[: codes]`, only on a
+    // line of their own.
+    let body = if own_line {
+        comment.trim_start_matches('#').trim_start()
+    } else {
+        ""
+    };
     let lower = body.to_ascii_lowercase();
     for prefix in ["ruff:", "flake8:"] {
         if let Some(after) = lower.strip_prefix(prefix) {
@@ -159,15 +176,8 @@ fn parse_comment(comment: &str, line: u32, out: &mut Vec<NoqaDirective>) {
                     return;
                 }
                 if let Some(codes) = rest.strip_prefix(':') {
-                    let codes = parse_codes(codes);
-                    if codes.is_empty() {
-                        out.push(NoqaDirective {
-                            line,
-                            code: None,
-                            file_level: true,
-                        });
-                    }
-                    for c in codes {
+                    // Invalid code lists are ignored (Ruff warns).
+                    for c in parse_codes(codes) {
                         out.push(NoqaDirective {
                             line,
                             code: Some(c),
@@ -190,13 +200,7 @@ fn parse_comment(comment: &str, line: u32, out: &mut Vec<NoqaDirective>) {
         let rest = &comment[comment.len() - rest_l.len()..];
         if let Some(codes) = rest.strip_prefix(':') {
             let codes = parse_codes(codes.trim_start());
-            if codes.is_empty() {
-                out.push(NoqaDirective {
-                    line,
-                    code: None,
-                    file_level: false,
-                });
-            }
+            // `# noqa: <not a code>` is invalid and ignored by Ruff.
             for c in codes {
                 out.push(NoqaDirective {
                     line,
@@ -223,7 +227,7 @@ mod tests {
 
     fn dirs(c: &str) -> Vec<(Option<String>, bool)> {
         let mut v = Vec::new();
-        parse_comment(c, 1, &mut v);
+        parse_comment(c, 1, true, &mut v);
         v.into_iter().map(|d| (d.code, d.file_level)).collect()
     }
 
@@ -250,6 +254,16 @@ mod tests {
             vec![(Some("F401".into()), true)]
         );
         assert!(dirs("# noqalike").is_empty());
+        assert!(dirs("# noqa:").is_empty());
+        assert!(dirs("# noqa: f401").is_empty());
+        assert!(dirs("# ruff: noqa: f401").is_empty());
+        assert_eq!(
+            dirs("# noqa:F401E501"),
+            vec![(Some("F401".into()), false), (Some("E501".into()), false)]
+        );
+        let mut v = Vec::new();
+        parse_comment("# ruff: noqa", 1, false, &mut v);
+        assert!(v.is_empty());
         assert!(dirs("# a comment").is_empty());
     }
 }

@@ -901,9 +901,8 @@ impl<'a> Analyzer<'a> {
         }
         let raw = &src[start.end_byte()..end.start_byte()];
         let raw_prefix = prefix.contains(['r', 'R']);
-        let triple = prefix.ends_with("\"\"\"") || prefix.ends_with("'''");
         let (content, simple) = if raw_prefix || !raw.contains('\\') {
-            (raw.to_string(), !triple)
+            (raw.to_string(), true)
         } else {
             (unescape(raw), false)
         };
