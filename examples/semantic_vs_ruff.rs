@@ -416,6 +416,11 @@ fn main() -> anyhow::Result<()> {
     } else {
         walk(&root)
     };
+    let (mut t_parse, mut t_analyze, mut t_insert) = (
+        std::time::Duration::ZERO,
+        std::time::Duration::ZERO,
+        std::time::Duration::ZERO,
+    );
     conn.execute_batch("BEGIN")?;
     for (id, path) in files.iter().enumerate() {
         let Ok(bytes) = std::fs::read(path) else {
@@ -428,9 +433,11 @@ fn main() -> anyhow::Result<()> {
             .strip_prefix('\u{feff}')
             .map(str::to_string)
             .unwrap_or(text);
+        let t0 = std::time::Instant::now();
         let Ok(tree) = codefacts::syntax::parse_python(&text, Duration::from_secs(20)) else {
             continue;
         };
+        t_parse += t0.elapsed();
         let name = path.file_name().unwrap().to_string_lossy();
         let opts = SemanticOptions {
             target_version: target,
@@ -438,7 +445,10 @@ fn main() -> anyhow::Result<()> {
             is_package: name == "__init__.py" || name == "__init__.pyi",
             is_stub: name.ends_with(".pyi"),
         };
+        let t0 = std::time::Instant::now();
         let facts = semantic::analyze(&text, &tree, &opts);
+        t_analyze += t0.elapsed();
+        let t0 = std::time::Instant::now();
         let abs = std::fs::canonicalize(path).unwrap_or(path.clone());
         conn.execute(
             "INSERT INTO files VALUES (?1, ?2, ?3, ?4)",
@@ -450,6 +460,7 @@ fn main() -> anyhow::Result<()> {
             ],
         )?;
         semantic::sql::insert(&conn, id as i64, &facts)?;
+        t_insert += t0.elapsed();
         if let Some(pkg) = package_name(&abs).filter(|p| STDLIB.binary_search(&p.as_str()).is_err())
         {
             conn.execute(
@@ -459,6 +470,7 @@ fn main() -> anyhow::Result<()> {
         }
     }
     conn.execute_batch("COMMIT")?;
+    let t_queries = std::time::Instant::now();
     conn.execute_batch(
         "CREATE TEMP TABLE findings(path TEXT, line INTEGER, col INTEGER, end_line INTEGER, end_col INTEGER, code TEXT, message TEXT, parent_line INTEGER);",
     )?;
@@ -488,6 +500,14 @@ fn main() -> anyhow::Result<()> {
         }))
     })?;
     let all: Vec<serde_json::Value> = rows.collect::<Result<_, _>>()?;
+    eprintln!(
+        "files: {}, parse {:.2?}, analyze {:.2?}, insert {:.2?}, queries {:.2?}",
+        files.len(),
+        t_parse,
+        t_analyze,
+        t_insert,
+        t_queries.elapsed()
+    );
     println!("{}", serde_json::to_string_pretty(&all)?);
     Ok(())
 }

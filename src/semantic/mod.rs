@@ -11,6 +11,7 @@ pub mod builtins;
 pub mod flatten;
 pub mod noqa;
 pub mod sql;
+pub mod validate;
 mod visitor;
 
 use std::time::Duration;
@@ -304,6 +305,7 @@ pub fn analyze(text: &str, tree: &tree_sitter::Tree, opts: &SemanticOptions) -> 
     let (noqa, ranges) = noqa::extract(text, tree);
     facts.noqa = noqa;
     facts.noqa_ranges = ranges;
-    facts.has_syntax_error |= sem_tree.root_node().has_error();
+    facts.has_syntax_error |=
+        sem_tree.root_node().has_error() || validate::has_lenient_syntax_error(text, sem_tree);
     facts
 }

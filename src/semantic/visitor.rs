@@ -132,7 +132,8 @@ struct Analyzer<'a> {
     handled: Vec<u8>,
     strings: Vec<StringAnn>,
     future_annotations: bool,
-    /// Python 2 only syntax (`print x`, `exec code`, tuple parameters) that tree-sitter accepts.
+    /// Invalid syntax that tree-sitter accepts without an error node: Python 2 statements
+    /// (`print x`, `exec code`), tuple parameters, empty blocks.
     python2_syntax: bool,
     /// Branch of each enclosing `try` statement (for handler-name bindings).
     try_branch: Vec<Option<u32>>,
@@ -705,6 +706,10 @@ impl<'a> Analyzer<'a> {
                     self.try_branch.pop();
                 }
                 Task::Block(n) => {
+                    if n.kind() == "block" && !kids(n).iter().any(|k| k.kind() != "comment") {
+                        // tree-sitter accepts `def f():` at end of file with an empty body.
+                        self.python2_syntax = true;
+                    }
                     let mut c = n.walk();
                     for k in n.named_children(&mut c) {
                         if k.is_error() {
