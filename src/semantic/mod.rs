@@ -282,7 +282,8 @@ pub struct SemanticFacts {
     pub branches: Vec<Option<u32>>,
     pub noqa: Vec<NoqaDirective>,
     pub noqa_ranges: Vec<NoqaLineRange>,
-    /// The parse has ERROR or MISSING nodes, or Python 2 only statements. Ruff reports no semantic diagnostics for a file
+    /// The parse has ERROR or MISSING nodes, or invalid code tree-sitter accepts (see
+    /// [`validate`]). Ruff reports no semantic diagnostics for a file
     /// with syntax errors, so the rule queries skip such files.
     pub has_syntax_error: bool,
     /// `from __future__ import annotations` is present.

@@ -132,9 +132,6 @@ struct Analyzer<'a> {
     handled: Vec<u8>,
     strings: Vec<StringAnn>,
     future_annotations: bool,
-    /// Invalid syntax that tree-sitter accepts without an error node: Python 2 statements
-    /// (`print x`, `exec code`), tuple parameters, empty blocks.
-    python2_syntax: bool,
     /// Branch of each enclosing `try` statement (for handler-name bindings).
     try_branch: Vec<Option<u32>>,
     ctx: Ctx,
@@ -156,7 +153,6 @@ pub(super) fn run(text: &str, tree: &Tree, opts: &SemanticOptions) -> SemanticFa
         strings: Vec::new(),
         future_annotations: false,
         try_branch: Vec::new(),
-        python2_syntax: false,
         ctx: Ctx {
             scope: 0,
             branch: None,
@@ -706,10 +702,6 @@ impl<'a> Analyzer<'a> {
                     self.try_branch.pop();
                 }
                 Task::Block(n) => {
-                    if n.kind() == "block" && !kids(n).iter().any(|k| k.kind() != "comment") {
-                        // tree-sitter accepts `def f():` at end of file with an empty body.
-                        self.python2_syntax = true;
-                    }
                     let mut c = n.walk();
                     for k in n.named_children(&mut c) {
                         if k.is_error() {
@@ -1022,11 +1014,6 @@ impl<'a> Analyzer<'a> {
 
     fn params(&mut self, p: Node, src: &str, map: PosMap) {
         for k in kids(p) {
-            if k.kind() == "tuple_pattern"
-                || field(k, "name").is_some_and(|n| n.kind() == "tuple_pattern")
-            {
-                self.python2_syntax = true;
-            }
             let name = match k.kind() {
                 "identifier" => Some(k),
                 "default_parameter" | "typed_default_parameter" => field(k, "name"),
@@ -1176,7 +1163,7 @@ impl<'a> Analyzer<'a> {
             branches: self.branches,
             noqa: Vec::new(),
             noqa_ranges: Vec::new(),
-            has_syntax_error: self.python2_syntax,
+            has_syntax_error: false,
             future_annotations: self.future_annotations,
         }
     }
@@ -1626,12 +1613,6 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "block" => sched.push(Task::Block(n)),
-            "print_statement" | "exec_statement" => {
-                self.python2_syntax = true;
-                for k in kids(n) {
-                    sched.push(Task::Expr(k));
-                }
-            }
             _ => {
                 // return, raise, assert, pass, print, exec, ...: walk expressions.
                 for k in kids(n) {
