@@ -223,6 +223,8 @@ fn shadowing_and_flags() {
     assert!(x.is_redundant_alias);
     let t = facts.bindings.iter().find(|b| b.name == "t").unwrap();
     assert!(t.in_type_checking && t.in_all && t.uses == 1);
+    assert_eq!(facts.dunder_all.len(), 1);
+    assert!(facts.dunder_all[0].defined);
 }
 
 #[test]

@@ -86,6 +86,14 @@ CREATE TABLE IF NOT EXISTS star_imports (
     line INTEGER NOT NULL, col INTEGER NOT NULL, end_line INTEGER NOT NULL, end_col INTEGER NOT NULL
 );
 
+-- String entries of module-level `__all__ = / += / : T =` definitions.
+CREATE TABLE IF NOT EXISTS dunder_all (
+    file_id INTEGER NOT NULL REFERENCES files(file_id),
+    name TEXT NOT NULL,
+    line INTEGER NOT NULL, col INTEGER NOT NULL, end_line INTEGER NOT NULL, end_col INTEGER NOT NULL, -- the string literal
+    defined INTEGER NOT NULL            -- bound at module level or a builtin
+);
+
 -- Branch tree (for "same branch" tests of redefinitions).
 CREATE TABLE IF NOT EXISTS branches (
     file_id INTEGER NOT NULL REFERENCES files(file_id),

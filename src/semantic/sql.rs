@@ -99,6 +99,18 @@ pub fn insert(conn: &Connection, file_id: i64, f: &SemanticFacts) -> rusqlite::R
             s.span.end_col
         ])?;
     }
+    let mut st = conn.prepare_cached("INSERT INTO dunder_all VALUES (?1,?2,?3,?4,?5,?6,?7)")?;
+    for d in &f.dunder_all {
+        st.execute(params![
+            file_id,
+            d.name,
+            d.span.line,
+            d.span.col,
+            d.span.end_line,
+            d.span.end_col,
+            d.defined
+        ])?;
+    }
     let mut st = conn.prepare_cached("INSERT INTO branches VALUES (?1,?2,?3)")?;
     for (i, p) in f.branches.iter().enumerate() {
         st.execute(params![file_id, i as i64, p])?;

@@ -132,6 +132,8 @@ struct Analyzer<'a> {
     handled: Vec<u8>,
     strings: Vec<StringAnn>,
     future_annotations: bool,
+    /// Entries of module-level `__all__` definitions.
+    all_names: Vec<DunderAllName>,
     /// Branch of each enclosing `try` statement (for handler-name bindings).
     try_branch: Vec<Option<u32>>,
     ctx: Ctx,
@@ -153,6 +155,7 @@ pub(super) fn run(text: &str, tree: &Tree, opts: &SemanticOptions) -> SemanticFa
         strings: Vec::new(),
         future_annotations: false,
         try_branch: Vec::new(),
+        all_names: Vec::new(),
         ctx: Ctx {
             scope: 0,
             branch: None,
@@ -1105,6 +1108,12 @@ impl<'a> Analyzer<'a> {
         for b in all {
             for (name, s, e) in self.bindings[b as usize].export_names.clone() {
                 let span = self.span_bytes(s, e);
+                let defined = self.scopes[0].map.contains_key(&name) || self.is_builtin(&name);
+                self.all_names.push(DunderAllName {
+                    name: name.clone(),
+                    span,
+                    defined,
+                });
                 if let Some(&id) = self.scopes[0].map.get(&name) {
                     self.use_binding(id);
                     self.bindings[id as usize].b.in_all = true;
@@ -1122,24 +1131,11 @@ impl<'a> Analyzer<'a> {
 
     fn finish(self) -> SemanticFacts {
         let mut bindings: Vec<Binding> = self.bindings.into_iter().map(|b| b.b).collect();
-        let mut dunder_all = Vec::new();
         for s in &self.scopes {
             for &id in s.map.values() {
                 bindings[id as usize].is_live = true;
             }
         }
-        // `__all__` names, in source order.
-        let mut names: Vec<DunderAllName> = Vec::new();
-        for u in &self.unresolved {
-            if u.kind == ReferenceKind::DunderAll {
-                names.push(DunderAllName {
-                    name: u.name.clone(),
-                    span: u.span,
-                    defined: false,
-                });
-            }
-        }
-        dunder_all.extend(names);
         let scopes = self
             .scopes
             .into_iter()
@@ -1159,7 +1155,7 @@ impl<'a> Analyzer<'a> {
             bindings,
             unresolved: self.unresolved,
             star_imports: self.stars,
-            dunder_all,
+            dunder_all: self.all_names,
             branches: self.branches,
             noqa: Vec::new(),
             noqa_ranges: Vec::new(),
