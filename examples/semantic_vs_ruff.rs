@@ -448,6 +448,9 @@ fn main() -> anyhow::Result<()> {
         let t0 = std::time::Instant::now();
         let facts = semantic::analyze(&text, &tree, &opts);
         t_analyze += t0.elapsed();
+        if t0.elapsed() > Duration::from_millis(100) {
+            eprintln!("slow analyze: {:.2?} {}", t0.elapsed(), path.display());
+        }
         let t0 = std::time::Instant::now();
         let abs = std::fs::canonicalize(path).unwrap_or(path.clone());
         conn.execute(

@@ -206,6 +206,12 @@ fn facts_shape() {
     let a = facts.bindings.iter().find(|b| b.name == "a").unwrap();
     assert_eq!(a.kind.as_str(), "parameter");
     assert_eq!(a.uses, 1);
+    let refs: Vec<_> = facts.references.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(refs, ["a", "b"]);
+    assert_eq!(
+        facts.references[0].resolution,
+        semantic::Resolution::Binding(a.id)
+    );
     let b = facts.bindings.iter().find(|b| b.name == "b").unwrap();
     let comp = &facts.scopes[b.scope.0 as usize];
     assert_eq!(comp.kind.as_str(), "comprehension");

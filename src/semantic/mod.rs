@@ -234,6 +234,28 @@ impl ReferenceKind {
     }
 }
 
+/// How a name load resolved.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Resolution {
+    /// To this binding (through `global`/`nonlocal` declarations to the declared binding).
+    Binding(BindingId),
+    Builtin,
+    /// `__module__`/`__qualname__` in a class body.
+    Implicit,
+    /// See [`UnresolvedReference`].
+    Unresolved,
+}
+
+/// A name load (annotations and string annotations included).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Reference {
+    pub name: String,
+    pub span: Span,
+    pub scope: ScopeId,
+    pub kind: ReferenceKind,
+    pub resolution: Resolution,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct UnresolvedReference {
     pub name: String,
@@ -275,6 +297,8 @@ pub struct DunderAllName {
 pub struct SemanticFacts {
     pub scopes: Vec<Scope>,
     pub bindings: Vec<Binding>,
+    /// Every name load, in walk order.
+    pub references: Vec<Reference>,
     pub unresolved: Vec<UnresolvedReference>,
     pub star_imports: Vec<StarImport>,
     pub dunder_all: Vec<DunderAllName>,

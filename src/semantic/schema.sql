@@ -63,6 +63,17 @@ CREATE TABLE IF NOT EXISTS bindings (
     PRIMARY KEY (file_id, binding_id)
 );
 
+-- Every name load (annotations and string annotations included), with its resolution.
+CREATE TABLE IF NOT EXISTS name_references (
+    file_id INTEGER NOT NULL REFERENCES files(file_id),
+    name TEXT NOT NULL,
+    scope_id INTEGER NOT NULL,          -- scope the load happens in
+    kind TEXT NOT NULL,                 -- plain|annotation|string_annotation
+    line INTEGER NOT NULL, col INTEGER NOT NULL, end_line INTEGER NOT NULL, end_col INTEGER NOT NULL,
+    resolution TEXT NOT NULL,           -- binding|builtin|implicit|unresolved
+    binding_id INTEGER                  -- resolution = 'binding': the binding it reads
+);
+
 -- Name loads that resolve to no binding and no builtin (plus unresolvable `del` targets and
 -- `__all__` entries).
 CREATE TABLE IF NOT EXISTS unresolved_references (
@@ -119,5 +130,6 @@ CREATE TABLE IF NOT EXISTS noqa_line_ranges (
 );
 
 CREATE INDEX IF NOT EXISTS bindings_by_scope ON bindings(file_id, scope_id, name);
+CREATE INDEX IF NOT EXISTS references_by_binding ON name_references(file_id, binding_id);
 CREATE INDEX IF NOT EXISTS unresolved_by_file ON unresolved_references(file_id);
 CREATE INDEX IF NOT EXISTS noqa_by_line ON noqa_directives(file_id, line);

@@ -2,7 +2,7 @@
 
 use rusqlite::{Connection, params};
 
-use super::SemanticFacts;
+use super::{Resolution, SemanticFacts};
 
 /// DDL of the semantic tables (the `files` table is the store's).
 pub const SCHEMA: &str = include_str!("schema.sql");
@@ -65,6 +65,28 @@ pub fn insert(conn: &Connection, file_id: i64, f: &SemanticFacts) -> rusqlite::R
             b.qualified_name,
             b.module,
             b.level
+        ])?;
+    }
+    let mut st =
+        conn.prepare_cached("INSERT INTO name_references VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")?;
+    for r in &f.references {
+        let (resolution, binding) = match r.resolution {
+            Resolution::Binding(b) => ("binding", Some(b.0)),
+            Resolution::Builtin => ("builtin", None),
+            Resolution::Implicit => ("implicit", None),
+            Resolution::Unresolved => ("unresolved", None),
+        };
+        st.execute(params![
+            file_id,
+            r.name,
+            r.scope.0,
+            r.kind.as_str(),
+            r.span.line,
+            r.span.col,
+            r.span.end_line,
+            r.span.end_col,
+            resolution,
+            binding
         ])?;
     }
     let mut st = conn.prepare_cached(

@@ -14,8 +14,8 @@ use tree_sitter::{Node, Tree};
 
 use super::builtins;
 use super::{
-    Binding, BindingId, BindingKind, DunderAllName, ReferenceKind, Scope, ScopeId, SemScopeKind,
-    SemanticFacts, SemanticOptions, Span, StarImport, UnresolvedReference,
+    Binding, BindingId, BindingKind, DunderAllName, Reference, ReferenceKind, Resolution, Scope,
+    ScopeId, SemScopeKind, SemanticFacts, SemanticOptions, Span, StarImport, UnresolvedReference,
 };
 use crate::syntax::LineIndex;
 
@@ -134,6 +134,7 @@ struct Analyzer<'a> {
     future_annotations: bool,
     /// Entries of module-level `__all__` definitions.
     all_names: Vec<DunderAllName>,
+    references: Vec<Reference>,
     /// Branch of each enclosing `try` statement (for handler-name bindings).
     try_branch: Vec<Option<u32>>,
     ctx: Ctx,
@@ -156,6 +157,7 @@ pub(super) fn run(text: &str, tree: &Tree, opts: &SemanticOptions) -> SemanticFa
         future_annotations: false,
         try_branch: Vec::new(),
         all_names: Vec::new(),
+        references: Vec::new(),
         ctx: Ctx {
             scope: 0,
             branch: None,
@@ -480,7 +482,7 @@ impl<'a> Analyzer<'a> {
             )
     }
 
-    /// Ruff's `resolve_load`.
+    /// Records a name load and resolves it.
     fn load(&mut self, name: &str, span: Span) {
         if name.is_empty() {
             return;
@@ -489,12 +491,24 @@ impl<'a> Analyzer<'a> {
             self.scopes[self.ctx.scope as usize].locals = true;
         }
         let kind = self.ref_kind();
+        let resolution = self.resolve_load(name, span, kind);
+        self.references.push(Reference {
+            name: name.to_string(),
+            span,
+            scope: ScopeId(self.ctx.scope),
+            kind,
+            resolution,
+        });
+    }
+
+    /// Ruff's `resolve_load`: marks the binding used or records an unresolved reference.
+    fn resolve_load(&mut self, name: &str, span: Span, kind: ReferenceKind) -> Resolution {
         if self.ctx.forward_ref {
             if let Some(&id) = self.scopes[0].map.get(name) {
                 if !self.is_unbound(id) {
                     self.use_binding(id);
                     self.use_submodule(name, 0, id);
-                    return;
+                    return Resolution::Binding(BindingId(id));
                 }
             }
         }
@@ -518,42 +532,49 @@ impl<'a> Analyzer<'a> {
                         let bscope = self.bindings[id as usize].b.scope.0;
                         if self.scopes[bscope as usize].kind == SemScopeKind::Function {
                             self.unresolved(name, span, kind, false);
-                            return;
+                            return Resolution::Unresolved;
                         }
                         continue;
                     }
                     BindingKind::Deletion => {
                         self.unresolved(name, span, kind, false);
-                        return;
+                        return Resolution::Unresolved;
                     }
                     BindingKind::UnboundException => {
-                        match self.bindings[id as usize].target {
-                            Some(t) => self.use_binding(t),
-                            None => self.unresolved(name, span, kind, false),
-                        }
-                        return;
+                        return match self.bindings[id as usize].target {
+                            Some(t) => {
+                                self.use_binding(t);
+                                Resolution::Binding(BindingId(t))
+                            }
+                            None => {
+                                self.unresolved(name, span, kind, false);
+                                Resolution::Unresolved
+                            }
+                        };
                     }
                     BindingKind::Global | BindingKind::Nonlocal => {
                         if let Some(t) = self.bindings[id as usize].target {
                             self.use_binding(t);
+                            return Resolution::Binding(BindingId(t));
                         }
-                        return;
+                        return Resolution::Binding(BindingId(id));
                     }
-                    _ => return,
+                    _ => return Resolution::Binding(BindingId(id)),
                 }
             }
             if index == 0
                 && skind == SemScopeKind::Class
                 && matches!(name, "__module__" | "__qualname__")
             {
-                return;
+                return Resolution::Implicit;
             }
             star |= self.scopes[sid as usize].star;
         }
         if self.is_builtin(name) {
-            return;
+            return Resolution::Builtin;
         }
         self.unresolved(name, span, kind, star);
+        Resolution::Unresolved
     }
 
     /// Ruff's `lookup_symbol` (no reference recorded); `None` for builtins and unbound names.
@@ -1156,6 +1177,7 @@ impl<'a> Analyzer<'a> {
             unresolved: self.unresolved,
             star_imports: self.stars,
             dunder_all: self.all_names,
+            references: self.references,
             branches: self.branches,
             noqa: Vec::new(),
             noqa_ranges: Vec::new(),
