@@ -984,6 +984,53 @@ impl<'a> Analyzer<'a> {
         });
     }
 
+    /// Functional `NamedTuple("N", [("a", T)])` / `TypedDict("N", {"a": T})`: names are runtime
+    /// values, field types are type definitions.
+    fn typed_fields<'t>(
+        &mut self,
+        member: &str,
+        arg: Node<'t>,
+        src: &'t str,
+        runtime: Ctx,
+        saved: Ctx,
+        sched: &mut Vec<Task<'t>>,
+    ) {
+        let _ = src;
+        let push_runtime = |sched: &mut Vec<Task<'t>>, n: Node<'t>| {
+            sched.push(Task::SetCtx(runtime));
+            sched.push(Task::Expr(n));
+            sched.push(Task::SetCtx(saved));
+        };
+        match (member, arg.kind()) {
+            ("NamedTuple", "list" | "tuple") => {
+                for elt in kids(arg) {
+                    let pair = kids(elt);
+                    if matches!(elt.kind(), "list" | "tuple") && pair.len() == 2 {
+                        push_runtime(sched, pair[0]);
+                        sched.push(Task::TypeDef(pair[1]));
+                    } else {
+                        push_runtime(sched, elt);
+                    }
+                }
+            }
+            ("TypedDict", "dictionary") => {
+                for item in kids(arg) {
+                    if item.kind() == "pair" {
+                        if let Some(k) = field(item, "key") {
+                            push_runtime(sched, k);
+                        }
+                        if let Some(v) = field(item, "value") {
+                            sched.push(Task::TypeDef(v));
+                        }
+                    } else {
+                        sched.push(Task::TypeDef(item));
+                    }
+                }
+            }
+            _ => push_runtime(sched, arg),
+        }
+    }
+
     /// Ruff's `set_globals`: names declared `global` in a nested scope exist at module level.
     fn declare_globals(&mut self, body: Node, src: &str, map: PosMap) {
         let mut stack = vec![body];
@@ -2035,7 +2082,7 @@ impl<'a> Analyzer<'a> {
         n: Node<'t>,
         src: &'t str,
         map: PosMap,
-        q: &mut Queues<'t>,
+        _q: &mut Queues<'t>,
         sched: &mut Vec<Task<'t>>,
     ) {
         if n.is_error() {
@@ -2256,13 +2303,34 @@ impl<'a> Analyzer<'a> {
                             ("TypeVar", Some(k)) => matches!(k, "bound" | "default"),
                             ("TypeAliasType", None) => pos == 1,
                             ("TypeAliasType", Some(k)) => matches!(k, "value" | "type_params"),
+                            ("NamedTuple", Some(_)) | ("TypedDict", Some(_)) => true,
                             _ => false,
                         };
+                        let structured = kw.is_none()
+                            && pos >= 1
+                            && matches!(member, "NamedTuple" | "TypedDict");
                         if kw.is_none() {
                             pos += 1;
                         }
-                        if typedef {
+                        if structured {
+                            // Field types of the functional NamedTuple/TypedDict forms.
+                            self.typed_fields(member, a, src, runtime, saved, sched);
+                        } else if member == "NamedTuple" && a.kind() == "dictionary_splat" {
+                            let d = a.named_child(0).filter(|d| d.kind() == "dictionary");
+                            match d {
+                                Some(d) => {
+                                    self.typed_fields("TypedDict", d, src, runtime, saved, sched)
+                                }
+                                None => {
+                                    sched.push(Task::SetCtx(runtime));
+                                    sched.push(Task::Expr(a));
+                                    sched.push(Task::SetCtx(saved));
+                                }
+                            }
+                        } else if typedef {
                             sched.push(Task::TypeDef(value));
+                        } else if member == "TypedDict" && a.kind() == "dictionary_splat" {
+                            sched.push(Task::TypeDef(a));
                         } else {
                             sched.push(Task::SetCtx(runtime));
                             sched.push(Task::Expr(a));
@@ -2270,7 +2338,6 @@ impl<'a> Analyzer<'a> {
                         }
                     }
                 }
-                let _ = q;
             }
             "conditional_expression" => {
                 // Ruff visits the test first: `body if test else orelse`.
