@@ -1,4 +1,3 @@
-#![allow(clippy::collapsible_if)]
 //! `noqa` suppression comments and the line mapping Ruff applies before looking them up.
 //!
 //! Directives come only from comment tokens (tree-sitter `comment` nodes), so `# noqa` inside
@@ -111,11 +110,11 @@ pub fn extract(text: &str, tree: &Tree) -> (Vec<NoqaDirective>, Vec<NoqaLineRang
     // Merge overlapping ranges.
     let mut merged: Vec<NoqaLineRange> = Vec::new();
     for r in ranges {
-        if let Some(last) = merged.last_mut() {
-            if r.start_line <= last.end_line {
-                last.end_line = last.end_line.max(r.end_line);
-                continue;
-            }
+        if let Some(last) = merged.last_mut()
+            && r.start_line <= last.end_line
+        {
+            last.end_line = last.end_line.max(r.end_line);
+            continue;
         }
         merged.push(r);
     }

@@ -1,4 +1,3 @@
-#![allow(clippy::collapsible_if)]
 //! The iterative walker that builds scopes and bindings and resolves loads.
 //!
 //! Work is an explicit stack of [`Task`]s (never recursion), so deeply nested input cannot
@@ -78,7 +77,8 @@ enum Task<'t> {
     ExceptBind(Node<'t>),
     /// End of the handler: the name becomes unbound again.
     ExceptUnbind(Node<'t>, Option<u32>),
-    Export(Node<'t>, Node<'t>, BindingKind),
+    /// `__all__ = ...` / `__all__ += ...` at module level: (target, value).
+    Export(Node<'t>, Node<'t>),
     /// A type definition outside annotations (TypeAlias values, TypeVar bounds, cast types):
     /// deferred in stubs, else walked with strings parsed as annotations.
     TypeDef(Node<'t>),
@@ -503,14 +503,13 @@ impl<'a> Analyzer<'a> {
 
     /// Ruff's `resolve_load`: marks the binding used or records an unresolved reference.
     fn resolve_load(&mut self, name: &str, span: Span, kind: ReferenceKind) -> Resolution {
-        if self.ctx.forward_ref {
-            if let Some(&id) = self.scopes[0].map.get(name) {
-                if !self.is_unbound(id) {
-                    self.use_binding(id);
-                    self.use_submodule(name, 0, id);
-                    return Resolution::Binding(BindingId(id));
-                }
-            }
+        if self.ctx.forward_ref
+            && let Some(&id) = self.scopes[0].map.get(name)
+            && !self.is_unbound(id)
+        {
+            self.use_binding(id);
+            self.use_submodule(name, 0, id);
+            return Resolution::Binding(BindingId(id));
         }
         let mut star = false;
         let mut class_visible = true;
@@ -732,10 +731,9 @@ impl<'a> Analyzer<'a> {
                             // Salvage complete statements the parser wrapped in an error node;
                             // its loose tokens yield nothing.
                             sched.push(Task::Block(k));
-                        } else if !n.is_error() || is_statement(k.kind()) {
-                            if k.kind() != "comment" {
-                                sched.push(Task::Stmt(k));
-                            }
+                        } else if (!n.is_error() || is_statement(k.kind())) && k.kind() != "comment"
+                        {
+                            sched.push(Task::Stmt(k));
                         }
                     }
                 }
@@ -847,10 +845,9 @@ impl<'a> Analyzer<'a> {
                     self.bindings[id as usize].target = prev;
                     self.bindings[id as usize].b.branch = self.try_branch.last().copied().flatten();
                 }
-                Task::Export(target, value, kind) => {
+                Task::Export(target, value) => {
                     let span = self.node_span(map, target);
                     let id = self.add_binding("__all__", span, BindingKind::Export);
-                    let _ = kind;
                     let names = self.all_names(value, src, map);
                     self.bindings[id as usize].export_names = names;
                 }
@@ -990,12 +987,10 @@ impl<'a> Analyzer<'a> {
         &mut self,
         member: &str,
         arg: Node<'t>,
-        src: &'t str,
         runtime: Ctx,
         saved: Ctx,
         sched: &mut Vec<Task<'t>>,
     ) {
-        let _ = src;
         let push_runtime = |sched: &mut Vec<Task<'t>>, n: Node<'t>| {
             sched.push(Task::SetCtx(runtime));
             sched.push(Task::Expr(n));
@@ -1133,12 +1128,12 @@ impl<'a> Analyzer<'a> {
                 }
                 "call" => {
                     let f = field(n, "function").map(|f| txt_of(src, f));
-                    if matches!(f, Some("list" | "tuple")) {
-                        if let Some(args) = field(n, "arguments") {
-                            let mut ks = kids(args);
-                            ks.reverse();
-                            stack.extend(ks);
-                        }
+                    if matches!(f, Some("list" | "tuple"))
+                        && let Some(args) = field(n, "arguments")
+                    {
+                        let mut ks = kids(args);
+                        ks.reverse();
+                        stack.extend(ks);
                     }
                 }
                 "string" => {
@@ -1294,12 +1289,9 @@ impl<'a> Analyzer<'a> {
                         "assignment" => self.assignment(k, src, map, sched),
                         "augmented_assignment" => {
                             let left = field(k, "left");
-                            if let Some(l) = left {
-                                if l.kind() == "identifier" {
-                                    let span = self.node_span(map, l);
-                                    sched.push(Task::Expr(l));
-                                    let _ = span;
-                                }
+                            // Ruff loads an augmented name target before the value.
+                            if let Some(l) = left.filter(|l| l.kind() == "identifier") {
+                                sched.push(Task::Expr(l));
                             }
                             if let Some(r) = field(k, "right") {
                                 sched.push(Task::Expr(r));
@@ -1310,7 +1302,7 @@ impl<'a> Analyzer<'a> {
                                     && self.ctx.scope == 0
                                 {
                                     if let Some(r) = field(k, "right") {
-                                        sched.push(Task::Export(l, r, BindingKind::Augmented));
+                                        sched.push(Task::Export(l, r));
                                     }
                                 } else {
                                     sched.push(Task::Store(l, BindingKind::Augmented));
@@ -1474,10 +1466,10 @@ impl<'a> Analyzer<'a> {
             "decorated_definition" => {
                 let mut decorators = Vec::new();
                 for k in kids(n) {
-                    if k.kind() == "decorator" {
-                        if let Some(e) = k.named_child(0) {
-                            decorators.push(e);
-                        }
+                    if k.kind() == "decorator"
+                        && let Some(e) = k.named_child(0)
+                    {
+                        decorators.push(e);
                     }
                 }
                 if let Some(def) = field(n, "definition") {
@@ -1738,13 +1730,13 @@ impl<'a> Analyzer<'a> {
                     let v = field(*k, "value");
                     let mut name = None;
                     let mut ty = v;
-                    if let Some(vv) = v {
-                        if vv.kind() == "as_pattern" {
-                            ty = vv.named_child(0);
-                            name = field(vv, "alias")
-                                .and_then(|a| a.named_child(0))
-                                .filter(|i| i.kind() == "identifier");
-                        }
+                    if let Some(vv) = v
+                        && vv.kind() == "as_pattern"
+                    {
+                        ty = vv.named_child(0);
+                        name = field(vv, "alias")
+                            .and_then(|a| a.named_child(0))
+                            .filter(|i| i.kind() == "identifier");
                     }
                     if let Some(a) = field(*k, "alias").filter(|a| a.kind() == "identifier") {
                         name = Some(a);
@@ -1937,11 +1929,12 @@ impl<'a> Analyzer<'a> {
                 .first()
                 .is_some_and(|t| t.kind() == "identifier" && txt_of(src, *t) == "__all__");
         for t in targets {
-            if is_all && t.kind() == "identifier" {
-                if let Some(v) = value {
-                    sched.push(Task::Export(t, v, BindingKind::Assignment));
-                    continue;
-                }
+            if is_all
+                && t.kind() == "identifier"
+                && let Some(v) = value
+            {
+                sched.push(Task::Export(t, v));
+                continue;
             }
             let kind = if ann.is_some() && value.is_none() {
                 BindingKind::Annotation
@@ -2104,7 +2097,8 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "string" => {
-                if self.ctx.annotation && !self.ctx.literal && !self.ctx.string_ann_nested_block() {
+                // Strings in type definitions (also nested in string annotations) are parsed.
+                if self.ctx.annotation && !self.ctx.literal {
                     let c = self.ctx;
                     self.defer_string(n, src, map, c);
                     return;
@@ -2263,7 +2257,6 @@ impl<'a> Analyzer<'a> {
             }
             "call" => {
                 let f = field(n, "function");
-                let ft = f.map(|f| txt_of(src, f)).unwrap_or("");
                 if let Some(f) = f {
                     sched.push(Task::Expr(f));
                 }
@@ -2277,7 +2270,6 @@ impl<'a> Analyzer<'a> {
                         .strip_prefix("typing.")
                         .or(q.strip_prefix("typing_extensions."))
                         .unwrap_or("");
-                    let _ = ft;
                     // Call arguments are runtime values, even inside a type definition,
                     // except the type arguments of typing's special forms.
                     let saved = self.ctx;
@@ -2314,13 +2306,11 @@ impl<'a> Analyzer<'a> {
                         }
                         if structured {
                             // Field types of the functional NamedTuple/TypedDict forms.
-                            self.typed_fields(member, a, src, runtime, saved, sched);
+                            self.typed_fields(member, a, runtime, saved, sched);
                         } else if member == "NamedTuple" && a.kind() == "dictionary_splat" {
                             let d = a.named_child(0).filter(|d| d.kind() == "dictionary");
                             match d {
-                                Some(d) => {
-                                    self.typed_fields("TypedDict", d, src, runtime, saved, sched)
-                                }
+                                Some(d) => self.typed_fields("TypedDict", d, runtime, saved, sched),
                                 None => {
                                     sched.push(Task::SetCtx(runtime));
                                     sched.push(Task::Expr(a));
@@ -2370,13 +2360,6 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
-    }
-}
-
-impl Ctx {
-    /// Strings nested in a string annotation are annotations too (Ruff parses them again).
-    fn string_ann_nested_block(&self) -> bool {
-        false
     }
 }
 
