@@ -263,7 +263,6 @@ impl<'a> Analyzer<'a> {
         v
     }
 
-    #[allow(clippy::too_many_arguments)]
     fn push_binding(&mut self, name: &str, span: Span, kind: BindingKind, scope: u32) -> u32 {
         let id = self.bindings.len() as u32;
         self.bindings.push(BData {
