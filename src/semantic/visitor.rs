@@ -916,7 +916,9 @@ impl<'a> Analyzer<'a> {
         {
             return;
         }
-        let raw = &src[start.end_byte()..end.start_byte()];
+        let Some(raw) = src.get(start.end_byte()..end.start_byte()) else {
+            return;
+        };
         let raw_prefix = prefix.contains(['r', 'R']);
         let (content, simple) = if raw_prefix || !raw.contains('\\') {
             (raw.to_string(), true)
