@@ -2271,6 +2271,18 @@ impl<'a> Analyzer<'a> {
                         .strip_prefix("typing.")
                         .or(q.strip_prefix("typing_extensions."))
                         .unwrap_or("");
+                    let mypy_arg = matches!(
+                        q.strip_prefix("mypy_extensions."),
+                        Some(
+                            "Arg"
+                                | "DefaultArg"
+                                | "NamedArg"
+                                | "DefaultNamedArg"
+                                | "VarArg"
+                                | "KwArg"
+                        )
+                    );
+                    let has_positional = kids(args).iter().any(|a| a.kind() != "keyword_argument");
                     // Call arguments are runtime values, even inside a type definition,
                     // except the type arguments of typing's special forms.
                     let saved = self.ctx;
@@ -2297,6 +2309,10 @@ impl<'a> Analyzer<'a> {
                             ("TypeAliasType", None) => pos == 1,
                             ("TypeAliasType", Some(k)) => matches!(k, "value" | "type_params"),
                             ("NamedTuple", Some(_)) | ("TypedDict", Some(_)) => true,
+                            _ if mypy_arg => match kw {
+                                None => pos == 0,
+                                Some(k) => !has_positional && k == "type",
+                            },
                             _ => false,
                         };
                         let structured = kw.is_none()
