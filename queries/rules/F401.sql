@@ -1,0 +1,38 @@
+-- @id pyflakes/unused-import
+-- @name Imported but unused
+-- @description The final binding of an imported name in a module or function scope has no
+--   references (uses carried over from the bindings it replaced count; `__all__` entries
+--   count). Redundant aliases (`import x as x`), `__future__` imports and names declared
+--   global/nonlocal are exempt. The message names the qualified import (`os.path`,
+--   `typing.List`, `.m.x`); inside a `try` that catches ImportError it suggests
+--   `importlib.util.find_spec`; for first-party imports (relative, or whose top-level module
+--   is in first_party_modules for the file) at the top of an `__init__.py` it suggests
+--   re-exporting.
+-- @code F401
+-- parent_line: first line of the import statement (a noqa there also suppresses).
+SELECT f.path, b.line, b.col, b.end_line, b.end_col, 'F401' AS code,
+       '`' || b.qualified_name || '` imported but unused' ||
+       CASE WHEN b.in_import_error_try = 1
+              THEN '; consider using `importlib.util.find_spec` to test for availability'
+            WHEN f.is_package = 1 AND f.is_stub = 0 AND s.kind = 'module'
+                 AND (b.level > 0 OR EXISTS (
+                        SELECT 1 FROM first_party_modules fp
+                        WHERE fp.file_id = b.file_id
+                          AND fp.module = CASE WHEN instr(b.qualified_name, '.') > 0
+                                               THEN substr(b.qualified_name, 1, instr(b.qualified_name, '.') - 1)
+                                               ELSE b.qualified_name END))
+              THEN '; consider removing, adding to `__all__`, or using a redundant alias'
+            ELSE '' END AS message,
+       b.stmt_line AS parent_line
+FROM bindings b
+JOIN files f ON f.file_id = b.file_id
+JOIN semantic_files sf ON sf.file_id = f.file_id AND sf.has_syntax_error = 0
+JOIN scopes s ON s.file_id = b.file_id AND s.scope_id = b.scope_id
+WHERE b.kind IN ('import', 'from_import', 'submodule_import')
+  AND s.kind IN ('module', 'function')
+  AND b.is_live = 1
+  AND b.uses = 0
+  AND b.is_redundant_alias = 0
+  AND b.is_global = 0
+  AND b.is_nonlocal = 0
+ORDER BY f.path, b.line, b.col;

@@ -1,0 +1,29 @@
+-- noqa filtering, applied outside the rule queries.
+-- Usage: load a rule's rows into a temporary table `findings(path, line, col, end_line,
+-- end_col, code, message, parent_line)`, then run this query to keep the unsuppressed ones.
+-- A finding on line L is looked up on the last line of the noqa_line_ranges row containing L
+-- (multi-line strings, backslash continuations), else on L; a directive on parent_line also
+-- counts (F401: first line of the import statement; F822/F405 on `__all__` entries: the
+-- `__all__` definition). File-level directives
+-- (`# ruff: noqa[: codes]`, `# flake8: noqa`) apply anywhere.
+WITH located AS (
+    SELECT fi.*, f.file_id,
+           COALESCE((SELECT r.end_line FROM noqa_line_ranges r
+                     WHERE r.file_id = f.file_id AND fi.line BETWEEN r.start_line AND r.end_line
+                     LIMIT 1), fi.line) AS noqa_line,
+           CASE WHEN fi.parent_line IS NULL THEN NULL ELSE
+             COALESCE((SELECT r.end_line FROM noqa_line_ranges r
+                       WHERE r.file_id = f.file_id
+                         AND fi.parent_line BETWEEN r.start_line AND r.end_line
+                       LIMIT 1), fi.parent_line) END AS noqa_line2
+    FROM findings fi JOIN files f ON f.path = fi.path
+)
+SELECT l.path, l.line, l.col, l.end_line, l.end_col, l.code, l.message
+FROM located l
+WHERE NOT EXISTS (
+    SELECT 1 FROM noqa_directives d
+    WHERE d.file_id = l.file_id
+      AND (d.code IS NULL OR d.code = l.code)
+      AND (d.file_level = 1 OR d.line = l.noqa_line OR d.line IS l.noqa_line2)
+)
+ORDER BY l.path, l.line, l.col, l.code;

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Compares the semantic rule queries with Ruff on a tree of Python files.
+# Usage: scripts/compare-ruff.sh DIR [OUTDIR]
+# Prints per rule: matched / only ours / only Ruff, precision, recall, and sample
+# disagreements with the source line. Findings match on (file, line, code), plus the name for F821.
+set -euo pipefail
+DIR=$(cd "$1" && pwd)
+OUT=${2:-$(mktemp -d)}
+RULES=F821,F401,F811,F822,F403,F405
+TARGET=${TARGET:-py311}
+HERE=$(cd "$(dirname "$0")/.." && pwd)
+mkdir -p "$OUT"
+
+if ! ruff --version 2>/dev/null | grep -q '^ruff 0.17.6$'; then
+    python3 -m pip install --quiet 'ruff==0.17.6'
+fi
+
+# --isolated: ignore any pyproject/ruff.toml in the tree. Run from $OUT so that only relative
+# imports are first-party (the analyzer has no source-root configuration).
+(cd "$OUT" && ruff check --no-cache --isolated --target-version "$TARGET" --select "$RULES" \
+    --output-format json --exclude site-packages "$DIR" > "$OUT/ruff.json" 2> "$OUT/ruff.stderr" || true)
+
+(cd "$HERE" && cargo build --quiet --example semantic_vs_ruff)
+"$HERE/target/debug/examples/semantic_vs_ruff" "$DIR" --target-version "${TARGET#py3}" > "$OUT/ours.json"
+
+python3 - "$OUT/ruff.json" "$OUT/ours.json" "${SAMPLES:-8}" <<'PY'
+import json, re, sys, collections
+ruff = [x for x in json.load(open(sys.argv[1])) if x.get("code")]
+ours = json.load(open(sys.argv[2]))
+nsamples = int(sys.argv[3])
+rules = ["F401", "F403", "F405", "F811", "F821", "F822"]
+ruff = [x for x in ruff if x["code"] in rules]
+def key(x):
+    k = (x["filename"], x["location"]["row"], x["code"])
+    if x["code"] == "F821":
+        m = re.match(r"Undefined name `(.*?)`(\.|$)", x["message"], re.S)
+        k = k + (m.group(1) if m else x["message"],)
+    return k
+cr = collections.Counter(key(x) for x in ruff)
+co = collections.Counter(key(x) for x in ours)
+by_r = {key(x): x for x in ruff}
+by_o = {key(x): x for x in ours}
+lines_cache = {}
+def src(path, row):
+    if path not in lines_cache:
+        try:
+            lines_cache[path] = open(path, encoding="utf-8", errors="replace").read().splitlines()
+        except OSError:
+            lines_cache[path] = []
+    ls = lines_cache[path]
+    return ls[row - 1].strip() if 0 < row <= len(ls) else ""
+msg_mismatch = collections.Counter()
+print(f"{'rule':6} {'matched':>8} {'only_ours':>9} {'only_ruff':>9} {'precision':>9} {'recall':>8}")
+report = []
+for r in rules:
+    m = o = f = 0
+    only_o, only_r = [], []
+    for k in set(cr) | set(co):
+        if k[2] != r:
+            continue
+        a, b = cr.get(k, 0), co.get(k, 0)
+        m += min(a, b)
+        if b > a: o += b - a; only_o.append(k)
+        if a > b: f += a - b; only_r.append(k)
+        if a and b and by_r[k]["message"] != by_o[k]["message"]:
+            msg_mismatch[r] += 1
+            if msg_mismatch[r] <= 3:
+                report.append(f"  {r} message differs at {k[0]}:{k[1]}\n    ruff: {by_r[k]['message']}\n    ours: {by_o[k]['message']}")
+        elif a and b and (by_r[k]["location"]["column"] != by_o[k]["location"]["column"] or by_r[k]["end_location"] != by_o[k]["end_location"]):
+            msg_mismatch[r + " range"] += 1
+            if msg_mismatch[r + " range"] <= 3:
+                report.append(f"  {r} range differs at {k[0]}:{k[1]}: ruff {by_r[k]['location']}-{by_r[k]['end_location']} ours {by_o[k]['location']}-{by_o[k]['end_location']}")
+    p = m / (m + o) if m + o else 1.0
+    rc = m / (m + f) if m + f else 1.0
+    print(f"{r:6} {m:8} {o:9} {f:9} {p:9.4f} {rc:8.4f}")
+    for label, ks, src_map in (("only ours", only_o, by_o), ("only ruff", only_r, by_r)):
+        for k in sorted(ks)[:nsamples]:
+            x = src_map[k]
+            report.append(f"  {r} {label}: {k[0]}:{k[1]}:{x['location']['column']} {x['message']}\n      | {src(k[0], k[1])}")
+print()
+print("message/range mismatches among matches:", dict(msg_mismatch))
+print("\n".join(report))
+PY

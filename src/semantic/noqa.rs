@@ -1,0 +1,268 @@
+//! `noqa` suppression comments and the line mapping Ruff applies before looking them up.
+//!
+//! Directives come only from comment tokens (tree-sitter `comment` nodes), so `# noqa` inside
+//! a string is not a directive.
+//!
+//! * `# noqa` — blanket, this line; `# noqa: F401,F811` / `# noqa: F401 F811` — those codes.
+//!   `noqa` is matched case-insensitively, codes as written (uppercase letters then digits).
+//!   The directive may follow other comment text (`# type: ignore  # noqa: F401`).
+//! * `# ruff: noqa`, `# flake8: noqa` — whole file; `# ruff: noqa: F401` — those codes, whole file.
+//!
+//! Line mapping ([`NoqaLineRange`]): a diagnostic on any line of a multi-line string, or of a
+//! backslash-continued logical line, is matched against the directives of the range's last line.
+//! Parenthesized multi-line statements are not mapped (the directive must be on the reported
+//! line; F401 also accepts one on the first line of its import statement).
+
+use serde::Serialize;
+use tree_sitter::{Node, Tree};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct NoqaDirective {
+    /// 1-based line of the comment.
+    pub line: u32,
+    /// `None`: blanket (all codes).
+    pub code: Option<String>,
+    /// `# ruff: noqa` / `# flake8: noqa`: applies to the whole file.
+    pub file_level: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NoqaLineRange {
+    pub start_line: u32,
+    /// Diagnostics on `start_line..=end_line` use the directives on `end_line`.
+    pub end_line: u32,
+}
+
+pub fn extract(text: &str, tree: &Tree) -> (Vec<NoqaDirective>, Vec<NoqaLineRange>) {
+    let idx = crate::syntax::LineIndex::new(text);
+    let mut directives = Vec::new();
+    let mut ranges = Vec::new();
+    let mut string_ranges: Vec<(usize, usize)> = Vec::new();
+    let mut cursor = tree.walk();
+    // Iterative pre-order walk.
+    'walk: loop {
+        let node: Node = cursor.node();
+        let mut descend = true;
+        match node.kind() {
+            "comment" => {
+                let line = idx.line_of(node.start_byte());
+                let before = &text[idx.line_start(line)..node.start_byte()];
+                let own_line = before.trim().is_empty();
+                parse_comment(&text[node.byte_range()], line, own_line, &mut directives);
+                descend = false;
+            }
+            "string" => {
+                string_ranges.push((node.start_byte(), node.end_byte()));
+                let (s, e) = (idx.line_of(node.start_byte()), idx.line_of(node.end_byte()));
+                if e > s {
+                    ranges.push(NoqaLineRange {
+                        start_line: s,
+                        end_line: e,
+                    });
+                }
+                descend = node.child_count() > 3;
+            }
+            _ => {}
+        }
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    // Backslash continuations outside strings.
+    let bytes = text.as_bytes();
+    let mut line_start = 0usize;
+    let mut cont_start: Option<u32> = None;
+    let mut line_no = 1u32;
+    let mut i = 0usize;
+    while i <= bytes.len() {
+        if i == bytes.len() || bytes[i] == b'\n' {
+            let mut end = i;
+            if end > line_start && bytes[end - 1] == b'\r' {
+                end -= 1;
+            }
+            let continued = end > line_start
+                && bytes[end - 1] == b'\\'
+                && !string_ranges
+                    .iter()
+                    .any(|(s, e)| *s < end - 1 && end - 1 < *e);
+            if continued {
+                cont_start.get_or_insert(line_no);
+            } else if let Some(s) = cont_start.take() {
+                ranges.push(NoqaLineRange {
+                    start_line: s,
+                    end_line: line_no,
+                });
+            }
+            line_no += 1;
+            line_start = i + 1;
+        }
+        i += 1;
+    }
+    ranges.sort_by_key(|r| (r.start_line, r.end_line));
+    // Merge overlapping ranges.
+    let mut merged: Vec<NoqaLineRange> = Vec::new();
+    for r in ranges {
+        if let Some(last) = merged.last_mut()
+            && r.start_line <= last.end_line
+        {
+            last.end_line = last.end_line.max(r.end_line);
+            continue;
+        }
+        merged.push(r);
+    }
+    (directives, merged)
+}
+
+/// Codes after `noqa:`: `[A-Z]+[0-9]+` separated by commas and/or whitespace (joined codes
+/// like `F401E501` are split, as Ruff does with a warning). Stops at the first other word.
+fn parse_codes(rest: &str) -> Vec<String> {
+    let mut codes = Vec::new();
+    for tok in rest.split(|c: char| c == ',' || c.is_whitespace()) {
+        if tok.is_empty() {
+            continue;
+        }
+        let mut t = tok;
+        let mut found = Vec::new();
+        while !t.is_empty() {
+            let letters = t.chars().take_while(|c| c.is_ascii_uppercase()).count();
+            let digits = t[letters..]
+                .chars()
+                .take_while(|c| c.is_ascii_digit())
+                .count();
+            if letters == 0 || digits == 0 {
+                break;
+            }
+            found.push(t[..letters + digits].to_string());
+            t = &t[letters + digits..];
+        }
+        if found.is_empty() || !t.is_empty() {
+            break;
+        }
+        codes.extend(found);
+    }
+    codes
+}
+
+fn parse_comment(comment: &str, line: u32, own_line: bool, out: &mut Vec<NoqaDirective>) {
+    // File-level exemptions: `# ruff: noqa[: codes]`, `# flake8: noqa[: codes]`, only on a
+    // line of their own.
+    let body = if own_line {
+        comment.trim_start_matches('#').trim_start()
+    } else {
+        ""
+    };
+    let lower = body.to_ascii_lowercase();
+    for prefix in ["ruff:", "flake8:"] {
+        if let Some(after) = lower.strip_prefix(prefix) {
+            let after_t = after.trim_start();
+            if let Some(rest) = after_t.strip_prefix("noqa") {
+                let off = body.len() - rest.len();
+                let rest = body[off..].trim_start();
+                if rest.is_empty() {
+                    out.push(NoqaDirective {
+                        line,
+                        code: None,
+                        file_level: true,
+                    });
+                    return;
+                }
+                if let Some(codes) = rest.strip_prefix(':') {
+                    // Invalid code lists are ignored (Ruff warns).
+                    for c in parse_codes(codes) {
+                        out.push(NoqaDirective {
+                            line,
+                            code: Some(c),
+                            file_level: true,
+                        });
+                    }
+                    return;
+                }
+            }
+        }
+    }
+    // Line directives: any `#` followed by optional whitespace and `noqa`.
+    let lower = comment.to_ascii_lowercase();
+    for (pos, _) in comment.match_indices('#') {
+        let after = &lower[pos + 1..];
+        let trimmed = after.trim_start();
+        let Some(rest_l) = trimmed.strip_prefix("noqa") else {
+            continue;
+        };
+        let rest = &comment[comment.len() - rest_l.len()..];
+        if let Some(codes) = rest.strip_prefix(':') {
+            let codes = parse_codes(codes.trim_start());
+            // `# noqa: <not a code>` is invalid and ignored by Ruff.
+            for c in codes {
+                out.push(NoqaDirective {
+                    line,
+                    code: Some(c),
+                    file_level: false,
+                });
+            }
+            return;
+        }
+        if rest.is_empty() || rest.starts_with(|c: char| c.is_whitespace() || c == '#') {
+            out.push(NoqaDirective {
+                line,
+                code: None,
+                file_level: false,
+            });
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn dirs(c: &str) -> Vec<(Option<String>, bool)> {
+        let mut v = Vec::new();
+        parse_comment(c, 1, true, &mut v);
+        v.into_iter().map(|d| (d.code, d.file_level)).collect()
+    }
+
+    #[test]
+    fn parses_directives() {
+        assert_eq!(dirs("# noqa"), vec![(None, false)]);
+        assert_eq!(dirs("#NOQA"), vec![(None, false)]);
+        assert_eq!(
+            dirs("# noqa: F401,F811"),
+            vec![(Some("F401".into()), false), (Some("F811".into()), false)]
+        );
+        assert_eq!(
+            dirs("# noqa:F401 F811"),
+            vec![(Some("F401".into()), false), (Some("F811".into()), false)]
+        );
+        assert_eq!(
+            dirs("# type: ignore  # noqa: E501"),
+            vec![(Some("E501".into()), false)]
+        );
+        assert_eq!(dirs("# ruff: noqa"), vec![(None, true)]);
+        assert_eq!(dirs("# flake8: noqa"), vec![(None, true)]);
+        assert_eq!(
+            dirs("# ruff: noqa: F401"),
+            vec![(Some("F401".into()), true)]
+        );
+        assert!(dirs("# noqalike").is_empty());
+        assert!(dirs("# noqa:").is_empty());
+        assert!(dirs("# noqa: f401").is_empty());
+        assert!(dirs("# ruff: noqa: f401").is_empty());
+        assert_eq!(
+            dirs("# noqa:F401E501"),
+            vec![(Some("F401".into()), false), (Some("E501".into()), false)]
+        );
+        let mut v = Vec::new();
+        parse_comment("# ruff: noqa", 1, false, &mut v);
+        assert!(v.is_empty());
+        assert!(dirs("# a comment").is_empty());
+    }
+}

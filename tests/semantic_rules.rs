@@ -1,0 +1,256 @@
+//! Fixture tests for the semantic rules: every fixture under tests/fixtures/semantic is run
+//! through `analyze` + the SQL rule queries + the noqa join, and the findings must equal
+//! Ruff's (tests/fixtures/semantic/expected.txt, regenerated from Ruff 0.17.6 by
+//! scripts/refresh-semantic-fixtures.sh). The fixtures hold positive and negative cases.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use codefacts::semantic::{self, SemanticOptions};
+use rusqlite::Connection;
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/semantic")
+}
+
+fn python_files(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for e in std::fs::read_dir(&d).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                stack.push(p);
+            } else if p.extension().is_some_and(|x| x == "py" || x == "pyi") {
+                out.push(p);
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// Runs the rule queries over (relative path, source) pairs; returns Ruff-style lines.
+fn lint(files: &[(String, String)], target: u8) -> Vec<String> {
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE files(file_id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, \
+         is_package INTEGER, is_stub INTEGER);",
+    )
+    .unwrap();
+    semantic::sql::create_tables(&conn).unwrap();
+    for (i, (path, text)) in files.iter().enumerate() {
+        let tree = codefacts::syntax::parse_python(text, Duration::from_secs(10)).unwrap();
+        let opts = SemanticOptions {
+            target_version: target,
+            builtins: Vec::new(),
+            is_package: path.ends_with("__init__.py"),
+            is_stub: path.ends_with(".pyi"),
+        };
+        let facts = semantic::analyze(text, &tree, &opts);
+        conn.execute(
+            "INSERT INTO files VALUES (?1, ?2, ?3, ?4)",
+            rusqlite::params![i as i64, path, opts.is_package, opts.is_stub],
+        )
+        .unwrap();
+        semantic::sql::insert(&conn, i as i64, &facts).unwrap();
+    }
+    conn.execute_batch(
+        "CREATE TEMP TABLE findings(path TEXT, line INTEGER, col INTEGER, end_line INTEGER, \
+         end_col INTEGER, code TEXT, message TEXT, parent_line INTEGER);",
+    )
+    .unwrap();
+    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/rules");
+    for code in ["F401", "F403", "F405", "F811", "F821", "F822"] {
+        let sql = std::fs::read_to_string(rules.join(format!("{code}.sql"))).unwrap();
+        let sql = sql.trim().trim_end_matches(';');
+        conn.execute_batch(&format!("INSERT INTO findings {sql}"))
+            .unwrap();
+    }
+    let noqa = std::fs::read_to_string(rules.join("_noqa.sql")).unwrap();
+    let mut st = conn.prepare(&noqa).unwrap();
+    let mut out: Vec<String> = st
+        .query_map([], |r| {
+            Ok(format!(
+                "{}:{}:{}: {} {}",
+                r.get::<_, String>(0)?,
+                r.get::<_, i64>(1)?,
+                r.get::<_, i64>(2)?,
+                r.get::<_, String>(5)?,
+                r.get::<_, String>(6)?
+            ))
+        })
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    out.sort();
+    out
+}
+
+fn lint_one(src: &str) -> Vec<String> {
+    lint(&[("t.py".to_string(), src.to_string())], 11)
+}
+
+fn analyze(src: &str, opts: &SemanticOptions) -> semantic::SemanticFacts {
+    let tree = codefacts::syntax::parse_python(src, Duration::from_secs(60)).unwrap();
+    semantic::analyze(src, &tree, opts)
+}
+
+#[test]
+fn fixtures_agree_with_ruff() {
+    let dir = root();
+    let files: Vec<(String, String)> = python_files(&dir)
+        .iter()
+        .map(|p| {
+            let rel = p.strip_prefix(&dir).unwrap().to_string_lossy().to_string();
+            (rel, std::fs::read_to_string(p).unwrap())
+        })
+        .collect();
+    let ours = lint(&files, 11);
+    let expected: Vec<String> = std::fs::read_to_string(dir.join("expected.txt"))
+        .unwrap()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect();
+    let only_ours: Vec<&str> = ours
+        .iter()
+        .filter(|l| !expected.contains(l))
+        .map(String::as_str)
+        .collect();
+    let only_ruff: Vec<&str> = expected
+        .iter()
+        .filter(|l| !ours.contains(l))
+        .map(String::as_str)
+        .collect();
+    assert!(
+        only_ours.is_empty() && only_ruff.is_empty(),
+        "only ours:\n{}\nonly ruff:\n{}",
+        only_ours.join("\n"),
+        only_ruff.join("\n")
+    );
+}
+
+#[test]
+fn deep_nesting_does_not_overflow() {
+    let n = 10_000;
+    for (open, close) in [("(", ")"), ("[", "]"), ("-", "")] {
+        let src = format!("x = {}undefined_deep{}\n", open.repeat(n), close.repeat(n));
+        let facts = analyze(&src, &SemanticOptions::default());
+        assert!(facts.unresolved.iter().all(|u| u.name == "undefined_deep"));
+    }
+    let src = format!("x = {}0\n", "lambda: ".repeat(2_000));
+    let facts = analyze(&src, &SemanticOptions::default());
+    assert!(facts.scopes.len() > 2_000);
+}
+
+#[test]
+fn version_dependent_builtins() {
+    let src = "print(aiter, ExceptionGroup, PythonFinalizationError)\n";
+    let at = |v| lint(&[("t.py".into(), src.into())], v);
+    assert_eq!(at(8).len(), 3);
+    assert_eq!(at(10).len(), 2);
+    assert_eq!(at(11).len(), 1);
+    assert!(at(13).is_empty());
+    assert!(
+        at(8)
+            .iter()
+            .any(|l| l.contains("`aiter`. Consider specifying `requires-python = \">= 3.10\"`"))
+    );
+    // 3.14 defers annotations: forward references resolve.
+    let fwd = "def f(x: Later) -> None: ...\nclass Later: ...\n";
+    assert_eq!(lint(&[("t.py".into(), fwd.into())], 11).len(), 1);
+    assert!(lint(&[("t.py".into(), fwd.into())], 14).is_empty());
+}
+
+#[test]
+fn configured_builtins() {
+    let src = "print(_, gettext)\n";
+    assert_eq!(lint_one(src).len(), 2);
+    let opts = SemanticOptions {
+        builtins: vec!["_".into(), "gettext".into()],
+        ..SemanticOptions::default()
+    };
+    assert!(analyze(src, &opts).unresolved.is_empty());
+}
+
+#[test]
+fn stub_files_resolve_annotation_only_bindings() {
+    let src = "x: int\ny = x\n";
+    assert_eq!(
+        analyze(src, &SemanticOptions::default()).unresolved.len(),
+        1
+    );
+    let stub = SemanticOptions {
+        is_stub: true,
+        ..SemanticOptions::default()
+    };
+    assert!(analyze(src, &stub).unresolved.is_empty());
+}
+
+#[test]
+fn facts_shape() {
+    let src =
+        "import os.path\nfrom typing import List as L\n\ndef f(a):\n    return [b for b in a]\n";
+    let facts = analyze(src, &SemanticOptions::default());
+    let os = facts.bindings.iter().find(|b| b.name == "os").unwrap();
+    assert_eq!(os.kind.as_str(), "submodule_import");
+    assert_eq!(os.qualified_name.as_deref(), Some("os.path"));
+    assert_eq!(os.stmt_span.map(|s| s.line), Some(1));
+    let l = facts.bindings.iter().find(|b| b.name == "L").unwrap();
+    assert_eq!(l.qualified_name.as_deref(), Some("typing.List"));
+    assert_eq!(l.module.as_deref(), Some("typing"));
+    assert_eq!((l.span.line, l.span.col), (2, 28));
+    let kinds: Vec<&str> = facts.scopes.iter().map(|s| s.kind.as_str()).collect();
+    assert!(kinds.contains(&"function") && kinds.contains(&"comprehension"));
+    let a = facts.bindings.iter().find(|b| b.name == "a").unwrap();
+    assert_eq!(a.kind.as_str(), "parameter");
+    assert_eq!(a.uses, 1);
+    let refs: Vec<_> = facts.references.iter().map(|r| r.name.as_str()).collect();
+    assert_eq!(refs, ["a", "b"]);
+    assert_eq!(
+        facts.references[0].resolution,
+        semantic::Resolution::Binding(a.id)
+    );
+    let b = facts.bindings.iter().find(|b| b.name == "b").unwrap();
+    let comp = &facts.scopes[b.scope.0 as usize];
+    assert_eq!(comp.kind.as_str(), "comprehension");
+}
+
+#[test]
+fn shadowing_and_flags() {
+    let src =
+        "import os\nimport os\nimport x as x\nif TYPE_CHECKING:\n    import t\n__all__ = ['t']\n";
+    let facts = analyze(src, &SemanticOptions::default());
+    let oses: Vec<_> = facts.bindings.iter().filter(|b| b.name == "os").collect();
+    assert_eq!(oses[1].shadows, Some(oses[0].id));
+    assert!(oses[1].is_live && !oses[0].is_live);
+    let x = facts.bindings.iter().find(|b| b.name == "x").unwrap();
+    assert!(x.is_redundant_alias);
+    let t = facts.bindings.iter().find(|b| b.name == "t").unwrap();
+    assert!(t.in_type_checking && t.in_all && t.uses == 1);
+    assert_eq!(facts.dunder_all.len(), 1);
+    assert!(facts.dunder_all[0].defined);
+}
+
+#[test]
+fn error_subtrees_are_skipped_and_flagged() {
+    let src = "import os\ndef broken(:\n    print(undefined)\n";
+    let facts = analyze(src, &SemanticOptions::default());
+    assert!(facts.has_syntax_error);
+    assert!(lint_one(src).is_empty());
+}
+
+#[test]
+fn noqa_line_ranges() {
+    let src = "x = '''\n\n''' + a \\\n  + b\ny = 1\n";
+    let facts = analyze(src, &SemanticOptions::default());
+    assert_eq!(facts.noqa_ranges.len(), 1);
+    assert_eq!(
+        (
+            facts.noqa_ranges[0].start_line,
+            facts.noqa_ranges[0].end_line
+        ),
+        (1, 4)
+    );
+}
