@@ -1,12 +1,15 @@
 #!/usr/bin/env bash
-# Compares the semantic rule queries with Ruff on a tree of Python files.
+# Measures codefacts' agreement with Ruff on a tree of Python files.
 # Usage: scripts/compare-ruff.sh DIR [OUTDIR]
-# Prints per rule: matched / only ours / only Ruff, precision, recall, and sample
-# disagreements with the source line. Findings match on (file, line, code), plus the name for F821.
+#   TARGET=py311 (default)  BAN=parents|all (default: both, one after the other)
+# Runs `ruff check` and `codefacts check` (the real pipeline: index, rule queries, noqa) with
+# the same settings and prints per rule: matched / only ours / only Ruff, precision, recall,
+# and sample disagreements with the source line. Findings match on (file, line, code), plus
+# the name for F821. Ruff runs with --isolated; codefacts gets the same settings via --config.
 set -euo pipefail
 DIR=$(cd "$1" && pwd)
 OUT=${2:-$(mktemp -d)}
-RULES=F821,F401,F811,F822,F403,F405
+RULES=F821,F401,F811,F822,F403,F405,F706,TID252
 TARGET=${TARGET:-py311}
 HERE=$(cd "$(dirname "$0")/.." && pwd)
 mkdir -p "$OUT"
@@ -14,21 +17,24 @@ mkdir -p "$OUT"
 if ! ruff --version 2>/dev/null | grep -q '^ruff 0.17.6$'; then
     python3 -m pip install --quiet 'ruff==0.17.6'
 fi
+(cd "$HERE" && cargo build --quiet --release --bin codefacts)
 
-# --isolated: ignore any pyproject/ruff.toml in the tree. Run from $OUT so that only relative
-# imports are first-party (the analyzer has no source-root configuration).
-(cd "$OUT" && ruff check --no-cache --isolated --target-version "$TARGET" --select "$RULES" \
-    --output-format json --exclude site-packages "$DIR" > "$OUT/ruff.json" 2> "$OUT/ruff.stderr" || true)
+for BAN in ${BAN:-parents all}; do
+echo "== $DIR  target-version=$TARGET  ban-relative-imports=$BAN"
+(cd "$DIR" && ruff check --no-cache --isolated --target-version "$TARGET" --select "$RULES" \
+    --config "lint.flake8-tidy-imports.ban-relative-imports = '$BAN'" \
+    --output-format json . > "$OUT/ruff-$BAN.json" 2> "$OUT/ruff-$BAN.stderr" || true)
+"$HERE/target/release/codefacts" check --root "$DIR" --db "$OUT/facts.db" --exit-zero \
+    --select "$RULES" --output-format json \
+    --config "target-version = '$TARGET'" \
+    --config "lint.flake8-tidy-imports.ban-relative-imports = '$BAN'" > "$OUT/ours-$BAN.json"
 
-(cd "$HERE" && cargo build --quiet --example semantic_vs_ruff)
-"$HERE/target/debug/examples/semantic_vs_ruff" "$DIR" --target-version "${TARGET#py3}" > "$OUT/ours.json"
-
-python3 - "$OUT/ruff.json" "$OUT/ours.json" "${SAMPLES:-8}" <<'PY'
+python3 - "$OUT/ruff-$BAN.json" "$OUT/ours-$BAN.json" "${SAMPLES:-8}" <<'PY'
 import json, re, sys, collections
 ruff = [x for x in json.load(open(sys.argv[1])) if x.get("code")]
 ours = json.load(open(sys.argv[2]))
 nsamples = int(sys.argv[3])
-rules = ["F401", "F403", "F405", "F811", "F821", "F822"]
+rules = ["F401", "F403", "F405", "F706", "F811", "F821", "F822", "TID252"]
 ruff = [x for x in ruff if x["code"] in rules]
 def key(x):
     k = (x["filename"], x["location"]["row"], x["code"])
@@ -81,3 +87,4 @@ print()
 print("message/range mismatches among matches:", dict(msg_mismatch))
 print("\n".join(report))
 PY
+done

@@ -75,6 +75,10 @@ pub struct RepoArgs {
     /// Database file [default: ROOT/.codefacts/facts.db]
     #[arg(long, value_name = "FILE", global = true)]
     pub db: Option<PathBuf>,
+    /// Override a Ruff setting, as `ruff --config`: `KEY = VALUE` in TOML, e.g.
+    /// `--config "target-version = 'py311'"` (repeatable).
+    #[arg(long = "config", value_name = "KEY=VALUE", global = true)]
+    pub config: Vec<String>,
 }
 
 #[derive(Debug, Args)]

@@ -217,6 +217,13 @@ impl Config {
 
     /// Loads the configuration of the repository at `root`.
     pub fn load(root: &Path) -> Result<Config> {
+        Config::load_with_overrides(root, &[])
+    }
+
+    /// Loads the configuration, then applies Ruff-style `--config` overrides: each a TOML
+    /// `KEY = VALUE` pair (dotted keys allowed, e.g.
+    /// `lint.flake8-tidy-imports.ban-relative-imports = "all"`) laid over Ruff's settings.
+    pub fn load_with_overrides(root: &Path, overrides: &[String]) -> Result<Config> {
         let mut cfg = Config::defaults(root.to_path_buf());
         let pyproject = root.join("pyproject.toml");
         let mut ruff: Option<toml::Table> = None;
@@ -244,6 +251,15 @@ impl Config {
                     cfg.source.get_or_insert(p);
                     break;
                 }
+            }
+        }
+        if !overrides.is_empty() {
+            let base = ruff.get_or_insert_with(toml::Table::new);
+            for o in overrides {
+                let patch: toml::Table = o
+                    .parse()
+                    .with_context(|| format!("--config `{o}` is not a TOML `KEY = VALUE` pair"))?;
+                merge(base, patch);
             }
         }
         let pick = |key: &str| -> Option<&toml::Value> {
@@ -399,6 +415,18 @@ fn lint_settings(ruff: Option<&toml::Table>, ours: Option<&toml::Table>) -> Resu
     Ok(out)
 }
 
+/// Deep-merges `patch` into `base` (tables merge, other values replace).
+fn merge(base: &mut toml::Table, patch: toml::Table) {
+    for (k, v) in patch {
+        match (base.get_mut(&k), v) {
+            (Some(toml::Value::Table(b)), toml::Value::Table(p)) => merge(b, p),
+            (_, v) => {
+                base.insert(k, v);
+            }
+        }
+    }
+}
+
 fn read_toml(path: &Path) -> Result<toml::Table> {
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
@@ -545,6 +573,28 @@ extend-select = ["F706"]
         assert_eq!(cfg.lint.ban_relative_imports, BanRelativeImports::All);
         assert_eq!(cfg.lint.builtins, vec!["_".to_string()]);
         assert_eq!(cfg.lint.per_file_ignores[0].0, "tests/**");
+    }
+
+    #[test]
+    fn config_overrides_lay_over_ruff_settings() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[tool.ruff]\ntarget-version = \"py38\"\n[tool.ruff.lint]\nselect = [\"F\"]\n",
+        )
+        .unwrap();
+        let cfg = Config::load_with_overrides(
+            dir.path(),
+            &[
+                "target-version = 'py312'".into(),
+                "lint.flake8-tidy-imports.ban-relative-imports = 'all'".into(),
+            ],
+        )
+        .unwrap();
+        assert_eq!(cfg.target_minor, 12);
+        assert_eq!(cfg.lint.select, Some(vec!["F".to_string()]));
+        assert_eq!(cfg.lint.ban_relative_imports, BanRelativeImports::All);
+        assert!(Config::load_with_overrides(dir.path(), &["nope".into()]).is_err());
     }
 
     #[test]

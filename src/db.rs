@@ -8,7 +8,17 @@ use std::time::Duration;
 
 use crate::facts::{FileFacts, ImportFact};
 use crate::resolve::{IndexedFile, ModuleIndex, ModulePath, Resolution};
+use crate::semantic::{self, SemanticFacts, SemanticOptions};
 use crate::syntax::{self, ParseFailure};
+
+/// Settings that change what analysis yields (not which files exist).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct AnalysisSettings {
+    /// Python 3 minor version of Ruff's `target-version`.
+    pub target_minor: u8,
+    /// Extra builtins (Ruff's `builtins`).
+    pub builtins: Vec<String>,
+}
 
 /// What the database knows of a file's content.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
@@ -40,14 +50,18 @@ pub struct SourceFile {
     /// Parse time budget in milliseconds.
     #[returns(copy)]
     pub parse_budget_ms: u64,
+    #[returns(ref)]
+    pub settings: Arc<AnalysisSettings>,
     #[returns(copy)]
     pub workspace: Workspace,
 }
 
 /// The facts of one file, or why there are none.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedFile {
     pub facts: FileFacts,
+    /// Scopes, bindings and references; `None` when the file was not parsed.
+    pub semantic: Option<SemanticFacts>,
     pub failure: Option<ParseFailure>,
 }
 
@@ -58,21 +72,34 @@ pub fn file_facts(db: &dyn salsa::Database, file: SourceFile) -> Arc<ParsedFile>
         Content::Text(text) => {
             let budget = Duration::from_millis(file.parse_budget_ms(db));
             match syntax::parse_python(text, budget) {
-                Ok(tree) => Arc::new(ParsedFile {
-                    facts: crate::facts::extract(text, &tree),
-                    failure: None,
-                }),
+                Ok(tree) => {
+                    let settings = file.settings(db);
+                    let module = file.module(db);
+                    let options = SemanticOptions {
+                        target_version: settings.target_minor,
+                        builtins: settings.builtins.clone(),
+                        is_package: module.is_package,
+                        is_stub: module.is_stub,
+                    };
+                    Arc::new(ParsedFile {
+                        facts: crate::facts::extract(text, &tree),
+                        semantic: Some(semantic::analyze(text, &tree, &options)),
+                        failure: None,
+                    })
+                }
                 Err(failure) => Arc::new(ParsedFile {
                     facts: FileFacts {
                         lines: syntax::LineIndex::new(text).line_count(),
                         ..FileFacts::default()
                     },
+                    semantic: None,
                     failure: Some(failure),
                 }),
             }
         }
         Content::CachedImports(_) => Arc::new(ParsedFile {
             facts: FileFacts::default(),
+            semantic: None,
             failure: None,
         }),
     }
@@ -186,6 +213,7 @@ mod tests {
                     module(n),
                     Content::Text(Arc::from(format!("import os\nfrom . import {n}\nX = 1\n"))),
                     5_000,
+                    Arc::new(AnalysisSettings::default()),
                     ws,
                 )
             })

@@ -143,6 +143,15 @@ fn bytecount_lines(bytes: &[u8]) -> u32 {
     (n + usize::from(!bytes.is_empty() && !bytes.ends_with(b"\n"))) as u32
 }
 
+/// The top-level package of a module inside a package, unless it is a standard-library name:
+/// imports of it are first-party (Ruff's isort "same package" rule).
+fn first_party_package(m: &ModulePath) -> Option<&str> {
+    let module = m.module.as_deref()?;
+    let top = module.split('.').next()?;
+    let in_package = m.is_package || module.contains('.');
+    (in_package && !resolve::is_stdlib(top)).then_some(top)
+}
+
 /// A parsed file on its way from a rayon worker to the writer.
 type Parsed = (usize, Arc<db::ParsedFile>, Arc<Vec<resolve::Resolution>>);
 
@@ -172,6 +181,19 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     };
     let writer = store.writer()?;
     let stored = writer.stored_files()?;
+    // Analysis depends on these settings and on this build: when they change, every file is
+    // analysed again.
+    let settings = Arc::new(db::AnalysisSettings {
+        target_minor: config.target_minor,
+        builtins: config.lint.builtins.clone(),
+    });
+    let analysis = {
+        let mut h = blake3::Hasher::new();
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        h.update(format!("{settings:?}").as_bytes());
+        h.finalize().to_hex()[..16].to_string()
+    };
+    let reanalyse = !stored.is_empty() && writer.meta("analysis")?.as_deref() != Some(&analysis);
     phase("read stored state");
 
     // Probe every file whose stat moved (or that is new), in parallel.
@@ -179,7 +201,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         .par_iter()
         .enumerate()
         .filter_map(|(i, f)| {
-            let s = stored.get(&f.rel);
+            let s = stored.get(&f.rel).filter(|_| !reanalyse);
             if let Some(s) = s
                 && s.size == f.size
                 && s.mtime_ns == f.mtime_ns
@@ -286,7 +308,12 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         ..IndexSummary::default()
     };
     // Nothing to do: leave the database untouched (the transaction rolls back).
-    if changed.is_empty() && touched.is_empty() && removed.is_empty() && !layout_changed {
+    if changed.is_empty()
+        && touched.is_empty()
+        && removed.is_empty()
+        && !layout_changed
+        && !reanalyse
+    {
         drop(writer);
         store.finish()?;
         summary.elapsed = start.elapsed();
@@ -365,6 +392,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
                         module.clone(),
                         Content::Text(text.clone()),
                         budget,
+                        settings.clone(),
                         ws,
                     ),
                 ));
@@ -398,7 +426,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
                         syntax_errors: 0,
                     },
                 )?;
-                writer.replace_facts(ids[*i], &Default::default(), &[], &[], fresh)?;
+                writer.replace_facts(ids[*i], &Default::default(), None, None, &[], &[], fresh)?;
             }
         }
     }
@@ -422,6 +450,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
                     placements[i].0.clone(),
                     Content::CachedImports(imports),
                     budget,
+                    settings.clone(),
                     ws,
                 );
                 cached_inputs.push((input, rowids));
@@ -498,7 +527,15 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
                     syntax_errors: n_syntax,
                 },
             )?;
-            writer.replace_facts(ids[i], &parsed.facts, &res, &target_ids(&res), fresh)?;
+            writer.replace_facts(
+                ids[i],
+                &parsed.facts,
+                parsed.semantic.as_ref(),
+                first_party_package(module),
+                &res,
+                &target_ids(&res),
+                fresh,
+            )?;
         }
         Ok(())
     });
@@ -524,6 +561,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         writer.set_meta("layout", &layout)?;
     }
     writer.set_meta("root", &config.root.to_string_lossy())?;
+    writer.set_meta("analysis", &analysis)?;
     writer.commit()?;
     store.finish()?;
     phase("committed");

@@ -7,7 +7,6 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use codefacts::semantic::{self, SemanticOptions};
-use rusqlite::Connection;
 
 fn root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/semantic")
@@ -30,61 +29,42 @@ fn python_files(dir: &Path) -> Vec<PathBuf> {
     out
 }
 
-/// Runs the rule queries over (relative path, source) pairs; returns Ruff-style lines.
+/// Writes (relative path, source) pairs into a fresh repository targeting Python 3.`target`,
+/// runs `codefacts check` on it (index, rule queries, noqa) and returns Ruff-style lines.
 fn lint(files: &[(String, String)], target: u8) -> Vec<String> {
-    let conn = Connection::open_in_memory().unwrap();
-    conn.execute_batch(
-        "CREATE TABLE files(file_id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, \
-         is_package INTEGER, is_stub INTEGER);",
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        format!("[tool.ruff]\ntarget-version = \"py3{target}\"\n"),
     )
     .unwrap();
-    semantic::sql::create_tables(&conn).unwrap();
-    for (i, (path, text)) in files.iter().enumerate() {
-        let tree = codefacts::syntax::parse_python(text, Duration::from_secs(10)).unwrap();
-        let opts = SemanticOptions {
-            target_version: target,
-            builtins: Vec::new(),
-            is_package: path.ends_with("__init__.py"),
-            is_stub: path.ends_with(".pyi"),
-        };
-        let facts = semantic::analyze(text, &tree, &opts);
-        conn.execute(
-            "INSERT INTO files VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![i as i64, path, opts.is_package, opts.is_stub],
-        )
-        .unwrap();
-        semantic::sql::insert(&conn, i as i64, &facts).unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
     }
-    conn.execute_batch(
-        "CREATE TEMP TABLE findings(path TEXT, line INTEGER, col INTEGER, end_line INTEGER, \
-         end_col INTEGER, code TEXT, message TEXT, parent_line INTEGER);",
-    )
-    .unwrap();
-    let rules = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries/rules");
-    for code in ["F401", "F403", "F405", "F811", "F821", "F822"] {
-        let sql = std::fs::read_to_string(rules.join(format!("{code}.sql"))).unwrap();
-        let sql = sql.trim().trim_end_matches(';');
-        conn.execute_batch(&format!("INSERT INTO findings {sql}"))
-            .unwrap();
-    }
-    let noqa = std::fs::read_to_string(rules.join("_noqa.sql")).unwrap();
-    let mut st = conn.prepare(&noqa).unwrap();
-    let mut out: Vec<String> = st
-        .query_map([], |r| {
-            Ok(format!(
-                "{}:{}:{}: {} {}",
-                r.get::<_, String>(0)?,
-                r.get::<_, i64>(1)?,
-                r.get::<_, i64>(2)?,
-                r.get::<_, String>(5)?,
-                r.get::<_, String>(6)?
-            ))
-        })
+    let out = assert_cmd::Command::cargo_bin("codefacts")
         .unwrap()
-        .map(Result::unwrap)
+        .args(["check", "--exit-zero", "--output-format", "concise"])
+        .args(["--select", "F821,F401,F811,F822,F403,F405", "--root"])
+        .arg(dir.path())
+        .arg("--db")
+        .arg(dir.path().join("facts.db"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut lines: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .filter(|l| !l.starts_with("Found ") && !l.starts_with("All checks passed"))
+        .map(str::to_string)
         .collect();
-    out.sort();
-    out
+    lines.sort();
+    lines
 }
 
 fn lint_one(src: &str) -> Vec<String> {

@@ -1,6 +1,7 @@
--- noqa filtering, applied outside the rule queries.
--- Usage: load a rule's rows into a temporary table `findings(path, line, col, end_line,
--- end_col, code, message, parent_line)`, then run this query to keep the unsuppressed ones.
+-- noqa filtering, applied outside the rule queries: `codefacts check` runs each rule as
+-- `WITH findings AS (<rule query>) <this query>`, so a rule's rows (path, line, col,
+-- end_line, end_col, code, message, parent_line) are read from `findings` and only the
+-- unsuppressed ones are kept, with `noqa_row`: the line a `# noqa` must be on.
 -- A finding on line L is looked up on the last line of the noqa_line_ranges row containing L
 -- (multi-line strings, backslash continuations), else on L; a directive on parent_line also
 -- counts (F401: first line of the import statement; F822/F405 on `__all__` entries: the
@@ -18,7 +19,7 @@ WITH located AS (
                        LIMIT 1), fi.parent_line) END AS noqa_line2
     FROM findings fi JOIN files f ON f.path = fi.path
 )
-SELECT l.path, l.line, l.col, l.end_line, l.end_col, l.code, l.message
+SELECT l.path, l.line, l.col, l.end_line, l.end_col, l.code, l.message, l.noqa_line AS noqa_row
 FROM located l
 WHERE NOT EXISTS (
     SELECT 1 FROM noqa_directives d

@@ -21,12 +21,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         .clone()
         .or_else(|| args.paths.first().map(|p| root_of(p)));
     let repo = match root_hint {
-        Some(p) if args.root.is_some() => Repo::locate(Some(&p), args.repo.db.as_deref())?,
+        Some(p) if args.root.is_some() => Repo::locate(Some(&p), &args.repo)?,
         Some(p) => {
             let root = config::find_root(&p);
-            Repo::locate(Some(&root), args.repo.db.as_deref())?
+            Repo::locate(Some(&root), &args.repo)?
         }
-        None => Repo::locate(None, args.repo.db.as_deref())?,
+        None => Repo::locate(None, &args.repo)?,
     };
     if !args.no_index {
         repo.refresh(false)?;
@@ -111,7 +111,17 @@ fn selection(lint: &LintSettings, args: &CheckArgs) -> (Vec<String>, Vec<String>
 /// Wraps a rule query in the noqa filter (`queries/rules/_noqa.sql` reads a `findings` table).
 fn compose(rule_sql: &str, noqa_sql: &str) -> String {
     let body = rule_sql.trim().trim_end_matches(';');
-    format!("WITH findings AS (\n{body}\n)\n{noqa_sql}")
+    let filter: String = noqa_sql
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let filter = filter.trim();
+    match filter.strip_prefix("WITH ") {
+        // The filter's own CTEs follow ours.
+        Some(rest) => format!("WITH findings AS (\n{body}\n),\n{rest}"),
+        None => format!("WITH findings AS (\n{body}\n)\n{filter}"),
+    }
 }
 
 fn to_findings(result: &QueryResult, rule: &Query) -> Result<Vec<Finding>> {

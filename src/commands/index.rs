@@ -8,7 +8,7 @@ use super::{EXIT_OK, Repo};
 use crate::cli::IndexArgs;
 
 pub fn run(args: IndexArgs) -> Result<ExitCode> {
-    let repo = Repo::locate(args.path.as_deref(), args.repo.db.as_deref())?;
+    let repo = Repo::locate(args.path.as_deref(), &args.repo)?;
     let summary = repo.refresh(true)?;
     if !args.quiet {
         if args.verbose {

@@ -41,7 +41,8 @@ pub struct Repo {
 
 impl Repo {
     /// `path` is an explicit root; without it the root is found from the current directory.
-    pub fn locate(path: Option<&Path>, db: Option<&Path>) -> Result<Repo> {
+    pub fn locate(path: Option<&Path>, args: &crate::cli::RepoArgs) -> Result<Repo> {
+        let db = args.db.as_deref();
         let root = match path {
             Some(p) => {
                 if !p.is_dir() {
@@ -55,7 +56,7 @@ impl Repo {
                 config::find_root(&cwd)
             }
         };
-        let config = Config::load(&root)?;
+        let config = Config::load_with_overrides(&root, &args.config)?;
         let db = match db {
             Some(d) => d.to_path_buf(),
             None => root.join(".codefacts").join("facts.db"),

@@ -51,7 +51,7 @@ pub fn run(args: QueryArgs) -> Result<ExitCode> {
         };
         params.push((k.trim().to_string(), v.to_string()));
     }
-    let repo = Repo::locate(args.path.as_deref(), args.repo.db.as_deref())?;
+    let repo = Repo::locate(args.path.as_deref(), &args.repo)?;
     if !args.no_index {
         repo.refresh(false)?;
     }

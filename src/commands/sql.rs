@@ -24,7 +24,7 @@ pub fn run(args: SqlArgs) -> Result<ExitCode> {
         }
         (None, None) => unreachable!("clap requires a query or --file"),
     };
-    let repo = Repo::locate(args.path.as_deref(), args.repo.db.as_deref())?;
+    let repo = Repo::locate(args.path.as_deref(), &args.repo)?;
     if !args.no_index {
         repo.refresh(false)?;
     }

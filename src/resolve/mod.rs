@@ -12,7 +12,9 @@ mod tests;
 
 pub use index::{EntryKind, ModuleEntry, ModuleIndex};
 pub use module_path::is_identifier;
-pub use stdlib::{STDLIB_MAX_MINOR, STDLIB_MIN_MINOR, is_builtin_module, stdlib_min_max};
+pub use stdlib::{
+    STDLIB_MAX_MINOR, STDLIB_MIN_MINOR, is_builtin_module, stdlib_min_max, table as stdlib_table,
+};
 
 /// Where a file sits in the module namespace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]

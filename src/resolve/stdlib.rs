@@ -412,8 +412,8 @@ pub fn stdlib_min_max(module: &str) -> Option<(u8, u8)> {
     lookup(module).map(|&(_, lo, hi)| (lo, hi))
 }
 
-#[cfg(test)]
-pub(crate) fn table() -> &'static [(&'static str, u8, u8)] {
+/// The whole table: (top-level name, first minor version, last minor version).
+pub fn table() -> &'static [(&'static str, u8, u8)] {
     STDLIB
 }
 

@@ -10,7 +10,7 @@
 pub mod builtins;
 pub mod flatten;
 pub mod noqa;
-pub mod sql;
+
 pub mod validate;
 mod visitor;
 

@@ -6,6 +6,7 @@
 
 mod query;
 mod read;
+mod semantic;
 mod write;
 
 use std::path::{Path, PathBuf};
@@ -301,6 +302,13 @@ impl Store {
         let tx = self.conn.unchecked_transaction()?;
         tx.execute_batch(SCHEMA_SQL)
             .context("applying schema.sql")?;
+        {
+            let mut st =
+                tx.prepare("INSERT INTO stdlib_modules(name, first, last) VALUES (?1, ?2, ?3)")?;
+            for (name, first, last) in crate::resolve::stdlib_table() {
+                st.execute(rusqlite::params![name, first, last])?;
+            }
+        }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_fingerprint', ?1)",

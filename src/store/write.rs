@@ -9,6 +9,7 @@ use super::explain;
 use crate::config::Lane;
 use crate::facts::FileFacts;
 use crate::resolve::{ModulePath, Resolution};
+use crate::semantic::SemanticFacts;
 
 /// `(name, statement)` of every `CREATE INDEX` in the schema.
 fn secondary_indexes() -> Vec<(&'static str, &'static str)> {
@@ -152,10 +153,15 @@ impl<'c> Writer<'c> {
 
     /// Replaces every fact of a file. `targets[i]` is the file id the i-th import loads.
     /// `fresh` skips deleting old facts: only for a file inserted into an empty index.
+    /// `semantic` holds the file's scopes and bindings (None for a file that was not parsed);
+    /// `package` its top-level package when that counts as first-party.
+    #[allow(clippy::too_many_arguments)]
     pub fn replace_facts(
         &self,
         file_id: i64,
         facts: &FileFacts,
+        semantic: Option<&SemanticFacts>,
+        package: Option<&str>,
         resolutions: &[Resolution],
         targets: &[Option<i64>],
         fresh: bool,
@@ -168,11 +174,17 @@ impl<'c> Writer<'c> {
                 "outside_returns",
                 "syntax_errors",
                 "path_strings",
-            ] {
+            ]
+            .iter()
+            .chain(super::semantic::TABLES)
+            {
                 self.tx
                     .prepare_cached(&format!("DELETE FROM {table} WHERE file_id = ?1"))?
                     .execute([file_id])?;
             }
+        }
+        if let Some(sem) = semantic {
+            super::semantic::insert(&self.tx, file_id, sem, package)?;
         }
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO imports(file_id, form, module, level, absolute_module, name, alias, is_star, \

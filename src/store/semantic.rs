@@ -1,19 +1,35 @@
-//! Loading [`SemanticFacts`] into SQLite (tables in `schema.sql`).
+//! Writing [`SemanticFacts`] (the semantic tables of `schema.sql`).
 
 use rusqlite::{Connection, params};
 
-use super::{Resolution, SemanticFacts};
+use crate::semantic::{Resolution, SemanticFacts};
 
-/// DDL of the semantic tables (the `files` table is the store's).
-pub const SCHEMA: &str = include_str!("schema.sql");
+/// The semantic tables, for deleting a file's rows.
+pub(super) const TABLES: &[&str] = &[
+    "semantic_files",
+    "first_party_modules",
+    "scopes",
+    "bindings",
+    "name_references",
+    "unresolved_references",
+    "star_imports",
+    "branches",
+    "noqa_directives",
+    "noqa_line_ranges",
+];
 
-/// Creates the semantic tables if missing.
-pub fn create_tables(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(SCHEMA)
-}
-
-/// Inserts one file's facts (the caller owns the transaction).
-pub fn insert(conn: &Connection, file_id: i64, f: &SemanticFacts) -> rusqlite::Result<()> {
+/// Inserts one file's semantic facts (the caller owns the transaction). `package` is the
+/// file's top-level package when it counts as first-party (see `first_party_modules`).
+pub(super) fn insert(
+    conn: &Connection,
+    file_id: i64,
+    f: &SemanticFacts,
+    package: Option<&str>,
+) -> rusqlite::Result<()> {
+    if let Some(pkg) = package {
+        conn.prepare_cached("INSERT OR IGNORE INTO first_party_modules VALUES (?1, ?2)")?
+            .execute(params![file_id, pkg])?;
+    }
     conn.prepare_cached("INSERT INTO semantic_files VALUES (?1,?2,?3)")?
         .execute(params![file_id, f.has_syntax_error, f.future_annotations])?;
     let mut st =
@@ -119,18 +135,6 @@ pub fn insert(conn: &Connection, file_id: i64, f: &SemanticFacts) -> rusqlite::R
             s.span.col,
             s.span.end_line,
             s.span.end_col
-        ])?;
-    }
-    let mut st = conn.prepare_cached("INSERT INTO dunder_all VALUES (?1,?2,?3,?4,?5,?6,?7)")?;
-    for d in &f.dunder_all {
-        st.execute(params![
-            file_id,
-            d.name,
-            d.span.line,
-            d.span.col,
-            d.span.end_line,
-            d.span.end_col,
-            d.defined
         ])?;
     }
     let mut st = conn.prepare_cached("INSERT INTO branches VALUES (?1,?2,?3)")?;
