@@ -192,6 +192,7 @@ CREATE TABLE IF NOT EXISTS bindings (
 );
 
 -- Every name load (annotations and string annotations included), with its resolution.
+-- Filled only with `index-references = true` in [tool.codefacts]: it is the largest table.
 CREATE TABLE IF NOT EXISTS name_references (
     file_id INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
     name TEXT NOT NULL,

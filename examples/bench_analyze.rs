@@ -78,7 +78,10 @@ fn main() {
     println!("{} files", texts.len());
     println!("parse    {:8.0} ms", parse.as_secs_f64() * 1e3);
     println!("extract  {:8.0} ms", extract.as_secs_f64() * 1e3);
-    println!("analyze  {:8.0} ms (includes the two passes below)", analyze.as_secs_f64() * 1e3);
+    println!(
+        "analyze  {:8.0} ms (includes the two passes below)",
+        analyze.as_secs_f64() * 1e3
+    );
     println!("  noqa     {:8.0} ms", noqa.as_secs_f64() * 1e3);
     println!("  validate {:8.0} ms", validate.as_secs_f64() * 1e3);
     slow.sort();

@@ -162,6 +162,8 @@ pub struct Config {
     /// Ruff `target-version` as a minor version (3.x), default 3.9 as Ruff.
     pub target_minor: u8,
     pub lint: LintSettings,
+    /// `index-references`: store every name load in `name_references` (large; off by default).
+    pub index_references: bool,
 }
 
 /// Compiled matchers derived from a [`Config`].
@@ -212,6 +214,7 @@ impl Config {
             parse_timeout_ms: DEFAULT_PARSE_TIMEOUT_MS,
             target_minor: 9,
             lint: LintSettings::default(),
+            index_references: false,
         }
     }
 
@@ -297,6 +300,11 @@ impl Config {
                     .filter(|n| *n > 0)
                     .context("`max-file-size` must be a positive integer (bytes)")?
                     as u64;
+            }
+            if let Some(v) = ours.get("index-references") {
+                cfg.index_references = v
+                    .as_bool()
+                    .context("`index-references` must be true or false")?;
             }
             if let Some(v) = ours.get("parse-timeout-ms") {
                 cfg.parse_timeout_ms = v

@@ -18,6 +18,8 @@ pub struct AnalysisSettings {
     pub target_minor: u8,
     /// Extra builtins (Ruff's `builtins`).
     pub builtins: Vec<String>,
+    /// Store every name load in `name_references` (`index-references`).
+    pub references: bool,
 }
 
 /// What the database knows of a file's content.

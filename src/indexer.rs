@@ -186,6 +186,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     let settings = Arc::new(db::AnalysisSettings {
         target_minor: config.target_minor,
         builtins: config.lint.builtins.clone(),
+        references: config.index_references,
     });
     let analysis = {
         let mut h = blake3::Hasher::new();
@@ -492,7 +493,9 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
                 },
             );
         });
+        let mut busy = std::time::Duration::ZERO;
         for (i, parsed, res) in rx {
+            let t0 = Instant::now();
             let f = &found[i];
             let (module, lane) = &placements[i];
             let (hash, encoding) = meta[&i];
@@ -530,12 +533,16 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             writer.replace_facts(
                 ids[i],
                 &parsed.facts,
-                parsed.semantic.as_ref(),
+                parsed.semantic.as_ref().map(|s| (s, settings.references)),
                 first_party_package(module),
                 &res,
                 &target_ids(&res),
                 fresh,
             )?;
+            busy += t0.elapsed();
+        }
+        if timings {
+            eprintln!("timing: writer busy for {:.1} ms", busy.as_secs_f64() * 1e3);
         }
         Ok(())
     });

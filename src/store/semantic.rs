@@ -25,6 +25,7 @@ pub(super) fn insert(
     file_id: i64,
     f: &SemanticFacts,
     package: Option<&str>,
+    references: bool,
 ) -> rusqlite::Result<()> {
     if let Some(pkg) = package {
         conn.prepare_cached("INSERT OR IGNORE INTO first_party_modules VALUES (?1, ?2)")?
@@ -85,7 +86,7 @@ pub(super) fn insert(
     }
     let mut st =
         conn.prepare_cached("INSERT INTO name_references VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")?;
-    for r in &f.references {
+    for r in f.references.iter().filter(|_| references) {
         let (resolution, binding) = match r.resolution {
             Resolution::Binding(b) => ("binding", Some(b.0)),
             Resolution::Builtin => ("builtin", None),

@@ -153,14 +153,15 @@ impl<'c> Writer<'c> {
 
     /// Replaces every fact of a file. `targets[i]` is the file id the i-th import loads.
     /// `fresh` skips deleting old facts: only for a file inserted into an empty index.
-    /// `semantic` holds the file's scopes and bindings (None for a file that was not parsed);
-    /// `package` its top-level package when that counts as first-party.
+    /// `semantic` holds the file's scopes and bindings (None for a file that was not parsed)
+    /// and `references` says whether every name load goes into `name_references`;
+    /// `package` is the file's top-level package when that counts as first-party.
     #[allow(clippy::too_many_arguments)]
     pub fn replace_facts(
         &self,
         file_id: i64,
         facts: &FileFacts,
-        semantic: Option<&SemanticFacts>,
+        semantic: Option<(&SemanticFacts, bool)>,
         package: Option<&str>,
         resolutions: &[Resolution],
         targets: &[Option<i64>],
@@ -183,8 +184,8 @@ impl<'c> Writer<'c> {
                     .execute([file_id])?;
             }
         }
-        if let Some(sem) = semantic {
-            super::semantic::insert(&self.tx, file_id, sem, package)?;
+        if let Some((sem, references)) = semantic {
+            super::semantic::insert(&self.tx, file_id, sem, package, references)?;
         }
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO imports(file_id, form, module, level, absolute_module, name, alias, is_star, \
