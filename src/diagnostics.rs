@@ -307,7 +307,8 @@ pub fn write_statistics(findings: &[Finding], json: bool, out: &mut dyn Write) -
             .unwrap_or(1);
         let cw = rows.iter().map(|((c, _), _)| c.len()).max().unwrap_or(4);
         for ((code, name), n) in rows {
-            writeln!(out, "{n:>width$}\t{code:<cw$}\t{name}")?;
+            // No rule of ours has a fix yet: the fixable column is always `[ ]`.
+            writeln!(out, "{n:>width$}\t{code:<cw$}\t[ ] {name}")?;
         }
     }
     Ok(())
