@@ -145,7 +145,7 @@ CREATE TABLE IF NOT EXISTS first_party_modules (
     file_id INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
     module TEXT NOT NULL,
     PRIMARY KEY (file_id, module)
-);
+) WITHOUT ROWID;
 
 -- One row per scope.
 CREATE TABLE IF NOT EXISTS scopes (
@@ -158,7 +158,7 @@ CREATE TABLE IF NOT EXISTS scopes (
     uses_star_import INTEGER NOT NULL,  -- a `from m import *` sits directly in this scope
     uses_locals INTEGER NOT NULL,       -- `locals()` is called directly in this scope
     PRIMARY KEY (file_id, scope_id)
-);
+) WITHOUT ROWID;
 
 -- One row per binding (a name bound in a scope). Ruff copies the use count of the binding a
 -- rebinding shadows, so `uses` counts uses of the name since its first binding in that scope.
@@ -189,7 +189,7 @@ CREATE TABLE IF NOT EXISTS bindings (
     module TEXT,                        -- from-imports: module with leading dots
     level INTEGER NOT NULL,             -- from-imports: number of leading dots
     PRIMARY KEY (file_id, binding_id)
-);
+) WITHOUT ROWID;
 
 -- Every name load (annotations and string annotations included), with its resolution.
 -- Filled only with `index-references = true` in [tool.codefacts]: it is the largest table.
@@ -232,7 +232,7 @@ CREATE TABLE IF NOT EXISTS branches (
     branch_id INTEGER NOT NULL,
     parent_id INTEGER,
     PRIMARY KEY (file_id, branch_id)
-);
+) WITHOUT ROWID;
 
 -- noqa comments: one row per code (code NULL: blanket).
 CREATE TABLE IF NOT EXISTS noqa_directives (
@@ -251,6 +251,10 @@ CREATE TABLE IF NOT EXISTS noqa_line_ranges (
 );
 
 CREATE INDEX IF NOT EXISTS bindings_by_scope ON bindings(file_id, scope_id, name);
+-- For F401 and F811: unused imports, and the bindings that replace another.
+CREATE INDEX IF NOT EXISTS bindings_unused_imports ON bindings(file_id) WHERE kind IN ('import', 'from_import', 'submodule_import') AND uses = 0;
+CREATE INDEX IF NOT EXISTS bindings_shadows ON bindings(shadows_id) WHERE shadows_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS bindings_shadows_outer ON bindings(shadows_outer_id) WHERE shadows_outer_id IS NOT NULL;
 CREATE INDEX IF NOT EXISTS references_by_binding ON name_references(file_id, binding_id);
 CREATE INDEX IF NOT EXISTS unresolved_by_file ON unresolved_references(file_id);
 CREATE INDEX IF NOT EXISTS noqa_by_line ON noqa_directives(file_id, line);

@@ -49,9 +49,18 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             Some(noqa) => compose(rule.sql, noqa),
             None => rule.sql.to_string(),
         };
+        let t0 = std::time::Instant::now();
         let result = store
             .query_with(&sql, &params)
             .with_context(|| format!("rule query {}", rule.file))?;
+        if std::env::var_os("CODEFACTS_TIMINGS").is_some() {
+            eprintln!(
+                "timing: {} took {:.1} ms ({} rows)",
+                rule.file,
+                t0.elapsed().as_secs_f64() * 1e3,
+                result.rows.len()
+            );
+        }
         findings.extend(to_findings(&result, rule)?);
     }
     let ignores = PerFileIgnores::new(&lint.per_file_ignores)?;
