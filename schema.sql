@@ -263,6 +263,11 @@ CREATE INDEX IF NOT EXISTS star_imports_by_file ON star_imports(file_id);
 CREATE INDEX IF NOT EXISTS bindings_by_name ON bindings(name);
 CREATE INDEX IF NOT EXISTS unresolved_by_name ON unresolved_references(name);
 
+-- `[tool.ruff.lint.isort] known-first-party`: top-level names that are first-party.
+CREATE TABLE IF NOT EXISTS known_first_party (
+  name TEXT PRIMARY KEY
+);
+
 -- Top-level module names of the Python standard library (any version 3.8-3.14).
 CREATE TABLE IF NOT EXISTS stdlib_modules (
   name     TEXT PRIMARY KEY,

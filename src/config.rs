@@ -94,6 +94,8 @@ pub struct LintSettings {
     pub ban_relative_imports: BanRelativeImports,
     /// Extra builtins (`builtins`).
     pub builtins: Vec<String>,
+    /// `isort.known-first-party`.
+    pub known_first_party: Vec<String>,
 }
 
 impl Default for LintSettings {
@@ -105,6 +107,7 @@ impl Default for LintSettings {
             per_file_ignores: Vec::new(),
             ban_relative_imports: BanRelativeImports::Parents,
             builtins: Vec::new(),
+            known_first_party: Vec::new(),
         }
     }
 }
@@ -371,6 +374,7 @@ impl Config {
             "parse_timeout_ms": self.parse_timeout_ms,
             "target_minor": self.target_minor,
             "builtins": self.lint.builtins,
+            "known_first_party": self.lint.known_first_party,
         });
         blake3::hash(v.to_string().as_bytes()).to_hex()[..16].to_string()
     }
@@ -407,6 +411,13 @@ fn lint_settings(ruff: Option<&toml::Table>, ours: Option<&toml::Table>) -> Resu
         }
         if let Some(v) = get("builtins") {
             out.builtins.extend(string_list(v, "builtins")?);
+        }
+        let isort = lint
+            .and_then(|l| l.get("isort"))
+            .or_else(|| table.get("isort"))
+            .and_then(|t| t.as_table());
+        if let Some(v) = isort.and_then(|t| t.get("known-first-party")) {
+            out.known_first_party = string_list(v, "known-first-party")?;
         }
         let tidy = lint
             .and_then(|l| l.get("flake8-tidy-imports"))

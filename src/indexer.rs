@@ -564,7 +564,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         phase("built indexes");
     }
     if layout_changed {
-        writer.set_layout(&config.lanes, &config.src)?;
+        writer.set_layout(&config.lanes, &config.src, &config.lint.known_first_party)?;
         writer.set_meta("layout", &layout)?;
     }
     writer.set_meta("root", &config.root.to_string_lossy())?;

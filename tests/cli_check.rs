@@ -303,3 +303,33 @@ fn check_errors_exit_2() {
         .code(2)
         .stderr(predicate::str::contains("not a directory"));
 }
+
+#[test]
+fn unused_first_party_imports_in_init_suggest_reexport_as_ruff() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(root.join("pyproject.toml"), "").unwrap();
+    for d in ["alpha", "beta"] {
+        std::fs::create_dir(root.join(d)).unwrap();
+    }
+    std::fs::write(root.join("beta/__init__.py"), "").unwrap();
+    std::fs::write(root.join("beta/x.py"), "").unwrap();
+    std::fs::write(root.join("alpha/y.py"), "").unwrap();
+    std::fs::write(
+        root.join("alpha/__init__.py"),
+        "import beta.x\nimport os\nimport requests\nfrom alpha import y\n",
+    )
+    .unwrap();
+    let v = json_findings(root, &["--select", "F401"]);
+    let msgs: Vec<&str> = v.iter().map(|f| f["message"].as_str().unwrap()).collect();
+    let reexport = "; consider removing, adding to `__all__`, or using a redundant alias";
+    assert_eq!(
+        msgs,
+        vec![
+            format!("`beta.x` imported but unused{reexport}"),
+            "`os` imported but unused".to_string(),
+            "`requests` imported but unused".to_string(),
+            format!("`alpha.y` imported but unused{reexport}"),
+        ]
+    );
+}

@@ -5,9 +5,9 @@
 --   count). Redundant aliases (`import x as x`), `__future__` imports and names declared
 --   global/nonlocal are exempt. The message names the qualified import (`os.path`,
 --   `typing.List`, `.m.x`); inside a `try` that catches ImportError it suggests
---   `importlib.util.find_spec`; for first-party imports (relative, or whose top-level module
---   is in first_party_modules for the file) at the top of an `__init__.py` it suggests
---   re-exporting.
+--   `importlib.util.find_spec`; for first-party imports (relative; the file's own top-level
+--   package; `known-first-party`; or a non-stdlib module under a source root) at the top of an
+--   `__init__.py` it suggests re-exporting.
 -- @code F401
 -- parent_line: first line of the import statement (a noqa there also suppresses).
 SELECT f.path, b.line, b.col, b.end_line, b.end_col, 'F401' AS code,
@@ -16,11 +16,19 @@ SELECT f.path, b.line, b.col, b.end_line, b.end_col, 'F401' AS code,
               THEN '; consider using `importlib.util.find_spec` to test for availability'
             WHEN f.is_package = 1 AND f.is_stub = 0 AND s.kind = 'module'
                  AND (b.level > 0 OR EXISTS (
-                        SELECT 1 FROM first_party_modules fp
-                        WHERE fp.file_id = b.file_id
-                          AND fp.module = CASE WHEN instr(b.qualified_name, '.') > 0
-                                               THEN substr(b.qualified_name, 1, instr(b.qualified_name, '.') - 1)
-                                               ELSE b.qualified_name END))
+                        -- first-party, as Ruff's isort categorises it: the file's own
+                        -- top-level package, `known-first-party`, or (not a stdlib name)
+                        -- a module or folder under a source root
+                        SELECT 1 FROM (SELECT CASE WHEN instr(b.qualified_name, '.') > 0
+                                                   THEN substr(b.qualified_name, 1, instr(b.qualified_name, '.') - 1)
+                                                   ELSE b.qualified_name END AS top) t
+                        WHERE EXISTS (SELECT 1 FROM first_party_modules fp
+                                      WHERE fp.file_id = b.file_id AND fp.module = t.top)
+                           OR EXISTS (SELECT 1 FROM known_first_party k WHERE k.name = t.top)
+                           OR (NOT EXISTS (SELECT 1 FROM stdlib_modules sm WHERE sm.name = t.top)
+                               AND EXISTS (SELECT 1 FROM files rf
+                                           WHERE rf.module = t.top
+                                              OR (rf.module > t.top || '.' AND rf.module < t.top || '/')))))
               THEN '; consider removing, adding to `__all__`, or using a redundant alias'
             ELSE '' END AS message,
        b.stmt_line AS parent_line

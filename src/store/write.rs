@@ -334,10 +334,22 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
-    /// Replaces the lanes and source roots tables.
-    pub fn set_layout(&self, lanes: &[Lane], source_roots: &[String]) -> Result<()> {
+    /// Replaces the lanes, source roots and known-first-party tables.
+    pub fn set_layout(
+        &self,
+        lanes: &[Lane],
+        source_roots: &[String],
+        known_first_party: &[String],
+    ) -> Result<()> {
         self.tx.execute("DELETE FROM lanes", [])?;
         self.tx.execute("DELETE FROM source_roots", [])?;
+        self.tx.execute("DELETE FROM known_first_party", [])?;
+        for name in known_first_party {
+            self.tx.execute(
+                "INSERT OR IGNORE INTO known_first_party(name) VALUES (?1)",
+                [name],
+            )?;
+        }
         for (i, lane) in lanes.iter().enumerate() {
             self.tx.execute(
                 "INSERT INTO lanes(position, name, mode, globs) VALUES (?1, ?2, ?3, ?4)",
