@@ -250,7 +250,6 @@ CREATE TABLE IF NOT EXISTS noqa_line_ranges (
     end_line INTEGER NOT NULL
 );
 
-CREATE INDEX IF NOT EXISTS bindings_by_scope ON bindings(file_id, scope_id, name);
 -- For F401 and F811: unused imports, and the bindings that replace another.
 CREATE INDEX IF NOT EXISTS bindings_unused_imports ON bindings(file_id) WHERE kind IN ('import', 'from_import', 'submodule_import') AND uses = 0;
 CREATE INDEX IF NOT EXISTS bindings_shadows ON bindings(shadows_id) WHERE shadows_id IS NOT NULL;
