@@ -1,4 +1,5 @@
-//! Prints the facts of Python files as JSON lines, one `{"path": …, "facts": …}` per file.
+//! Prints the facts and the semantic model of Python files as JSON lines, one
+//! `{"path": …, "facts": …, "semantic": …}` per file (a debugging aid).
 //! `cargo run --example dump_facts -- a.py b.py`
 
 use std::time::Duration;
@@ -9,7 +10,8 @@ fn main() {
         let text = String::from_utf8_lossy(&bytes);
         let tree = codefacts::syntax::parse_python(&text, Duration::from_secs(60)).expect("parse");
         let facts = codefacts::facts::extract(&text, &tree);
-        let line = serde_json::json!({ "path": path, "facts": facts });
+        let semantic = codefacts::semantic::analyze(&text, &tree, &Default::default());
+        let line = serde_json::json!({ "path": path, "facts": facts, "semantic": semantic });
         println!("{line}");
     }
 }

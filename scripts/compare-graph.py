@@ -6,11 +6,16 @@ Usage:
   compare-graph.py RUFF_JSON EDGES_CSV [--details DETAILS_CSV] [--ruff-log RUFF_STDERR]
                    [--files FILE_LIST] [--exclude-prefix PATH]... [--examples N]
 
-DETAILS_CSV is the per-import CSV of `examples/graph.rs --details` (src_path, line, form, level,
-module, name, absolute_module, target_module, kind, dst_path); without it only the coarse
-categories are available. RUFF_STDERR is ruff's stderr, used to recognise the files Ruff could
+DETAILS_CSV is the per-import CSV (src_path, line, form, level, module, name, absolute_module,
+target_module, kind, dst_path) that this query prints; without it only the coarse categories
+are available:
+  codefacts sql --format csv "SELECT s.path AS src_path, i.line, i.form, i.level, i.module,
+    i.name, i.absolute_module, i.target_module, i.target_kind AS kind, d.path AS dst_path
+    FROM imports i JOIN files s ON s.file_id = i.file_id
+    LEFT JOIN files d ON d.file_id = i.target_file_id ORDER BY 1, 2" RUFF_STDERR is ruff's stderr, used to recognise the files Ruff could
 not read or parse. FILE_LIST (one path a line, `examples/graph.rs --files`) is the set of files
-we indexed. Paths in both inputs must be relative to the same directory.
+we indexed (`codefacts sql --format csv "SELECT path FROM files ORDER BY path"`, header
+removed). Paths in both inputs must be relative to the same directory.
 """
 import argparse
 import collections

@@ -5,6 +5,31 @@ mod common;
 use common::*;
 use predicates::prelude::*;
 
+/// Starts `codefacts index`, waits (bounded) until it has written every row and sits right
+/// before its commit, and kills it with SIGKILL.
+#[cfg(unix)]
+fn kill_index_before_commit(root: &std::path::Path, db: &std::path::Path) {
+    let marker = root.join("ready");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("codefacts"))
+        .env("CODEFACTS_TEST_HANG_BEFORE_COMMIT", &marker)
+        .arg("index")
+        .arg(root)
+        .arg("--db")
+        .arg(db)
+        .stdout(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    for _ in 0..600 {
+        if marker.exists() {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert!(marker.exists(), "the run never reached its commit");
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
 #[test]
 fn corrupt_database_is_rebuilt_with_a_message() {
     let repo = copy_fixture("edge");
@@ -89,26 +114,7 @@ fn killed_run_leaves_the_previous_index_intact() {
     );
     std::fs::write(repo.path().join("src/app/core.py"), "import changed\n").unwrap();
     std::fs::remove_file(repo.path().join("classes/defs.py")).unwrap();
-    let marker = repo.path().join("ready");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("codefacts"))
-        .env("CODEFACTS_TEST_HANG_BEFORE_COMMIT", &marker)
-        .arg("index")
-        .arg(repo.path())
-        .arg("--db")
-        .arg(&db)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    // Wait (bounded) until every row is written and the run sits before its commit.
-    for _ in 0..600 {
-        if marker.exists() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    assert!(marker.exists(), "the run never reached its commit");
-    child.kill().unwrap(); // SIGKILL
-    child.wait().unwrap();
+    kill_index_before_commit(repo.path(), &db);
     let after = sql_json(
         repo.path(),
         &db,
@@ -160,25 +166,7 @@ fn killed_first_build_leaves_no_half_index_behind() {
     let dir = repo.path().join("out");
     std::fs::create_dir(&dir).unwrap();
     let db = dir.join("facts.db");
-    let marker = repo.path().join("ready");
-    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("codefacts"))
-        .env("CODEFACTS_TEST_HANG_BEFORE_COMMIT", &marker)
-        .arg("index")
-        .arg(repo.path())
-        .arg("--db")
-        .arg(&db)
-        .stdout(std::process::Stdio::null())
-        .spawn()
-        .unwrap();
-    for _ in 0..600 {
-        if marker.exists() {
-            break;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    assert!(marker.exists(), "the run never reached its commit");
-    child.kill().unwrap();
-    child.wait().unwrap();
+    kill_index_before_commit(repo.path(), &db);
     // The new index was being built in a scratch file: no database appeared.
     assert!(!db.exists());
     let scratch: Vec<_> = std::fs::read_dir(&dir).unwrap().flatten().collect();
