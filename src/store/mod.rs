@@ -6,6 +6,7 @@
 
 mod query;
 mod read;
+mod rows;
 mod semantic;
 mod write;
 
@@ -169,6 +170,8 @@ fn check(conn: &Connection) -> rusqlite::Result<Check> {
 }
 
 fn configure(conn: &Connection) -> rusqlite::Result<()> {
+    // A run uses a few dozen statements per file: keep them all prepared.
+    conn.set_prepared_statement_cache_capacity(128);
     conn.busy_timeout(busy_timeout())?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
@@ -236,6 +239,7 @@ impl Store {
         remove_db_files(&tmp)?;
         let conn = Connection::open(&tmp)
             .with_context(|| format!("cannot create database {}", tmp.display()))?;
+        conn.set_prepared_statement_cache_capacity(128);
         conn.busy_timeout(busy_timeout())?;
         conn.pragma_update(None, "journal_mode", "OFF")?;
         conn.pragma_update(None, "synchronous", "OFF")?;

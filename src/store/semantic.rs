@@ -2,6 +2,7 @@
 
 use rusqlite::{Connection, params};
 
+use super::rows::{Rows, int, opt_int, opt_text, text};
 use crate::semantic::{Resolution, SemanticFacts};
 
 /// The semantic tables, for deleting a file's rows.
@@ -33,57 +34,56 @@ pub(super) fn insert(
     }
     conn.prepare_cached("INSERT INTO semantic_files VALUES (?1,?2,?3)")?
         .execute(params![file_id, f.has_syntax_error, f.future_annotations])?;
-    let mut st =
-        conn.prepare_cached("INSERT INTO scopes VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11)")?;
+    let mut scopes = Rows::new("scopes", 11, f.scopes.len());
     for s in &f.scopes {
-        st.execute(params![
-            file_id,
-            s.id.0,
-            s.kind.as_str(),
-            s.parent.map(|p| p.0),
-            s.name,
-            s.span.line,
-            s.span.col,
-            s.span.end_line,
-            s.span.end_col,
-            s.uses_star_import,
-            s.uses_locals
-        ])?;
+        scopes.push([
+            int(file_id),
+            int(s.id.0),
+            text(s.kind.as_str()),
+            opt_int(s.parent.map(|p| p.0)),
+            opt_text(s.name.as_deref()),
+            int(s.span.line),
+            int(s.span.col),
+            int(s.span.end_line),
+            int(s.span.end_col),
+            int(s.uses_star_import),
+            int(s.uses_locals),
+        ]);
     }
-    let mut st = conn.prepare_cached(
-        "INSERT INTO bindings VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13,?14,?15,?16,?17,?18,?19,?20,?21,?22,?23,?24,?25,?26,?27)",
-    )?;
+    scopes.insert(conn)?;
+    let mut bindings = Rows::new("bindings", 27, f.bindings.len());
     for b in &f.bindings {
-        st.execute(params![
-            file_id,
-            b.id.0,
-            b.name,
-            b.kind.as_str(),
-            b.scope.0,
-            b.span.line,
-            b.span.col,
-            b.span.end_line,
-            b.span.end_col,
-            b.stmt_span.map(|s| s.line),
-            b.stmt_span.map(|s| s.end_line),
-            b.uses,
-            b.shadows.map(|s| s.0),
-            b.shadows_outer.map(|s| s.0),
-            b.is_live,
-            b.in_type_checking,
-            b.in_import_error_try,
-            b.branch,
-            b.in_all,
-            b.is_redundant_alias,
-            b.is_global,
-            b.is_nonlocal,
-            b.is_dummy,
-            b.is_overload,
-            b.qualified_name,
-            b.module,
-            b.level
-        ])?;
+        bindings.push([
+            int(file_id),
+            int(b.id.0),
+            text(&b.name),
+            text(b.kind.as_str()),
+            int(b.scope.0),
+            int(b.span.line),
+            int(b.span.col),
+            int(b.span.end_line),
+            int(b.span.end_col),
+            opt_int(b.stmt_span.map(|s| s.line)),
+            opt_int(b.stmt_span.map(|s| s.end_line)),
+            int(b.uses),
+            opt_int(b.shadows.map(|s| s.0)),
+            opt_int(b.shadows_outer.map(|s| s.0)),
+            int(b.is_live),
+            int(b.in_type_checking),
+            int(b.in_import_error_try),
+            opt_int(b.branch),
+            int(b.in_all),
+            int(b.is_redundant_alias),
+            int(b.is_global),
+            int(b.is_nonlocal),
+            int(b.is_dummy),
+            int(b.is_overload),
+            opt_text(b.qualified_name.as_deref()),
+            opt_text(b.module.as_deref()),
+            int(b.level),
+        ]);
     }
+    bindings.insert(conn)?;
     let mut st =
         conn.prepare_cached("INSERT INTO name_references VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")?;
     for r in f.references.iter().filter(|_| references) {

@@ -6,6 +6,7 @@ use anyhow::Result;
 use rusqlite::{Transaction, params};
 
 use super::explain;
+use super::rows::{Rows, int, opt_text, text};
 use crate::config::Lane;
 use crate::facts::FileFacts;
 use crate::resolve::{ModulePath, Resolution};
@@ -227,30 +228,31 @@ impl<'c> Writer<'c> {
                 res.map(|r| r.kind.as_str()).unwrap_or("unresolved"),
             ])?;
         }
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO definitions(file_id, name, qualname, kind, scope, enclosing_class, decorators, \
-               conditional, line, col, end_line, end_col, stmt_line, stmt_end_line) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
-        )?;
-        for d in &facts.definitions {
-            let decorators = serde_json::to_string(&d.decorators)?;
-            stmt.execute(params![
-                file_id,
-                d.name,
-                d.qualname,
-                d.kind.as_str(),
-                d.scope.as_str(),
-                d.enclosing_class,
-                decorators,
-                d.conditional,
-                d.name_span.line,
-                d.name_span.col,
-                d.name_span.end_line,
-                d.name_span.end_col,
-                d.stmt_span.line,
-                d.stmt_span.end_line,
-            ])?;
+        let decorators: Vec<String> = facts
+            .definitions
+            .iter()
+            .map(|d| serde_json::to_string(&d.decorators))
+            .collect::<Result<_, _>>()?;
+        let mut defs = Rows::new("definitions", 14, facts.definitions.len());
+        for (d, decorators) in facts.definitions.iter().zip(&decorators) {
+            defs.push([
+                int(file_id),
+                text(&d.name),
+                text(&d.qualname),
+                text(d.kind.as_str()),
+                text(d.scope.as_str()),
+                opt_text(d.enclosing_class.as_deref()),
+                text(decorators),
+                int(d.conditional),
+                int(d.name_span.line),
+                int(d.name_span.col),
+                int(d.name_span.end_line),
+                int(d.name_span.end_col),
+                int(d.stmt_span.line),
+                int(d.stmt_span.end_line),
+            ]);
         }
+        defs.insert(&self.tx)?;
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO dunder_all(file_id, name, form, line, col, end_line, end_col) \
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
