@@ -249,14 +249,13 @@ impl Config {
                 cfg.source = Some(pyproject.clone());
             }
         }
-        if ruff.is_none() {
-            for name in ["ruff.toml", ".ruff.toml"] {
-                let p = root.join(name);
-                if p.is_file() {
-                    ruff = Some(read_toml(&p)?);
-                    cfg.source.get_or_insert(p);
-                    break;
-                }
+        // Ruff's precedence in one folder: `.ruff.toml`, then `ruff.toml`, then pyproject.toml.
+        for name in [".ruff.toml", "ruff.toml"] {
+            let p = root.join(name);
+            if p.is_file() {
+                ruff = Some(read_toml(&p)?);
+                cfg.source = Some(p);
+                break;
             }
         }
         if !overrides.is_empty() {
@@ -614,6 +613,24 @@ extend-select = ["F706"]
         assert_eq!(cfg.lint.select, Some(vec!["F".to_string()]));
         assert_eq!(cfg.lint.ban_relative_imports, BanRelativeImports::All);
         assert!(Config::load_with_overrides(dir.path(), &["nope".into()]).is_err());
+    }
+
+    #[test]
+    fn ruff_toml_wins_over_pyproject_as_in_ruff() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[tool.ruff]\ntarget-version = \"py38\"\n",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("ruff.toml"), "target-version = \"py312\"\n").unwrap();
+        assert_eq!(Config::load(dir.path()).unwrap().target_minor, 12);
+        std::fs::write(
+            dir.path().join(".ruff.toml"),
+            "target-version = \"py310\"\n",
+        )
+        .unwrap();
+        assert_eq!(Config::load(dir.path()).unwrap().target_minor, 10);
     }
 
     #[test]
