@@ -1,7 +1,8 @@
 //! `noqa` suppression comments and the line mapping Ruff applies before looking them up.
 //!
 //! Directives come only from comment tokens (tree-sitter `comment` nodes), so `# noqa` inside
-//! a string is not a directive.
+//! a string is not a directive. The nodes are read from an [`Arena`] shared with the other
+//! passes (no walk of the tree of its own).
 //!
 //! * `# noqa` — blanket, this line; `# noqa: F401,F811` / `# noqa: F401 F811` — those codes.
 //!   `noqa` is matched case-insensitively, codes as written (uppercase letters then digits).
@@ -14,7 +15,9 @@
 //! line; F401 also accepts one on the first line of its import statement).
 
 use serde::Serialize;
-use tree_sitter::{Node, Tree};
+use tree_sitter::Tree;
+
+use super::arena::{Arena, kinds};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NoqaDirective {
@@ -34,47 +37,42 @@ pub struct NoqaLineRange {
 }
 
 pub fn extract(text: &str, tree: &Tree) -> (Vec<NoqaDirective>, Vec<NoqaLineRange>) {
+    extract_from(text, &Arena::build(tree))
+}
+
+/// [`extract`] over an arena of the tree.
+pub fn extract_from(text: &str, arena: &Arena) -> (Vec<NoqaDirective>, Vec<NoqaLineRange>) {
     let idx = crate::syntax::LineIndex::new(text);
+    let k = kinds();
     let mut directives = Vec::new();
     let mut ranges = Vec::new();
     let mut string_ranges: Vec<(usize, usize)> = Vec::new();
-    let mut cursor = tree.walk();
-    // Iterative pre-order walk.
-    'walk: loop {
-        let node: Node = cursor.node();
-        let mut descend = true;
-        match node.kind() {
-            "comment" => {
-                let line = idx.line_of(node.start_byte());
-                let before = &text[idx.line_start(line)..node.start_byte()];
-                let own_line = before.trim().is_empty();
-                parse_comment(&text[node.byte_range()], line, own_line, &mut directives);
-                descend = false;
+    // Pre-order over the named nodes; the insides of strings without interpolations are
+    // skipped.
+    let mut i = 0;
+    while i < arena.len() {
+        let node = arena.node(i);
+        let kind = node.kind_id();
+        if kind == k.comment {
+            let line = idx.line_of(node.start_byte());
+            let before = &text[idx.line_start(line)..node.start_byte()];
+            let own_line = before.trim().is_empty();
+            parse_comment(&text[node.byte_range()], line, own_line, &mut directives);
+        } else if kind == k.string {
+            string_ranges.push((node.start_byte(), node.end_byte()));
+            let (s, e) = (idx.line_of(node.start_byte()), idx.line_of(node.end_byte()));
+            if e > s {
+                ranges.push(NoqaLineRange {
+                    start_line: s,
+                    end_line: e,
+                });
             }
-            "string" => {
-                string_ranges.push((node.start_byte(), node.end_byte()));
-                let (s, e) = (idx.line_of(node.start_byte()), idx.line_of(node.end_byte()));
-                if e > s {
-                    ranges.push(NoqaLineRange {
-                        start_line: s,
-                        end_line: e,
-                    });
-                }
-                descend = node.child_count() > 3;
-            }
-            _ => {}
-        }
-        if descend && cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
+            if node.named_child_count() <= 3 {
+                i = arena.subtree_end(i);
+                continue;
             }
         }
+        i += 1;
     }
     // Backslash continuations outside strings.
     let bytes = text.as_bytes();

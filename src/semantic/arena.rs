@@ -1,0 +1,447 @@
+//! A compact copy of the named nodes of a syntax tree, made by one cursor walk.
+//!
+//! Navigating a tree-sitter tree through the FFI is expensive (every step re-enters the C
+//! cursor, which also steps through hidden nodes), and the semantic passes look at most nodes
+//! several times (children lists, field lookups). [`Arena::build`] walks the tree once and keeps
+//! what those passes read: the kind, field, byte range and parent/child/sibling links of every
+//! named node. Anonymous nodes (punctuation, keywords) are left out, as are their descendants:
+//! tree-sitter's `named_children` never reaches them either. [`Node`] offers the small subset
+//! of `tree_sitter::Node`'s API the passes use, answered from plain arrays.
+
+use std::sync::OnceLock;
+
+use tree_sitter::{Language, Tree};
+
+const NONE: u32 = u32::MAX;
+/// Kind id tree-sitter gives ERROR nodes.
+const ERROR_KIND: u16 = u16::MAX;
+
+#[derive(Debug, Clone, Copy)]
+struct Data {
+    kind: u16,
+    /// Field id in the parent (0: none).
+    field: u16,
+    start: u32,
+    end: u32,
+    parent: u32,
+    first_child: u32,
+    next_sibling: u32,
+}
+
+/// Named nodes in pre-order (index 0 is the root).
+#[derive(Debug)]
+pub struct Arena {
+    nodes: Vec<Data>,
+    root_has_error: bool,
+}
+
+fn kind_names() -> &'static [&'static str] {
+    static NAMES: OnceLock<Vec<&'static str>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        // Kind names live as long as the language: keep it for the life of the program.
+        let lang: &'static Language = Box::leak(Box::new(tree_sitter_python::LANGUAGE.into()));
+        (0..lang.node_kind_count() as u16)
+            .map(|id| lang.node_kind_for_id(id).unwrap_or(""))
+            .collect()
+    })
+}
+
+macro_rules! field_table {
+    ($($field:ident = $name:literal;)*) => {
+        /// Field ids of tree-sitter-python, resolved once (0 when absent, which never matches).
+        #[allow(dead_code)] // Not every field is read yet.
+        pub struct Fields {
+            $(pub $field: u16,)*
+        }
+
+        impl Fields {
+            fn resolve(lang: &Language) -> Fields {
+                Fields {
+                    $($field: lang.field_id_for_name($name).map_or(0, |f| f.get()),)*
+                }
+            }
+
+            #[cfg(test)]
+            fn all(&self) -> Vec<(&'static str, u16)> {
+                vec![$(($name, self.$field),)*]
+            }
+        }
+    };
+}
+
+field_table! {
+    alias = "alias";
+    alternative = "alternative";
+    arguments = "arguments";
+    body = "body";
+    condition = "condition";
+    consequence = "consequence";
+    definition = "definition";
+    function = "function";
+    guard = "guard";
+    key = "key";
+    left = "left";
+    module_name = "module_name";
+    name = "name";
+    object = "object";
+    parameters = "parameters";
+    return_type = "return_type";
+    right = "right";
+    subject = "subject";
+    subscript = "subscript";
+    superclasses = "superclasses";
+    type_ = "type";
+    type_parameters = "type_parameters";
+    value = "value";
+}
+
+macro_rules! kind_table {
+    ($($field:ident = $name:literal;)*) => {
+        /// Named node kind ids of tree-sitter-python, resolved once.
+        pub struct Kinds {
+            $(pub $field: u16,)*
+        }
+
+        impl Kinds {
+            fn resolve(lang: &Language) -> Kinds {
+                Kinds {
+                    $($field: lang.id_for_node_kind($name, true),)*
+                }
+            }
+
+            #[cfg(test)]
+            fn all(&self) -> Vec<(&'static str, u16)> {
+                vec![$(($name, self.$field),)*]
+            }
+        }
+    };
+}
+
+kind_table! {
+    block = "block";
+    comment = "comment";
+    default_parameter = "default_parameter";
+    except_clause = "except_clause";
+    exec_statement = "exec_statement";
+    finally_clause = "finally_clause";
+    lambda_parameters = "lambda_parameters";
+    module = "module";
+    parameters = "parameters";
+    print_statement = "print_statement";
+    string = "string";
+    try_statement = "try_statement";
+    tuple_pattern = "tuple_pattern";
+}
+
+/// The kind ids, resolved on first use.
+pub fn kinds() -> &'static Kinds {
+    static K: OnceLock<Kinds> = OnceLock::new();
+    K.get_or_init(|| Kinds::resolve(&tree_sitter_python::LANGUAGE.into()))
+}
+
+/// The field ids, resolved on first use.
+pub fn fields() -> &'static Fields {
+    static F: OnceLock<Fields> = OnceLock::new();
+    F.get_or_init(|| Fields::resolve(&tree_sitter_python::LANGUAGE.into()))
+}
+
+impl Arena {
+    /// Copies the named nodes of `tree` (one iterative walk, no recursion).
+    pub fn build(tree: &Tree) -> Arena {
+        let root = tree.root_node();
+        let mut nodes: Vec<Data> = Vec::with_capacity(root.end_byte() / 6 + 16);
+        nodes.push(Data {
+            kind: root.kind_id(),
+            field: 0,
+            start: root.start_byte() as u32,
+            end: root.end_byte() as u32,
+            parent: NONE,
+            first_child: NONE,
+            next_sibling: NONE,
+        });
+        // Per recorded ancestor on the cursor's path: (arena index, last child recorded).
+        let mut stack: Vec<(u32, u32)> = vec![(0, NONE)];
+        let mut cursor = tree.walk();
+        if cursor.goto_first_child() {
+            'walk: loop {
+                let node = cursor.node();
+                if node.is_named() {
+                    let idx = nodes.len() as u32;
+                    let (parent, last) = *stack.last().expect("root stays on the stack");
+                    nodes.push(Data {
+                        kind: node.kind_id(),
+                        field: cursor.field_id().map_or(0, |f| f.get()),
+                        start: node.start_byte() as u32,
+                        end: node.end_byte() as u32,
+                        parent,
+                        first_child: NONE,
+                        next_sibling: NONE,
+                    });
+                    if last == NONE {
+                        nodes[parent as usize].first_child = idx;
+                    } else {
+                        nodes[last as usize].next_sibling = idx;
+                    }
+                    stack.last_mut().expect("root stays on the stack").1 = idx;
+                    if cursor.goto_first_child() {
+                        stack.push((idx, NONE));
+                        continue;
+                    }
+                }
+                loop {
+                    if cursor.goto_next_sibling() {
+                        continue 'walk;
+                    }
+                    if !cursor.goto_parent() {
+                        break 'walk;
+                    }
+                    stack.pop();
+                    if stack.is_empty() {
+                        break 'walk;
+                    }
+                }
+            }
+        }
+        Arena {
+            nodes,
+            root_has_error: root.has_error(),
+        }
+    }
+
+    pub fn root(&self) -> Node<'_> {
+        Node { a: self, i: 0 }
+    }
+
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    pub fn node(&self, i: usize) -> Node<'_> {
+        Node {
+            a: self,
+            i: i as u32,
+        }
+    }
+
+    /// One past the last pre-order index of `i`'s subtree.
+    pub fn subtree_end(&self, i: usize) -> usize {
+        let mut j = i as u32;
+        loop {
+            let d = &self.nodes[j as usize];
+            if d.next_sibling != NONE {
+                return d.next_sibling as usize;
+            }
+            if d.parent == NONE {
+                return self.nodes.len();
+            }
+            j = d.parent;
+        }
+    }
+
+    /// Every named node, in pre-order.
+    pub fn iter(&self) -> impl Iterator<Item = Node<'_>> {
+        (0..self.nodes.len() as u32).map(move |i| Node { a: self, i })
+    }
+}
+
+/// A named node of an [`Arena`].
+#[derive(Clone, Copy)]
+pub struct Node<'t> {
+    a: &'t Arena,
+    i: u32,
+}
+
+impl std::fmt::Debug for Node<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "{} {}..{}",
+            self.kind(),
+            self.start_byte(),
+            self.end_byte()
+        )
+    }
+}
+
+impl<'t> Node<'t> {
+    #[inline]
+    fn d(self) -> &'t Data {
+        &self.a.nodes[self.i as usize]
+    }
+
+    #[inline]
+    fn at(self, i: u32) -> Option<Node<'t>> {
+        (i != NONE).then_some(Node { a: self.a, i })
+    }
+
+    /// Unique within the arena.
+    #[inline]
+    pub fn id(self) -> usize {
+        self.i as usize
+    }
+
+    #[inline]
+    pub fn kind_id(self) -> u16 {
+        self.d().kind
+    }
+
+    #[inline]
+    pub fn kind(self) -> &'static str {
+        let k = self.d().kind;
+        if k == ERROR_KIND {
+            return "ERROR";
+        }
+        kind_names().get(k as usize).copied().unwrap_or("")
+    }
+
+    #[inline]
+    pub fn is_error(self) -> bool {
+        self.d().kind == ERROR_KIND
+    }
+
+    /// Only meaningful for the root: the tree has ERROR or MISSING nodes.
+    pub fn has_error(self) -> bool {
+        self.a.root_has_error
+    }
+
+    #[inline]
+    pub fn start_byte(self) -> usize {
+        self.d().start as usize
+    }
+
+    #[inline]
+    pub fn end_byte(self) -> usize {
+        self.d().end as usize
+    }
+
+    #[inline]
+    pub fn byte_range(self) -> std::ops::Range<usize> {
+        self.start_byte()..self.end_byte()
+    }
+
+    #[inline]
+    pub fn parent(self) -> Option<Node<'t>> {
+        self.at(self.d().parent)
+    }
+
+    #[inline]
+    pub fn named_children(self) -> Children<'t> {
+        Children {
+            a: self.a,
+            next: self.d().first_child,
+        }
+    }
+
+    pub fn named_child(self, i: usize) -> Option<Node<'t>> {
+        self.named_children().nth(i)
+    }
+
+    pub fn named_child_count(self) -> usize {
+        self.named_children().count()
+    }
+
+    /// First named child with this field id.
+    #[inline]
+    pub fn child_by_field(self, field: u16) -> Option<Node<'t>> {
+        self.named_children().find(|k| k.d().field == field)
+    }
+
+    pub fn children_by_field(self, field: u16) -> impl Iterator<Item = Node<'t>> {
+        self.named_children().filter(move |k| k.d().field == field)
+    }
+}
+
+/// The named children of a node.
+pub struct Children<'t> {
+    a: &'t Arena,
+    next: u32,
+}
+
+impl<'t> Iterator for Children<'t> {
+    type Item = Node<'t>;
+
+    #[inline]
+    fn next(&mut self) -> Option<Node<'t>> {
+        if self.next == NONE {
+            return None;
+        }
+        let n = Node {
+            a: self.a,
+            i: self.next,
+        };
+        self.next = n.d().next_sibling;
+        Some(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn fields_resolve() {
+        for (name, id) in fields().all() {
+            assert_ne!(id, 0, "{name}");
+        }
+        for (name, id) in kinds().all() {
+            assert_ne!(id, 0, "{name}");
+        }
+    }
+
+    /// The arena answers as tree-sitter does for every named node.
+    #[test]
+    fn mirrors_tree_sitter() {
+        let src = "import os\nfrom . import (a as b, c)\n@d\ndef f(x: 'int' = 1, *a, **k) -> None:\n    \
+                   return [y for y in x if y] + f'{x!r:>{w}}'\nclass C(B, metaclass=M):\n    x: int\n\
+                   try:\n    pass\nexcept (E, F) as e:\n    pass\nfinally:\n    del a.b, c\n\
+                   match p:\n    case [1, *r] if r: pass\nprint x\n";
+        let tree = crate::syntax::parse_python(src, Duration::from_secs(5)).unwrap();
+        let arena = Arena::build(&tree);
+        let lang: Language = tree_sitter_python::LANGUAGE.into();
+        let fids: Vec<u16> = (1..=lang.field_count() as u16).collect();
+        // Pair arena nodes with tree-sitter's named nodes in pre-order.
+        let mut ts = Vec::new();
+        let mut stack = vec![tree.root_node()];
+        while let Some(n) = stack.pop() {
+            ts.push(n);
+            let mut c = n.walk();
+            let kids: Vec<_> = n.named_children(&mut c).collect();
+            stack.extend(kids.into_iter().rev());
+        }
+        let ours: Vec<Node> = arena.iter().collect();
+        assert_eq!(ts.len(), ours.len());
+        for (t, o) in ts.iter().zip(&ours) {
+            assert_eq!(t.kind(), o.kind());
+            assert_eq!(t.is_error(), o.is_error());
+            assert_eq!(t.byte_range(), o.byte_range());
+            assert_eq!(t.named_child_count(), o.named_child_count());
+            for (i, k) in o.named_children().enumerate() {
+                assert_eq!(
+                    t.named_child(i as u32).unwrap().byte_range(),
+                    k.byte_range()
+                );
+                assert_eq!(k.parent().unwrap().id(), o.id());
+            }
+            for &f in &fids {
+                let tf = t
+                    .child_by_field_id(f)
+                    // Fields inherited through an aliased child (`match` > `block` >
+                    // `alternative`) are not modelled: the passes never read them.
+                    .filter(|k| k.is_named() && k.parent() == Some(*t))
+                    .map(|k| k.byte_range());
+                assert_eq!(
+                    tf,
+                    o.child_by_field(f).map(|k| k.byte_range()),
+                    "{} field {:?}",
+                    t.kind(),
+                    lang.field_name_for_id(f)
+                );
+            }
+        }
+    }
+}
