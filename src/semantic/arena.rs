@@ -49,7 +49,6 @@ fn kind_names() -> &'static [&'static str] {
 macro_rules! field_table {
     ($($field:ident = $name:literal;)*) => {
         /// Field ids of tree-sitter-python, resolved once (0 when absent, which never matches).
-        #[allow(dead_code)] // Not every field is read yet.
         pub struct Fields {
             $(pub $field: u16,)*
         }
@@ -254,6 +253,14 @@ pub struct Node<'t> {
     a: &'t Arena,
     i: u32,
 }
+
+impl PartialEq for Node<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.a, other.a) && self.i == other.i
+    }
+}
+
+impl Eq for Node<'_> {}
 
 impl std::fmt::Debug for Node<'_> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {

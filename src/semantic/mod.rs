@@ -328,7 +328,7 @@ pub fn analyze(text: &str, tree: &tree_sitter::Tree, opts: &SemanticOptions) -> 
     };
     let sem_tree = reparsed.as_ref().unwrap_or(tree);
     let sem_arena = arena::Arena::build(sem_tree);
-    let mut facts = visitor::run(text, sem_tree, opts);
+    let mut facts = visitor::run(text, &sem_arena, opts);
     // Directives come from the file as written (the reparse blanks comments in brackets).
     let (noqa, ranges) = match reparsed {
         Some(_) => noqa::extract(text, tree),

@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use tree_sitter::{Node, Tree};
+use super::arena::{Arena, Node, fields as fid};
 
 use super::builtins;
 use super::{
@@ -140,9 +140,9 @@ struct Analyzer<'a> {
     ctx: Ctx,
 }
 
-pub(super) fn run(text: &str, tree: &Tree, opts: &SemanticOptions) -> SemanticFacts {
+pub(super) fn run(text: &str, arena: &Arena, opts: &SemanticOptions) -> SemanticFacts {
     let idx = LineIndex::new(text);
-    let root = tree.root_node();
+    let root = arena.root();
     let mut a = Analyzer {
         text,
         idx,
@@ -182,21 +182,17 @@ pub(super) fn run(text: &str, tree: &Tree, opts: &SemanticOptions) -> SemanticFa
 }
 
 fn kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
-    let mut c = n.walk();
-    n.named_children(&mut c)
+    n.named_children()
         .filter(|k| !k.is_error() && k.kind() != "comment")
         .collect()
 }
 
-fn field<'t>(n: Node<'t>, f: &str) -> Option<Node<'t>> {
-    n.child_by_field_name(f).filter(|k| !k.is_error())
+fn field(n: Node<'_>, f: u16) -> Option<Node<'_>> {
+    n.child_by_field(f).filter(|k| !k.is_error())
 }
 
-fn fields<'t>(n: Node<'t>, f: &str) -> Vec<Node<'t>> {
-    let mut c = n.walk();
-    n.children_by_field_name(f, &mut c)
-        .filter(|k| !k.is_error())
-        .collect()
+fn fields(n: Node<'_>, f: u16) -> Vec<Node<'_>> {
+    n.children_by_field(f).filter(|k| !k.is_error()).collect()
 }
 
 fn is_dummy(name: &str) -> bool {
@@ -621,10 +617,10 @@ impl<'a> Analyzer<'a> {
                     self.ctx = ctx;
                     self.handled.clear();
                     let mut tasks = Vec::new();
-                    if let Some(p) = field(node, "parameters") {
+                    if let Some(p) = field(node, fid().parameters) {
                         tasks.push(Task::Params(p));
                     }
-                    if let Some(b) = field(node, "body") {
+                    if let Some(b) = field(node, fid().body) {
                         tasks.push(Task::Block(b));
                     }
                     self.run_tasks(self.text, PosMap::Offset(0), q, tasks);
@@ -667,7 +663,8 @@ impl<'a> Analyzer<'a> {
         let Ok(tree) = crate::syntax::parse_python(&wrapped, Duration::from_secs(2)) else {
             return;
         };
-        let root = tree.root_node();
+        let arena = Arena::build(&tree);
+        let root = arena.root();
         if root.has_error() {
             return;
         }
@@ -724,8 +721,7 @@ impl<'a> Analyzer<'a> {
                     self.try_branch.pop();
                 }
                 Task::Block(n) => {
-                    let mut c = n.walk();
-                    for k in n.named_children(&mut c) {
+                    for k in n.named_children() {
                         if k.is_error() {
                             // Salvage complete statements the parser wrapped in an error node;
                             // its loose tokens yield nothing.
@@ -816,7 +812,7 @@ impl<'a> Analyzer<'a> {
                     self.bindings[id as usize].b.is_overload = overload;
                 }
                 Task::DeferFunction(n, c) => {
-                    if let Some(body) = field(n, "body") {
+                    if let Some(body) = field(n, fid().body) {
                         self.declare_globals(body, src, map);
                     }
                     q.functions.push((n, c));
@@ -899,8 +895,7 @@ impl<'a> Analyzer<'a> {
         ctx.forward_ref = true;
         ctx.deferred_typedef = true;
         ctx.annotation = true;
-        let mut c = s.walk();
-        let parts: Vec<Node> = s.named_children(&mut c).collect();
+        let parts: Vec<Node> = s.named_children().collect();
         if parts.iter().any(|p| p.kind() == "interpolation") {
             return;
         }
@@ -945,8 +940,7 @@ impl<'a> Analyzer<'a> {
             if part.kind() != "string" {
                 return;
             }
-            let mut c = part.walk();
-            let ks: Vec<Node> = part.named_children(&mut c).collect();
+            let ks: Vec<Node> = part.named_children().collect();
             if ks.iter().any(|k| k.kind() == "interpolation") {
                 return;
             }
@@ -1012,10 +1006,10 @@ impl<'a> Analyzer<'a> {
             ("TypedDict", "dictionary") => {
                 for item in kids(arg) {
                     if item.kind() == "pair" {
-                        if let Some(k) = field(item, "key") {
+                        if let Some(k) = field(item, fid().key) {
                             push_runtime(sched, k);
                         }
-                        if let Some(v) = field(item, "value") {
+                        if let Some(v) = field(item, fid().value) {
                             sched.push(Task::TypeDef(v));
                         }
                     } else {
@@ -1083,7 +1077,7 @@ impl<'a> Analyzer<'a> {
         for k in kids(p) {
             let name = match k.kind() {
                 "identifier" => Some(k),
-                "default_parameter" | "typed_default_parameter" => field(k, "name"),
+                "default_parameter" | "typed_default_parameter" => field(k, fid().name),
                 "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
                     let inner = k.named_child(0);
                     match inner {
@@ -1118,19 +1112,19 @@ impl<'a> Analyzer<'a> {
                 }
                 "binary_operator" => {
                     let mut ks = Vec::new();
-                    if let Some(l) = field(n, "left") {
+                    if let Some(l) = field(n, fid().left) {
                         ks.push(l);
                     }
-                    if let Some(r) = field(n, "right") {
+                    if let Some(r) = field(n, fid().right) {
                         ks.push(r);
                     }
                     ks.reverse();
                     stack.extend(ks);
                 }
                 "call" => {
-                    let f = field(n, "function").map(|f| txt_of(src, f));
+                    let f = field(n, fid().function).map(|f| txt_of(src, f));
                     if matches!(f, Some("list" | "tuple"))
-                        && let Some(args) = field(n, "arguments")
+                        && let Some(args) = field(n, fid().arguments)
                     {
                         let mut ks = kids(args);
                         ks.reverse();
@@ -1138,8 +1132,7 @@ impl<'a> Analyzer<'a> {
                     }
                 }
                 "string" => {
-                    let mut c = n.walk();
-                    let parts: Vec<Node> = n.named_children(&mut c).collect();
+                    let parts: Vec<Node> = n.named_children().collect();
                     if parts.iter().any(|p| p.kind() == "interpolation") {
                         continue;
                     }
@@ -1244,10 +1237,10 @@ fn is_type_wrapped_string(n: Node) -> bool {
 
 fn lambda_tasks(node: Node) -> Vec<Task> {
     let mut tasks = Vec::new();
-    if let Some(p) = field(node, "parameters") {
+    if let Some(p) = field(node, fid().parameters) {
         tasks.push(Task::Params(p));
     }
-    if let Some(b) = field(node, "body") {
+    if let Some(b) = field(node, fid().body) {
         tasks.push(Task::Expr(b));
     }
     tasks
@@ -1289,12 +1282,12 @@ impl<'a> Analyzer<'a> {
                     match k.kind() {
                         "assignment" => self.assignment(k, src, map, sched),
                         "augmented_assignment" => {
-                            let left = field(k, "left");
+                            let left = field(k, fid().left);
                             // Ruff loads an augmented name target before the value.
                             if let Some(l) = left.filter(|l| l.kind() == "identifier") {
                                 sched.push(Task::Expr(l));
                             }
-                            if let Some(r) = field(k, "right") {
+                            if let Some(r) = field(k, fid().right) {
                                 sched.push(Task::Expr(r));
                             }
                             if let Some(l) = left {
@@ -1302,7 +1295,7 @@ impl<'a> Analyzer<'a> {
                                     && txt(l) == "__all__"
                                     && self.ctx.scope == 0
                                 {
-                                    if let Some(r) = field(k, "right") {
+                                    if let Some(r) = field(k, fid().right) {
                                         sched.push(Task::Export(l, r));
                                     }
                                 } else {
@@ -1316,9 +1309,9 @@ impl<'a> Analyzer<'a> {
             }
             "import_statement" => {
                 let stmt_span = self.node_span(map, n);
-                for k in fields(n, "name") {
+                for k in fields(n, fid().name) {
                     let (dotted, alias) = if k.kind() == "aliased_import" {
-                        (field(k, "name"), field(k, "alias"))
+                        (field(k, fid().name), field(k, fid().alias))
                     } else {
                         (Some(k), None)
                     };
@@ -1342,7 +1335,7 @@ impl<'a> Analyzer<'a> {
             }
             "import_from_statement" => {
                 let stmt_span = self.node_span(map, n);
-                let (module, level) = match field(n, "module_name") {
+                let (module, level) = match field(n, fid().module_name) {
                     Some(m) if m.kind() == "relative_import" => {
                         let mut level = 0;
                         let mut module = String::new();
@@ -1359,10 +1352,7 @@ impl<'a> Analyzer<'a> {
                     None => (String::new(), 0),
                 };
                 let written = format!("{}{}", ".".repeat(level as usize), module);
-                let mut cw = n.walk();
-                let star = n
-                    .named_children(&mut cw)
-                    .any(|k| k.kind() == "wildcard_import");
+                let star = n.named_children().any(|k| k.kind() == "wildcard_import");
                 if star {
                     self.scopes[self.ctx.scope as usize].star = true;
                     self.stars.push(StarImport {
@@ -1372,9 +1362,9 @@ impl<'a> Analyzer<'a> {
                     });
                     return;
                 }
-                for k in fields(n, "name") {
+                for k in fields(n, fid().name) {
                     let (dotted, alias) = if k.kind() == "aliased_import" {
-                        (field(k, "name"), field(k, "alias"))
+                        (field(k, fid().name), field(k, fid().alias))
                     } else {
                         (Some(k), None)
                     };
@@ -1398,9 +1388,9 @@ impl<'a> Analyzer<'a> {
             }
             "future_import_statement" => {
                 let stmt_span = self.node_span(map, n);
-                for k in fields(n, "name") {
+                for k in fields(n, fid().name) {
                     let (dotted, alias) = if k.kind() == "aliased_import" {
-                        (field(k, "name"), field(k, "alias"))
+                        (field(k, fid().name), field(k, fid().alias))
                     } else {
                         (Some(k), None)
                     };
@@ -1473,7 +1463,7 @@ impl<'a> Analyzer<'a> {
                         decorators.push(e);
                     }
                 }
-                if let Some(def) = field(n, "definition") {
+                if let Some(def) = field(n, fid().definition) {
                     self.definition(def, &decorators, src, map, sched);
                 }
             }
@@ -1481,20 +1471,20 @@ impl<'a> Analyzer<'a> {
                 self.definition(n, &[], src, map, sched);
             }
             "type_alias_statement"
-                if field(n, "left")
+                if field(n, fid().left)
                     .and_then(|l| l.named_child(0))
                     .is_some_and(|l| !matches!(l.kind(), "identifier" | "generic_type")) =>
             {
                 // `type(x).attr = v` misparsed as a type alias: an ordinary assignment.
-                if let Some(r) = field(n, "right") {
+                if let Some(r) = field(n, fid().right) {
                     sched.push(Task::Expr(r.named_child(0).unwrap_or(r)));
                 }
-                if let Some(l) = field(n, "left").and_then(|l| l.named_child(0)) {
+                if let Some(l) = field(n, fid().left).and_then(|l| l.named_child(0)) {
                     sched.push(Task::Store(l, BindingKind::Assignment));
                 }
             }
             "type_alias_statement" => {
-                let left = field(n, "left");
+                let left = field(n, fid().left);
                 let outer = self.ctx;
                 let sp = self.node_span(map, n);
                 let tscope = self.new_scope(SemScopeKind::TypeParams, Some(outer.scope), None, sp);
@@ -1516,7 +1506,7 @@ impl<'a> Analyzer<'a> {
                         name = Some(inner);
                     }
                 }
-                if let Some(r) = field(n, "right") {
+                if let Some(r) = field(n, fid().right) {
                     sched.push(Task::Annotation(r));
                 }
                 sched.push(Task::SetCtx(outer));
@@ -1525,74 +1515,74 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "if_statement" => {
-                if let Some(c) = field(n, "condition") {
+                if let Some(c) = field(n, fid().condition) {
                     sched.push(Task::Expr(c));
                 }
                 let outer = self.ctx;
                 let cond = self.conditional_ctx();
-                let tc = field(n, "condition").is_some_and(|c| {
+                let tc = field(n, fid().condition).is_some_and(|c| {
                     let t = txt(c);
                     t == "TYPE_CHECKING" || t.ends_with(".TYPE_CHECKING")
                 });
-                if let Some(body) = field(n, "consequence") {
+                if let Some(body) = field(n, fid().consequence) {
                     let mut c = cond;
                     c.branch = Some(self.new_branch());
                     c.in_type_checking |= tc;
                     sched.push(Task::SetCtx(c));
                     sched.push(Task::Block(body));
                 }
-                for alt in fields(n, "alternative") {
+                for alt in fields(n, fid().alternative) {
                     let mut c = cond;
                     c.branch = Some(self.new_branch());
                     sched.push(Task::SetCtx(c));
                     if alt.kind() == "elif_clause" {
-                        if let Some(cnd) = field(alt, "condition") {
+                        if let Some(cnd) = field(alt, fid().condition) {
                             sched.push(Task::Expr(cnd));
                         }
-                        if let Some(b) = field(alt, "consequence") {
+                        if let Some(b) = field(alt, fid().consequence) {
                             sched.push(Task::Block(b));
                         }
-                    } else if let Some(b) = field(alt, "body") {
+                    } else if let Some(b) = field(alt, fid().body) {
                         sched.push(Task::Block(b));
                     }
                 }
                 sched.push(Task::SetCtx(outer));
             }
             "while_statement" => {
-                if let Some(c) = field(n, "condition") {
+                if let Some(c) = field(n, fid().condition) {
                     sched.push(Task::Expr(c));
                 }
                 let outer = self.ctx;
                 sched.push(Task::SetCtx(self.conditional_ctx()));
-                if let Some(b) = field(n, "body") {
+                if let Some(b) = field(n, fid().body) {
                     sched.push(Task::Block(b));
                 }
-                if let Some(alt) = field(n, "alternative") {
+                if let Some(alt) = field(n, fid().alternative) {
                     let mut c = self.conditional_ctx();
                     c.in_orelse = true;
                     sched.push(Task::SetCtx(c));
-                    if let Some(b) = field(alt, "body") {
+                    if let Some(b) = field(alt, fid().body) {
                         sched.push(Task::Block(b));
                     }
                 }
                 sched.push(Task::SetCtx(outer));
             }
             "for_statement" => {
-                if let Some(r) = field(n, "right") {
+                if let Some(r) = field(n, fid().right) {
                     sched.push(Task::Expr(r));
                 }
-                if let Some(l) = field(n, "left") {
+                if let Some(l) = field(n, fid().left) {
                     sched.push(Task::Store(l, BindingKind::For));
                 }
-                if let Some(b) = field(n, "body") {
+                if let Some(b) = field(n, fid().body) {
                     sched.push(Task::Block(b));
                 }
-                if let Some(alt) = field(n, "alternative") {
+                if let Some(alt) = field(n, fid().alternative) {
                     let outer = self.ctx;
                     let mut c = outer;
                     c.in_orelse = true;
                     sched.push(Task::SetCtx(c));
-                    if let Some(b) = field(alt, "body") {
+                    if let Some(b) = field(alt, fid().body) {
                         sched.push(Task::Block(b));
                     }
                     sched.push(Task::SetCtx(outer));
@@ -1604,7 +1594,7 @@ impl<'a> Analyzer<'a> {
                         continue;
                     }
                     for item in kids(clause) {
-                        let Some(v) = field(item, "value") else {
+                        let Some(v) = field(item, fid().value) else {
                             continue;
                         };
                         if v.kind() == "as_pattern" {
@@ -1612,7 +1602,7 @@ impl<'a> Analyzer<'a> {
                             if let Some(e) = ks.first() {
                                 sched.push(Task::Expr(*e));
                             }
-                            if let Some(t) = field(v, "alias") {
+                            if let Some(t) = field(v, fid().alias) {
                                 for tt in kids(t) {
                                     sched.push(Task::Store(tt, BindingKind::With));
                                 }
@@ -1622,7 +1612,7 @@ impl<'a> Analyzer<'a> {
                         }
                     }
                 }
-                if let Some(b) = field(n, "body") {
+                if let Some(b) = field(n, fid().body) {
                     let outer = self.ctx;
                     let mut c = outer;
                     c.branch = Some(self.new_branch());
@@ -1633,15 +1623,15 @@ impl<'a> Analyzer<'a> {
             }
             "try_statement" => self.try_stmt(n, src, sched),
             "match_statement" => {
-                if let Some(s) = field(n, "subject") {
+                if let Some(s) = field(n, fid().subject) {
                     sched.push(Task::Expr(s));
                 }
-                for s in fields(n, "subject").into_iter().skip(1) {
+                for s in fields(n, fid().subject).into_iter().skip(1) {
                     sched.push(Task::Expr(s));
                 }
                 let outer = self.ctx;
                 let cond = self.conditional_ctx();
-                if let Some(body) = field(n, "body") {
+                if let Some(body) = field(n, fid().body) {
                     for case in kids(body) {
                         if case.kind() != "case_clause" {
                             continue;
@@ -1652,10 +1642,10 @@ impl<'a> Analyzer<'a> {
                                 sched.push(Task::Pattern(k));
                             }
                         }
-                        if let Some(g) = field(case, "guard") {
+                        if let Some(g) = field(case, fid().guard) {
                             sched.push(Task::Expr(g));
                         }
-                        if let Some(b) = field(case, "consequence") {
+                        if let Some(b) = field(case, fid().consequence) {
                             let mut c = cond;
                             c.branch = Some(self.new_branch());
                             sched.push(Task::SetCtx(c));
@@ -1686,7 +1676,7 @@ impl<'a> Analyzer<'a> {
         let clauses = kids(n);
         for k in &clauses {
             if k.kind() == "except_clause" || k.kind() == "except_group_clause" {
-                let ty = field(*k, "value")
+                let ty = field(*k, fid().value)
                     .or_else(|| kids(*k).into_iter().find(|c| c.kind() != "block"));
                 if let Some(mut t) = ty {
                     if t.kind() == "as_pattern" {
@@ -1717,7 +1707,7 @@ impl<'a> Analyzer<'a> {
         c.branch = Some(body_branch);
         sched.push(Task::SetCtx(c));
         sched.push(Task::PushHandled(handled));
-        if let Some(b) = field(n, "body") {
+        if let Some(b) = field(n, fid().body) {
             sched.push(Task::Block(b));
         }
         sched.push(Task::PopHandled);
@@ -1728,18 +1718,18 @@ impl<'a> Analyzer<'a> {
                     hc.branch = Some(self.new_branch());
                     hc.in_handler = true;
                     sched.push(Task::SetCtx(hc));
-                    let v = field(*k, "value");
+                    let v = field(*k, fid().value);
                     let mut name = None;
                     let mut ty = v;
                     if let Some(vv) = v
                         && vv.kind() == "as_pattern"
                     {
                         ty = vv.named_child(0);
-                        name = field(vv, "alias")
+                        name = field(vv, fid().alias)
                             .and_then(|a| a.named_child(0))
                             .filter(|i| i.kind() == "identifier");
                     }
-                    if let Some(a) = field(*k, "alias").filter(|a| a.kind() == "identifier") {
+                    if let Some(a) = field(*k, fid().alias).filter(|a| a.kind() == "identifier") {
                         name = Some(a);
                     }
                     if let Some(nm) = name {
@@ -1762,7 +1752,7 @@ impl<'a> Analyzer<'a> {
                     ec.branch = Some(body_branch);
                     ec.in_orelse = true;
                     sched.push(Task::SetCtx(ec));
-                    if let Some(b) = field(*k, "body") {
+                    if let Some(b) = field(*k, fid().body) {
                         sched.push(Task::Block(b));
                     }
                 }
@@ -1795,20 +1785,20 @@ impl<'a> Analyzer<'a> {
         for d in decorators {
             sched.push(Task::Expr(*d));
         }
-        let Some(name) = field(def, "name") else {
+        let Some(name) = field(def, fid().name) else {
             return;
         };
         let sp = self.node_span(map, def);
         let def_name = txt_of(src, name).to_string();
         if def.kind() == "function_definition" {
-            let params = field(def, "parameters");
+            let params = field(def, fid().parameters);
             let mut annotations = Vec::new();
             if let Some(p) = params {
                 for k in kids(p) {
-                    if let Some(v) = field(k, "value") {
+                    if let Some(v) = field(k, fid().value) {
                         sched.push(Task::Expr(v));
                     }
-                    if let Some(t) = field(k, "type") {
+                    if let Some(t) = field(k, fid().type_) {
                         annotations.push(t);
                     }
                 }
@@ -1824,13 +1814,13 @@ impl<'a> Analyzer<'a> {
             let mut tc = outer;
             tc.scope = tscope;
             sched.push(Task::SetCtx(tc));
-            if let Some(tp) = field(def, "type_parameters") {
+            if let Some(tp) = field(def, fid().type_parameters) {
                 sched.push(Task::TypeParams(tp));
             }
             for a in annotations {
                 sched.push(Task::Annotation(a));
             }
-            if let Some(r) = field(def, "return_type") {
+            if let Some(r) = field(def, fid().return_type) {
                 sched.push(Task::Annotation(r));
             }
             let fscope = self.new_scope(SemScopeKind::Function, Some(tscope), Some(def_name), sp);
@@ -1852,10 +1842,10 @@ impl<'a> Analyzer<'a> {
             let mut tc = outer;
             tc.scope = tscope;
             sched.push(Task::SetCtx(tc));
-            if let Some(tp) = field(def, "type_parameters") {
+            if let Some(tp) = field(def, fid().type_parameters) {
                 sched.push(Task::TypeParams(tp));
             }
-            if let Some(sup) = field(def, "superclasses") {
+            if let Some(sup) = field(def, fid().superclasses) {
                 if self.opts.is_stub && !self.ctx.deferred_typedef {
                     sched.push(Task::DeferBases(sup));
                 } else {
@@ -1867,7 +1857,7 @@ impl<'a> Analyzer<'a> {
             cc.scope = cscope;
             cc.in_handler = false;
             sched.push(Task::SetCtx(cc));
-            if let Some(body) = field(def, "body") {
+            if let Some(body) = field(def, fid().body) {
                 // `global` declarations in the class body.
                 self.declare_globals(body, src, map);
                 sched.push(Task::Block(body));
@@ -1890,14 +1880,14 @@ impl<'a> Analyzer<'a> {
     ) {
         let mut targets = Vec::new();
         let mut cur = n;
-        let ann = field(n, "type");
+        let ann = field(n, fid().type_);
         let mut value = None;
         loop {
-            if let Some(l) = field(cur, "left") {
+            if let Some(l) = field(cur, fid().left) {
                 targets.push(l);
             }
-            match field(cur, "right") {
-                Some(r) if r.kind() == "assignment" && field(r, "type").is_none() => cur = r,
+            match field(cur, fid().right) {
+                Some(r) if r.kind() == "assignment" && field(r, fid().type_).is_none() => cur = r,
                 Some(r) => {
                     value = Some(r);
                     break;
@@ -1978,7 +1968,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "attribute" => {
-                if let Some(o) = field(n, "object") {
+                if let Some(o) = field(n, fid().object) {
                     sched.push(Task::Expr(o));
                 }
             }
@@ -2088,12 +2078,12 @@ impl<'a> Analyzer<'a> {
                 self.load(txt_of(src, n), span);
             }
             "attribute" => {
-                if let Some(o) = field(n, "object") {
+                if let Some(o) = field(n, fid().object) {
                     sched.push(Task::Expr(o));
                 }
             }
             "keyword_argument" => {
-                if let Some(v) = field(n, "value") {
+                if let Some(v) = field(n, fid().value) {
                     sched.push(Task::Expr(v));
                 }
             }
@@ -2123,19 +2113,19 @@ impl<'a> Analyzer<'a> {
             }
             "subscript"
                 if !self.ctx.annotation
-                    && field(n, "value").is_some_and(|v| self.is_typing_generic(v, src)) =>
+                    && field(n, fid().value).is_some_and(|v| self.is_typing_generic(v, src)) =>
             {
                 // `Union[X, "Y"]` at runtime: the slice is a type definition (Ruff).
-                if let Some(v) = field(n, "value") {
+                if let Some(v) = field(n, fid().value) {
                     sched.push(Task::Expr(v));
                 }
-                for sub in fields(n, "subscript") {
+                for sub in fields(n, fid().subscript) {
                     sched.push(Task::TypeDef(sub));
                 }
             }
             "subscript" | "generic_type" if self.ctx.annotation => {
                 let (value, subs) = if n.kind() == "subscript" {
-                    (field(n, "value"), fields(n, "subscript"))
+                    (field(n, fid().value), fields(n, fid().subscript))
                 } else {
                     let ks = kids(n);
                     let subs = ks
@@ -2190,9 +2180,9 @@ impl<'a> Analyzer<'a> {
             }
             "lambda" => {
                 let outer = self.ctx;
-                if let Some(p) = field(n, "parameters") {
+                if let Some(p) = field(n, fid().parameters) {
                     for k in kids(p) {
-                        if let Some(v) = field(k, "value") {
+                        if let Some(v) = field(k, fid().value) {
                             sched.push(Task::Expr(v));
                         }
                     }
@@ -2208,7 +2198,7 @@ impl<'a> Analyzer<'a> {
             | "dictionary_comprehension"
             | "generator_expression" => {
                 let outer = self.ctx;
-                let body = field(n, "body");
+                let body = field(n, fid().body);
                 let clauses: Vec<Node> = kids(n)
                     .into_iter()
                     .filter(|k| k.kind() == "for_in_clause" || k.kind() == "if_clause")
@@ -2220,14 +2210,14 @@ impl<'a> Analyzer<'a> {
                 let mut first = true;
                 for cl in clauses {
                     if cl.kind() == "for_in_clause" {
-                        for r in fields(cl, "right") {
+                        for r in fields(cl, fid().right) {
                             sched.push(Task::Expr(r));
                         }
                         if first {
                             sched.push(Task::SetCtx(c));
                             first = false;
                         }
-                        if let Some(l) = field(cl, "left") {
+                        if let Some(l) = field(cl, fid().left) {
                             sched.push(Task::Store(l, BindingKind::Assignment));
                         }
                     } else {
@@ -2249,21 +2239,23 @@ impl<'a> Analyzer<'a> {
                 sched.push(Task::SetCtx(outer));
             }
             "named_expression" => {
-                if let Some(v) = field(n, "value") {
+                if let Some(v) = field(n, fid().value) {
                     sched.push(Task::Expr(v));
                 }
-                if let Some(nm) = field(n, "name") {
+                if let Some(nm) = field(n, fid().name) {
                     sched.push(Task::Store(nm, BindingKind::Walrus));
                 }
             }
             "call" => {
-                let f = field(n, "function");
+                let f = field(n, fid().function);
                 if let Some(f) = f {
                     sched.push(Task::Expr(f));
                 }
-                if let Some(args) = field(n, "arguments").filter(|a| a.kind() != "argument_list") {
+                if let Some(args) =
+                    field(n, fid().arguments).filter(|a| a.kind() != "argument_list")
+                {
                     sched.push(Task::Expr(args));
-                } else if let Some(args) = field(n, "arguments") {
+                } else if let Some(args) = field(n, fid().arguments) {
                     let q = f
                         .and_then(|f| self.qualified_name(f, src))
                         .unwrap_or_default();
@@ -2293,8 +2285,8 @@ impl<'a> Analyzer<'a> {
                     for a in kids(args) {
                         let (kw, value) = if a.kind() == "keyword_argument" {
                             (
-                                field(a, "name").map(|k| txt_of(src, k)),
-                                field(a, "value").unwrap_or(a),
+                                field(a, fid().name).map(|k| txt_of(src, k)),
+                                field(a, fid().value).unwrap_or(a),
                             )
                         } else {
                             (None, a)
