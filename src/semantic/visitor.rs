@@ -187,6 +187,12 @@ fn kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
         .collect()
 }
 
+/// [`kids`] without collecting.
+fn kid_iter(n: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    n.named_children()
+        .filter(|k| !k.is_error() && k.kind() != "comment")
+}
+
 fn field(n: Node<'_>, f: u16) -> Option<Node<'_>> {
     n.child_by_field(f).filter(|k| !k.is_error())
 }
@@ -420,27 +426,29 @@ impl<'a> Analyzer<'a> {
 
     /// Qualified name of a (dotted) name expression, through import bindings and builtins.
     fn qualified_name(&self, n: Node, src: &str) -> Option<String> {
-        let text: String = txt_of(src, n)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
         if !matches!(n.kind(), "identifier" | "attribute") {
             return None;
         }
-        let (head, rest) = match text.split_once('.') {
-            Some((h, r)) => (h.to_string(), Some(r.to_string())),
-            None => (text.clone(), None),
+        let raw = txt_of(src, n);
+        let text: std::borrow::Cow<str> = if raw.contains(char::is_whitespace) {
+            raw.chars().filter(|c| !c.is_whitespace()).collect()
+        } else {
+            raw.into()
         };
-        let base = match self.lookup(&head) {
+        let (head, rest) = match text.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (&*text, None),
+        };
+        let base = match self.lookup(head) {
             Some(id) => {
                 let b = &self.bindings[id as usize].b;
                 match b.kind {
                     BindingKind::Import | BindingKind::FromImport => b.qualified_name.clone()?,
-                    BindingKind::SubmoduleImport => head.clone(),
+                    BindingKind::SubmoduleImport => head.to_string(),
                     _ => return None,
                 }
             }
-            None if self.is_builtin(&head) => format!("builtins.{head}"),
+            None if self.is_builtin(head) => format!("builtins.{head}"),
             None => return None,
         };
         Some(match rest {
@@ -508,7 +516,12 @@ impl<'a> Analyzer<'a> {
         }
         let mut star = false;
         let mut class_visible = true;
-        for (index, sid) in self.ancestors(self.ctx.scope).into_iter().enumerate() {
+        let mut next = Some(self.ctx.scope);
+        let mut index = 0usize;
+        while let Some(sid) = next {
+            next = self.scopes[sid as usize].parent;
+            index += 1;
+            let index = index - 1;
             let skind = self.scopes[sid as usize].kind;
             if skind == SemScopeKind::Class && !class_visible {
                 continue;
@@ -574,7 +587,12 @@ impl<'a> Analyzer<'a> {
     /// Ruff's `lookup_symbol` (no reference recorded); `None` for builtins and unbound names.
     fn lookup(&self, name: &str) -> Option<u32> {
         let mut class_visible = true;
-        for (index, sid) in self.ancestors(self.ctx.scope).into_iter().enumerate() {
+        let mut next = Some(self.ctx.scope);
+        let mut index = 0usize;
+        while let Some(sid) = next {
+            next = self.scopes[sid as usize].parent;
+            index += 1;
+            let index = index - 1;
             let skind = self.scopes[sid as usize].kind;
             if skind == SemScopeKind::Class && !class_visible {
                 continue;
@@ -708,8 +726,9 @@ impl<'a> Analyzer<'a> {
     ) {
         let mut stack: Vec<Task<'t>> = initial.into_iter().rev().collect();
         let txt = |n: Node| -> &'t str { &src[n.byte_range()] };
+        // Tasks scheduled by the current task, moved onto `stack` in reverse (reused).
+        let mut sched: Vec<Task<'t>> = Vec::new();
         while let Some(task) = stack.pop() {
-            let mut sched: Vec<Task<'t>> = Vec::new();
             match task {
                 Task::SetCtx(c) => self.ctx = c,
                 Task::PushHandled(e) => self.handled.push(e),
@@ -795,7 +814,7 @@ impl<'a> Analyzer<'a> {
                     | "pattern_list"
                     | "tuple_pattern"
                     | "list_pattern" => {
-                        for k in kids(n) {
+                        for k in kid_iter(n) {
                             sched.push(Task::Del(k));
                         }
                     }
@@ -848,7 +867,7 @@ impl<'a> Analyzer<'a> {
                 }
                 Task::Params(p) => self.params(p, src, map),
                 Task::TypeParams(tp) => {
-                    for t in kids(tp) {
+                    for t in kid_iter(tp) {
                         // `type` wrapping identifier | constrained_type | splat_type
                         let inner = if t.kind() == "type" {
                             t.named_child(0).unwrap_or(t)
@@ -936,7 +955,7 @@ impl<'a> Analyzer<'a> {
     /// the whole expression (Ruff's "complex" annotation).
     fn defer_concatenated(&mut self, n: Node, src: &str, map: PosMap, mut ctx: Ctx) {
         let mut content = String::new();
-        for part in kids(n) {
+        for part in kid_iter(n) {
             if part.kind() != "string" {
                 return;
             }
@@ -993,7 +1012,7 @@ impl<'a> Analyzer<'a> {
         };
         match (member, arg.kind()) {
             ("NamedTuple", "list" | "tuple") => {
-                for elt in kids(arg) {
+                for elt in kid_iter(arg) {
                     let pair = kids(elt);
                     if matches!(elt.kind(), "list" | "tuple") && pair.len() == 2 {
                         push_runtime(sched, pair[0]);
@@ -1004,7 +1023,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             ("TypedDict", "dictionary") => {
-                for item in kids(arg) {
+                for item in kid_iter(arg) {
                     if item.kind() == "pair" {
                         if let Some(k) = field(item, fid().key) {
                             push_runtime(sched, k);
@@ -1026,10 +1045,10 @@ impl<'a> Analyzer<'a> {
         let mut stack = vec![body];
         let mut names = Vec::new();
         while let Some(n) = stack.pop() {
-            for k in kids(n) {
+            for k in kid_iter(n) {
                 match k.kind() {
                     "global_statement" => {
-                        for id in kids(k) {
+                        for id in kid_iter(k) {
                             if id.kind() == "identifier" {
                                 names.push(id);
                             }
@@ -1074,7 +1093,7 @@ impl<'a> Analyzer<'a> {
     }
 
     fn params(&mut self, p: Node, src: &str, map: PosMap) {
-        for k in kids(p) {
+        for k in kid_iter(p) {
             let name = match k.kind() {
                 "identifier" => Some(k),
                 "default_parameter" | "typed_default_parameter" => field(k, fid().name),
@@ -1278,7 +1297,7 @@ impl<'a> Analyzer<'a> {
         let txt = |n: Node| -> &'t str { &src[n.byte_range()] };
         match n.kind() {
             "expression_statement" => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     match k.kind() {
                         "assignment" => self.assignment(k, src, map, sched),
                         "augmented_assignment" => {
@@ -1339,7 +1358,7 @@ impl<'a> Analyzer<'a> {
                     Some(m) if m.kind() == "relative_import" => {
                         let mut level = 0;
                         let mut module = String::new();
-                        for k in kids(m) {
+                        for k in kid_iter(m) {
                             if k.kind() == "import_prefix" {
                                 level = txt(k).chars().filter(|c| *c == '.').count() as u32;
                             } else if k.kind() == "dotted_name" {
@@ -1412,7 +1431,7 @@ impl<'a> Analyzer<'a> {
                 if self.ctx.scope == 0 {
                     return;
                 }
-                for id in kids(n) {
+                for id in kid_iter(n) {
                     if id.kind() != "identifier" {
                         continue;
                     }
@@ -1429,7 +1448,7 @@ impl<'a> Analyzer<'a> {
                 if self.ctx.scope == 0 {
                     return;
                 }
-                for id in kids(n) {
+                for id in kid_iter(n) {
                     if id.kind() != "identifier" {
                         continue;
                     }
@@ -1456,7 +1475,7 @@ impl<'a> Analyzer<'a> {
             }
             "decorated_definition" => {
                 let mut decorators = Vec::new();
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     if k.kind() == "decorator"
                         && let Some(e) = k.named_child(0)
                     {
@@ -1495,7 +1514,7 @@ impl<'a> Analyzer<'a> {
                 if let Some(l) = left {
                     let inner = l.named_child(0).unwrap_or(l);
                     if inner.kind() == "generic_type" {
-                        for k in kids(inner) {
+                        for k in kid_iter(inner) {
                             if k.kind() == "identifier" && name.is_none() {
                                 name = Some(k);
                             } else if k.kind() == "type_parameter" {
@@ -1589,11 +1608,11 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "with_statement" => {
-                for clause in kids(n) {
+                for clause in kid_iter(n) {
                     if clause.kind() != "with_clause" {
                         continue;
                     }
-                    for item in kids(clause) {
+                    for item in kid_iter(clause) {
                         let Some(v) = field(item, fid().value) else {
                             continue;
                         };
@@ -1603,7 +1622,7 @@ impl<'a> Analyzer<'a> {
                                 sched.push(Task::Expr(*e));
                             }
                             if let Some(t) = field(v, fid().alias) {
-                                for tt in kids(t) {
+                                for tt in kid_iter(t) {
                                     sched.push(Task::Store(tt, BindingKind::With));
                                 }
                             }
@@ -1632,12 +1651,12 @@ impl<'a> Analyzer<'a> {
                 let outer = self.ctx;
                 let cond = self.conditional_ctx();
                 if let Some(body) = field(n, fid().body) {
-                    for case in kids(body) {
+                    for case in kid_iter(body) {
                         if case.kind() != "case_clause" {
                             continue;
                         }
                         sched.push(Task::SetCtx(cond));
-                        for k in kids(case) {
+                        for k in kid_iter(case) {
                             if k.kind() == "case_pattern" {
                                 sched.push(Task::Pattern(k));
                             }
@@ -1656,14 +1675,14 @@ impl<'a> Analyzer<'a> {
                 sched.push(Task::SetCtx(outer));
             }
             "delete_statement" => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     sched.push(Task::Del(k));
                 }
             }
             "block" => sched.push(Task::Block(n)),
             _ => {
                 // return, raise, assert, pass, print, exec, ...: walk expressions.
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     sched.push(Task::Expr(k));
                 }
             }
@@ -1676,8 +1695,8 @@ impl<'a> Analyzer<'a> {
         let clauses = kids(n);
         for k in &clauses {
             if k.kind() == "except_clause" || k.kind() == "except_group_clause" {
-                let ty = field(*k, fid().value)
-                    .or_else(|| kids(*k).into_iter().find(|c| c.kind() != "block"));
+                let ty =
+                    field(*k, fid().value).or_else(|| kid_iter(*k).find(|c| c.kind() != "block"));
                 if let Some(mut t) = ty {
                     if t.kind() == "as_pattern" {
                         t = t.named_child(0).unwrap_or(t);
@@ -1738,7 +1757,7 @@ impl<'a> Analyzer<'a> {
                     if let Some(t) = ty {
                         sched.push(Task::Expr(t));
                     }
-                    for b in kids(*k) {
+                    for b in kid_iter(*k) {
                         if b.kind() == "block" {
                             sched.push(Task::Block(b));
                         }
@@ -1760,7 +1779,7 @@ impl<'a> Analyzer<'a> {
                     let mut fc = outer;
                     fc.branch = Some(self.new_branch());
                     sched.push(Task::SetCtx(fc));
-                    for b in kids(*k) {
+                    for b in kid_iter(*k) {
                         if b.kind() == "block" {
                             sched.push(Task::Block(b));
                         }
@@ -1794,7 +1813,7 @@ impl<'a> Analyzer<'a> {
             let params = field(def, fid().parameters);
             let mut annotations = Vec::new();
             if let Some(p) = params {
-                for k in kids(p) {
+                for k in kid_iter(p) {
                     if let Some(v) = field(k, fid().value) {
                         sched.push(Task::Expr(v));
                     }
@@ -1963,7 +1982,7 @@ impl<'a> Analyzer<'a> {
             | "list_splat_pattern"
             | "list_splat"
             | "pattern" => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     sched.push(Task::Store(k, kind));
                 }
             }
@@ -1973,7 +1992,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "subscript" => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     sched.push(Task::Expr(k));
                 }
             }
@@ -1996,7 +2015,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "class_pattern" => {
-                for (i, k) in kids(n).into_iter().enumerate() {
+                for (i, k) in kid_iter(n).enumerate() {
                     if i == 0 && k.kind() == "dotted_name" {
                         if let Some(first) = k.named_child(0) {
                             sched.push(Task::Expr(first));
@@ -2007,7 +2026,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "keyword_pattern" => {
-                for (i, k) in kids(n).into_iter().enumerate() {
+                for (i, k) in kid_iter(n).enumerate() {
                     if i == 0 && k.kind() == "identifier" {
                         continue;
                     }
@@ -2053,7 +2072,7 @@ impl<'a> Analyzer<'a> {
             | "false"
             | "none" => {}
             _ => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     sched.push(Task::Pattern(k));
                 }
             }
@@ -2094,7 +2113,7 @@ impl<'a> Analyzer<'a> {
                     self.defer_string(n, src, map, c);
                     return;
                 }
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     if k.kind() == "interpolation" {
                         sched.push(Task::Expr(k));
                     }
@@ -2105,7 +2124,7 @@ impl<'a> Analyzer<'a> {
                 self.defer_concatenated(n, src, map, c);
             }
             "interpolation" | "format_specifier" | "format_expression" => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     if !matches!(k.kind(), "type_conversion") {
                         sched.push(Task::Expr(k));
                     }
@@ -2181,7 +2200,7 @@ impl<'a> Analyzer<'a> {
             "lambda" => {
                 let outer = self.ctx;
                 if let Some(p) = field(n, fid().parameters) {
-                    for k in kids(p) {
+                    for k in kid_iter(p) {
                         if let Some(v) = field(k, fid().value) {
                             sched.push(Task::Expr(v));
                         }
@@ -2225,7 +2244,7 @@ impl<'a> Analyzer<'a> {
                             sched.push(Task::SetCtx(c));
                             first = false;
                         }
-                        for k in kids(cl) {
+                        for k in kid_iter(cl) {
                             sched.push(Task::Expr(k));
                         }
                     }
@@ -2274,7 +2293,7 @@ impl<'a> Analyzer<'a> {
                                 | "KwArg"
                         )
                     );
-                    let has_positional = kids(args).iter().any(|a| a.kind() != "keyword_argument");
+                    let has_positional = kid_iter(args).any(|a| a.kind() != "keyword_argument");
                     // Call arguments are runtime values, even inside a type definition,
                     // except the type arguments of typing's special forms.
                     let saved = self.ctx;
@@ -2282,7 +2301,7 @@ impl<'a> Analyzer<'a> {
                     runtime.annotation = false;
                     runtime.literal = false;
                     let mut pos = 0;
-                    for a in kids(args) {
+                    for a in kid_iter(args) {
                         let (kw, value) = if a.kind() == "keyword_argument" {
                             (
                                 field(a, fid().name).map(|k| txt_of(src, k)),
@@ -2364,7 +2383,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             _ => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     sched.push(Task::Expr(k));
                 }
             }
