@@ -74,7 +74,8 @@ fn main() {
         let arena = semantic::arena::Arena::build(&tree);
         arena_time += t.elapsed();
         let t = Instant::now();
-        let _ = semantic::noqa::extract_from(text, &arena);
+        let _ =
+            semantic::noqa::extract_from(text, &codefacts::syntax::LineIndex::new(text), &arena);
         noqa += t.elapsed();
         let t = Instant::now();
         let _ = semantic::validate::has_lenient_syntax_error_in(text, &arena);

@@ -135,6 +135,20 @@ impl<'a> LineIndex<'a> {
             .unwrap_or(self.text.len() as u32) as usize
     }
 
+    /// [`Self::position`] of `start` and of `end` (`start <= end`): a range within one line
+    /// of ASCII text costs one line lookup.
+    pub fn positions(&self, start: usize, end: usize) -> ((u32, u32), (u32, u32)) {
+        let (line, col) = self.position(start);
+        let next_line_start = self
+            .line_starts
+            .get(line as usize)
+            .map_or(usize::MAX, |&s| s as usize);
+        if self.ascii && start <= end && end < next_line_start {
+            return ((line, col), (line, (col as usize + end - start) as u32));
+        }
+        ((line, col), self.position(end))
+    }
+
     /// (1-based line, 1-based character column) of a byte offset.
     pub fn position(&self, offset: usize) -> (u32, u32) {
         let line = self.line_of(offset);

@@ -328,11 +328,12 @@ pub fn analyze(text: &str, tree: &tree_sitter::Tree, opts: &SemanticOptions) -> 
     };
     let sem_tree = reparsed.as_ref().unwrap_or(tree);
     let sem_arena = arena::Arena::build(sem_tree);
-    let mut facts = visitor::run(text, &sem_arena, opts);
+    let idx = crate::syntax::LineIndex::new(text);
+    let mut facts = visitor::run(text, &idx, &sem_arena, opts);
     // Directives come from the file as written (the reparse blanks comments in brackets).
     let (noqa, ranges) = match reparsed {
         Some(_) => noqa::extract(text, tree),
-        None => noqa::extract_from(text, &sem_arena),
+        None => noqa::extract_from(text, &idx, &sem_arena),
     };
     facts.noqa = noqa;
     facts.noqa_ranges = ranges;

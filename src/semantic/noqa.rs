@@ -18,6 +18,7 @@ use serde::Serialize;
 use tree_sitter::Tree;
 
 use super::arena::{Arena, kinds};
+use crate::syntax::LineIndex;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NoqaDirective {
@@ -37,12 +38,15 @@ pub struct NoqaLineRange {
 }
 
 pub fn extract(text: &str, tree: &Tree) -> (Vec<NoqaDirective>, Vec<NoqaLineRange>) {
-    extract_from(text, &Arena::build(tree))
+    extract_from(text, &LineIndex::new(text), &Arena::build(tree))
 }
 
-/// [`extract`] over an arena of the tree.
-pub fn extract_from(text: &str, arena: &Arena) -> (Vec<NoqaDirective>, Vec<NoqaLineRange>) {
-    let idx = crate::syntax::LineIndex::new(text);
+/// [`extract`] over an arena of the tree (`idx` indexes `text`).
+pub fn extract_from(
+    text: &str,
+    idx: &LineIndex,
+    arena: &Arena,
+) -> (Vec<NoqaDirective>, Vec<NoqaLineRange>) {
     let k = kinds();
     let mut directives = Vec::new();
     let mut ranges = Vec::new();

@@ -21,6 +21,54 @@ use crate::syntax::LineIndex;
 const EXC_NAME_ERROR: u8 = 1;
 const EXC_IMPORT_ERROR: u8 = 2;
 
+/// A cheap hash for the short identifier keys of scope tables (SipHash showed in profiles).
+/// Names come from the analyzed file; a crafted file can at worst slow its own analysis.
+type NameHash = std::hash::BuildHasherDefault<NameHasher>;
+
+#[derive(Default, Clone, Copy)]
+struct NameHasher(u64);
+
+impl NameHasher {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    #[inline]
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for NameHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.mix(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(buf));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.mix(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.mix(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // Fold the well-mixed high bits into the low bits hashbrown indexes with.
+        self.0 ^ (self.0 >> 29)
+    }
+}
+
 /// The walking context: restored when deferred work resumes.
 #[derive(Debug, Clone, Copy)]
 struct Ctx {
@@ -108,7 +156,7 @@ struct ScopeData {
     parent: Option<u32>,
     name: Option<String>,
     span: Span,
-    map: HashMap<String, u32>,
+    map: HashMap<String, u32, NameHash>,
     star: bool,
     locals: bool,
 }
@@ -122,7 +170,7 @@ struct BData {
 
 struct Analyzer<'a> {
     text: &'a str,
-    idx: LineIndex<'a>,
+    idx: &'a LineIndex<'a>,
     opts: &'a SemanticOptions,
     scopes: Vec<ScopeData>,
     bindings: Vec<BData>,
@@ -140,8 +188,12 @@ struct Analyzer<'a> {
     ctx: Ctx,
 }
 
-pub(super) fn run(text: &str, arena: &Arena, opts: &SemanticOptions) -> SemanticFacts {
-    let idx = LineIndex::new(text);
+pub(super) fn run<'a>(
+    text: &'a str,
+    idx: &'a LineIndex<'a>,
+    arena: &'a Arena,
+    opts: &'a SemanticOptions,
+) -> SemanticFacts {
     let root = arena.root();
     let mut a = Analyzer {
         text,
@@ -208,8 +260,7 @@ fn is_dummy(name: &str) -> bool {
 
 impl<'a> Analyzer<'a> {
     fn span_bytes(&self, start: usize, end: usize) -> Span {
-        let (line, col) = self.idx.position(start);
-        let (end_line, end_col) = self.idx.position(end);
+        let ((line, col), (end_line, end_col)) = self.idx.positions(start, end);
         Span {
             line,
             col,
@@ -239,7 +290,7 @@ impl<'a> Analyzer<'a> {
             parent,
             name,
             span,
-            map: HashMap::new(),
+            map: HashMap::default(),
             star: false,
             locals: false,
         });
