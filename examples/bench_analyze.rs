@@ -71,7 +71,7 @@ fn main() {
         analyze += a;
         slow.push((a, path));
         let t = Instant::now();
-        let arena = semantic::arena::Arena::build(&tree);
+        let arena = semantic::arena::Arena::build(&tree, text);
         arena_time += t.elapsed();
         let t = Instant::now();
         let _ =

@@ -28,6 +28,70 @@ struct Data {
     next_sibling: u32,
 }
 
+/// Appends the children of the string node `idx` spanning `start..end` when it is a plain
+/// (not f/t) string: `string_start` (prefix and quotes), `string_content` (unless empty),
+/// `string_end`. Returns false, appending nothing, for any other shape.
+fn derive_string_parts(
+    nodes: &mut Vec<Data>,
+    idx: u32,
+    text: &str,
+    start: usize,
+    end: usize,
+) -> bool {
+    let Some(b) = text.as_bytes().get(start..end) else {
+        return false;
+    };
+    let plen = b.iter().take_while(|c| c.is_ascii_alphabetic()).count();
+    if b[..plen]
+        .iter()
+        .any(|c| matches!(c.to_ascii_lowercase(), b'f' | b't'))
+    {
+        return false;
+    }
+    let Some(&q) = b.get(plen) else {
+        return false;
+    };
+    if q != b'"' && q != b'\'' {
+        return false;
+    }
+    let qlen = if b.len() >= plen + 6 && b[plen + 1] == q && b[plen + 2] == q {
+        3
+    } else {
+        1
+    };
+    if b.len() < plen + 2 * qlen || b[b.len() - qlen..].iter().any(|&c| c != q) {
+        return false;
+    }
+    let content = (start + plen + qlen, end - qlen);
+    // tree-sitter's scanner splits raw strings at backslashes in its own way: walk those.
+    let raw = b[..plen].iter().any(|c| c.eq_ignore_ascii_case(&b'r'));
+    if raw && text.as_bytes()[content.0..content.1].contains(&b'\\') {
+        return false;
+    }
+    let k = kinds();
+    let mut parts = vec![(k.string_start, start, start + plen + qlen)];
+    if content.1 > content.0 {
+        parts.push((k.string_content, content.0, content.1));
+    }
+    parts.push((k.string_end, end - qlen, end));
+    let first = nodes.len() as u32;
+    let count = parts.len() as u32;
+    for (i, (kind, s, e)) in parts.into_iter().enumerate() {
+        let i = i as u32;
+        nodes.push(Data {
+            kind,
+            field: 0,
+            start: s as u32,
+            end: e as u32,
+            parent: idx,
+            first_child: NONE,
+            next_sibling: if i + 1 < count { first + i + 1 } else { NONE },
+        });
+    }
+    nodes[idx as usize].first_child = first;
+    true
+}
+
 /// Named nodes in pre-order (index 0 is the root).
 #[derive(Debug)]
 pub struct Arena {
@@ -128,6 +192,9 @@ kind_table! {
     parameters = "parameters";
     print_statement = "print_statement";
     string = "string";
+    string_content = "string_content";
+    string_end = "string_end";
+    string_start = "string_start";
     try_statement = "try_statement";
     tuple_pattern = "tuple_pattern";
 }
@@ -145,8 +212,17 @@ pub fn fields() -> &'static Fields {
 }
 
 impl Arena {
-    /// Copies the named nodes of `tree` (one iterative walk, no recursion).
-    pub fn build(tree: &Tree) -> Arena {
+    /// Copies the named nodes of `tree`, a parse of `text` (one iterative walk, no recursion).
+    ///
+    /// Strings without interpolations are not entered: their `string_start`,
+    /// `string_content` and `string_end` children are derived from the text (the
+    /// `escape_sequence` nodes inside the content are left out; no pass reads them).
+    pub fn build(tree: &Tree, text: &str) -> Arena {
+        Self::build_with(tree, text, true)
+    }
+
+    fn build_with(tree: &Tree, text: &str, derive_strings: bool) -> Arena {
+        let string = kinds().string;
         let root = tree.root_node();
         let mut nodes: Vec<Data> = Vec::with_capacity(root.end_byte() / 6 + 16);
         nodes.push(Data {
@@ -167,11 +243,13 @@ impl Arena {
                 if node.is_named() {
                     let idx = nodes.len() as u32;
                     let (parent, last) = *stack.last().expect("root stays on the stack");
+                    let kind = node.kind_id();
+                    let (start, end) = (node.start_byte(), node.end_byte());
                     nodes.push(Data {
-                        kind: node.kind_id(),
+                        kind,
                         field: cursor.field_id().map_or(0, |f| f.get()),
-                        start: node.start_byte() as u32,
-                        end: node.end_byte() as u32,
+                        start: start as u32,
+                        end: end as u32,
                         parent,
                         first_child: NONE,
                         next_sibling: NONE,
@@ -182,7 +260,11 @@ impl Arena {
                         nodes[last as usize].next_sibling = idx;
                     }
                     stack.last_mut().expect("root stays on the stack").1 = idx;
-                    if cursor.goto_first_child() {
+                    let derived = derive_strings
+                        && kind == string
+                        && !node.has_error()
+                        && derive_string_parts(&mut nodes, idx, text, start, end);
+                    if !derived && cursor.goto_first_child() {
                         stack.push((idx, NONE));
                         continue;
                     }
@@ -400,6 +482,65 @@ mod tests {
         }
     }
 
+    /// Deriving the parts of plain strings from the text gives the arena the walk would have
+    /// built, less the `escape_sequence` nodes (escape sequences are leaves).
+    fn assert_derived_strings_match(src: &str) {
+        let tree = crate::syntax::parse_python(src, Duration::from_secs(5)).unwrap();
+        let derived = Arena::build(&tree, src);
+        let walked = Arena::build_with(&tree, src, false);
+        let escape: u16 =
+            Language::from(tree_sitter_python::LANGUAGE).id_for_node_kind("escape_sequence", true);
+        let kept: Vec<Node> = walked.iter().filter(|n| n.kind_id() != escape).collect();
+        let ours: Vec<Node> = derived.iter().filter(|n| n.kind_id() != escape).collect();
+        assert_eq!(kept.len(), ours.len(), "{src}");
+        for (w, d) in kept.iter().zip(&ours) {
+            assert_eq!(
+                (w.kind(), w.byte_range()),
+                (d.kind(), d.byte_range()),
+                "{src}"
+            );
+            assert_eq!(w.d().field, d.d().field);
+            assert_eq!(
+                w.parent().map(|p| p.byte_range()),
+                d.parent().map(|p| p.byte_range())
+            );
+            let wk: Vec<_> = w
+                .named_children()
+                .filter(|k| k.kind_id() != escape)
+                .map(|k| (k.kind(), k.byte_range()))
+                .collect();
+            let dk: Vec<_> = d
+                .named_children()
+                .filter(|k| k.kind_id() != escape)
+                .map(|k| (k.kind(), k.byte_range()))
+                .collect();
+            assert_eq!(wk, dk, "{src}");
+        }
+    }
+
+    #[test]
+    fn derived_string_parts() {
+        assert_derived_strings_match(
+            "a = ''\nb = \"\"\nc = 'x\\n\\'y'\nd = r'\\d+' b'\\x00' Rb\"z\" u'\\u1234'\n\
+             e = '''\nmulti\\\nline\n'''\nf = \"\"\"\"\"\"\ng = f'{h!r}' F'''{'x'}''' t'{i}'\n\
+             j = 'caf\u{e9} \u{1F600}'\nk = ('a'\n     'b')\nl = 'unterminated\n",
+        );
+        let mut dirs = vec![std::path::PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/tests/fixtures"
+        ))];
+        while let Some(dir) = dirs.pop() {
+            for e in std::fs::read_dir(dir).unwrap().flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "py" || x == "pyi") {
+                    assert_derived_strings_match(&std::fs::read_to_string(&p).unwrap_or_default());
+                }
+            }
+        }
+    }
+
     /// The arena answers as tree-sitter does for every named node.
     #[test]
     fn mirrors_tree_sitter() {
@@ -408,7 +549,7 @@ mod tests {
                    try:\n    pass\nexcept (E, F) as e:\n    pass\nfinally:\n    del a.b, c\n\
                    match p:\n    case [1, *r] if r: pass\nprint x\n";
         let tree = crate::syntax::parse_python(src, Duration::from_secs(5)).unwrap();
-        let arena = Arena::build(&tree);
+        let arena = Arena::build_with(&tree, src, false);
         let lang: Language = tree_sitter_python::LANGUAGE.into();
         let fids: Vec<u16> = (1..=lang.field_count() as u16).collect();
         // Pair arena nodes with tree-sitter's named nodes in pre-order.

@@ -327,7 +327,7 @@ pub fn analyze(text: &str, tree: &tree_sitter::Tree, opts: &SemanticOptions) -> 
         None
     };
     let sem_tree = reparsed.as_ref().unwrap_or(tree);
-    let sem_arena = arena::Arena::build(sem_tree);
+    let sem_arena = arena::Arena::build(sem_tree, text);
     let idx = crate::syntax::LineIndex::new(text);
     let mut facts = visitor::run(text, &idx, &sem_arena, opts);
     // Directives come from the file as written (the reparse blanks comments in brackets).

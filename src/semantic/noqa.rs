@@ -38,7 +38,7 @@ pub struct NoqaLineRange {
 }
 
 pub fn extract(text: &str, tree: &Tree) -> (Vec<NoqaDirective>, Vec<NoqaLineRange>) {
-    extract_from(text, &LineIndex::new(text), &Arena::build(tree))
+    extract_from(text, &LineIndex::new(text), &Arena::build(tree, text))
 }
 
 /// [`extract`] over an arena of the tree (`idx` indexes `text`).

@@ -10,7 +10,7 @@ use super::arena::{Arena, Kinds, Node, kinds};
 /// blocks ("unexpected indentation"), statements dedented to a column matching no enclosing
 /// block, and `try` without `except`/`finally`.
 pub fn has_lenient_syntax_error(text: &str, tree: &Tree) -> bool {
-    has_lenient_syntax_error_in(text, &Arena::build(tree))
+    has_lenient_syntax_error_in(text, &Arena::build(tree, text))
 }
 
 /// [`has_lenient_syntax_error`] over an arena of the tree.

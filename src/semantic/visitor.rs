@@ -732,7 +732,7 @@ impl<'a> Analyzer<'a> {
         let Ok(tree) = crate::syntax::parse_python(&wrapped, Duration::from_secs(2)) else {
             return;
         };
-        let arena = Arena::build(&tree);
+        let arena = Arena::build(&tree, &wrapped);
         let root = arena.root();
         if root.has_error() {
             return;
