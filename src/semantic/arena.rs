@@ -182,6 +182,10 @@ macro_rules! kind_table {
 
 kind_table! {
     block = "block";
+    class_definition = "class_definition";
+    decorated_definition = "decorated_definition";
+    function_definition = "function_definition";
+    global_statement = "global_statement";
     comment = "comment";
     default_parameter = "default_parameter";
     except_clause = "except_clause";
@@ -431,6 +435,30 @@ impl<'t> Node<'t> {
 
     pub fn named_child_count(self) -> usize {
         self.named_children().count()
+    }
+
+    /// A `global` statement sits in this subtree outside nested function and class
+    /// definitions and outside ERROR nodes (one scan of the pre-order array).
+    pub fn has_global_statement(self) -> bool {
+        let k = kinds();
+        let end = self.a.subtree_end(self.i as usize);
+        let mut i = self.i as usize + 1;
+        while i < end {
+            let kind = self.a.nodes[i].kind;
+            if kind == k.global_statement {
+                return true;
+            }
+            if kind == ERROR_KIND
+                || kind == k.function_definition
+                || kind == k.class_definition
+                || kind == k.decorated_definition
+            {
+                i = self.a.subtree_end(i);
+            } else {
+                i += 1;
+            }
+        }
+        false
     }
 
     /// First named child with this field id.

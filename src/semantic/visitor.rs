@@ -186,6 +186,8 @@ struct Analyzer<'a> {
     /// Branch of each enclosing `try` statement (for handler-name bindings).
     try_branch: Vec<Option<u32>>,
     ctx: Ctx,
+    /// Reused buffer for qualified names (see [`Analyzer::qualified_name_into`]).
+    qbuf: std::cell::RefCell<String>,
 }
 
 pub(super) fn run<'a>(
@@ -210,6 +212,7 @@ pub(super) fn run<'a>(
         try_branch: Vec::new(),
         all_names: Vec::new(),
         references: Vec::new(),
+        qbuf: Default::default(),
         ctx: Ctx {
             scope: 0,
             branch: None,
@@ -477,8 +480,16 @@ impl<'a> Analyzer<'a> {
 
     /// Qualified name of a (dotted) name expression, through import bindings and builtins.
     fn qualified_name(&self, n: Node, src: &str) -> Option<String> {
+        let mut out = String::new();
+        self.qualified_name_into(n, src, &mut out).then_some(out)
+    }
+
+    /// [`Self::qualified_name`] written into `out` (cleared first); false when there is none.
+    /// Reusing one buffer keeps the per-call check of every call expression allocation-free.
+    fn qualified_name_into(&self, n: Node, src: &str, out: &mut String) -> bool {
+        out.clear();
         if !matches!(n.kind(), "identifier" | "attribute") {
-            return None;
+            return false;
         }
         let raw = txt_of(src, n);
         let text: std::borrow::Cow<str> = if raw.contains(char::is_whitespace) {
@@ -490,50 +501,39 @@ impl<'a> Analyzer<'a> {
             Some((h, r)) => (h, Some(r)),
             None => (&*text, None),
         };
-        let base = match self.lookup(head) {
+        match self.lookup(head) {
             Some(id) => {
                 let b = &self.bindings[id as usize].b;
                 match b.kind {
-                    BindingKind::Import | BindingKind::FromImport => b.qualified_name.clone()?,
-                    BindingKind::SubmoduleImport => head.to_string(),
-                    _ => return None,
+                    BindingKind::Import | BindingKind::FromImport => {
+                        let Some(q) = &b.qualified_name else {
+                            return false;
+                        };
+                        out.push_str(q);
+                    }
+                    BindingKind::SubmoduleImport => out.push_str(head),
+                    _ => return false,
                 }
             }
-            None if self.is_builtin(head) => format!("builtins.{head}"),
-            None => return None,
-        };
-        Some(match rest {
-            Some(r) => format!("{base}.{r}"),
-            None => base,
-        })
+            None if self.is_builtin(head) => {
+                out.push_str("builtins.");
+                out.push_str(head);
+            }
+            None => return false,
+        }
+        if let Some(r) = rest {
+            out.push('.');
+            out.push_str(r);
+        }
+        true
     }
 
     /// Ruff's "standard library generic": its subscript is a type definition.
     fn is_typing_generic(&self, v: Node, src: &str) -> bool {
-        let Some(q) = self.qualified_name(v, src) else {
-            return false;
-        };
-        let member = q.rsplit('.').next().unwrap_or("");
-        if member == "Literal" || member == "Annotated" {
-            return false;
-        }
-        q.starts_with("typing.")
-            || q.starts_with("typing_extensions.")
-            || q.starts_with("collections.abc.")
-            || matches!(
-                q.as_str(),
-                "builtins.list"
-                    | "builtins.dict"
-                    | "builtins.set"
-                    | "builtins.frozenset"
-                    | "builtins.tuple"
-                    | "builtins.type"
-                    | "collections.deque"
-                    | "collections.defaultdict"
-                    | "collections.OrderedDict"
-                    | "collections.Counter"
-                    | "collections.ChainMap"
-            )
+        let mut buf = self.qbuf.take();
+        let generic = self.qualified_name_into(v, src, &mut buf) && is_generic_name(&buf);
+        self.qbuf.replace(buf);
+        generic
     }
 
     /// Records a name load and resolves it.
@@ -1093,6 +1093,9 @@ impl<'a> Analyzer<'a> {
 
     /// Ruff's `set_globals`: names declared `global` in a nested scope exist at module level.
     fn declare_globals(&mut self, body: Node, src: &str, map: PosMap) {
+        if !body.has_global_statement() {
+            return;
+        }
         let mut stack = vec![body];
         let mut names = Vec::new();
         while let Some(n) = stack.pop() {
@@ -2326,9 +2329,12 @@ impl<'a> Analyzer<'a> {
                 {
                     sched.push(Task::Expr(args));
                 } else if let Some(args) = field(n, fid().arguments) {
-                    let q = f
-                        .and_then(|f| self.qualified_name(f, src))
-                        .unwrap_or_default();
+                    let mut q = self.qbuf.take();
+                    if let Some(f) = f {
+                        self.qualified_name_into(f, src, &mut q);
+                    } else {
+                        q.clear();
+                    }
                     let member = q
                         .strip_prefix("typing.")
                         .or(q.strip_prefix("typing_extensions."))
@@ -2406,6 +2412,7 @@ impl<'a> Analyzer<'a> {
                             sched.push(Task::SetCtx(saved));
                         }
                     }
+                    self.qbuf.replace(q);
                 }
             }
             "conditional_expression" => {
@@ -2452,4 +2459,29 @@ fn dotted_text(src: &str, n: Node) -> String {
     } else {
         txt_of(src, n).to_string()
     }
+}
+
+/// Qualified names whose subscript Ruff treats as a type definition.
+fn is_generic_name(q: &str) -> bool {
+    let member = q.rsplit('.').next().unwrap_or("");
+    if member == "Literal" || member == "Annotated" {
+        return false;
+    }
+    q.starts_with("typing.")
+        || q.starts_with("typing_extensions.")
+        || q.starts_with("collections.abc.")
+        || matches!(
+            q,
+            "builtins.list"
+                | "builtins.dict"
+                | "builtins.set"
+                | "builtins.frozenset"
+                | "builtins.tuple"
+                | "builtins.type"
+                | "collections.deque"
+                | "collections.defaultdict"
+                | "collections.OrderedDict"
+                | "collections.Counter"
+                | "collections.ChainMap"
+        )
 }
