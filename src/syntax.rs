@@ -127,6 +127,12 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// Number of line starts recorded (lines `1..=line_count_raw()` have a start; a final
+    /// newline records the start of an empty last line).
+    pub fn line_count_raw(&self) -> usize {
+        self.line_starts.len()
+    }
+
     /// Byte offset where a 1-based line starts.
     pub fn line_start(&self, line: u32) -> usize {
         self.line_starts

@@ -110,6 +110,30 @@ fn kind_names() -> &'static [&'static str] {
     })
 }
 
+/// Per kind id: 1 = named, 2 = always a leaf (a token: never has children).
+fn kind_flags() -> &'static [u8] {
+    static FLAGS: OnceLock<Vec<u8>> = OnceLock::new();
+    FLAGS.get_or_init(|| {
+        let lang: Language = tree_sitter_python::LANGUAGE.into();
+        let leaves = [
+            "identifier",
+            "integer",
+            "float",
+            "true",
+            "false",
+            "none",
+            "comment",
+        ];
+        (0..lang.node_kind_count() as u16)
+            .map(|id| {
+                let named = lang.node_kind_is_named(id);
+                let leaf = named && leaves.contains(&lang.node_kind_for_id(id).unwrap_or(""));
+                u8::from(named) | (u8::from(leaf) << 1)
+            })
+            .collect()
+    })
+}
+
 macro_rules! field_table {
     ($($field:ident = $name:literal;)*) => {
         /// Field ids of tree-sitter-python, resolved once (0 when absent, which never matches).
@@ -227,6 +251,7 @@ impl Arena {
 
     fn build_with(tree: &Tree, text: &str, derive_strings: bool) -> Arena {
         let string = kinds().string;
+        let flags = kind_flags();
         let root = tree.root_node();
         let mut nodes: Vec<Data> = Vec::with_capacity(root.end_byte() / 6 + 16);
         nodes.push(Data {
@@ -244,10 +269,12 @@ impl Arena {
         if cursor.goto_first_child() {
             'walk: loop {
                 let node = cursor.node();
-                if node.is_named() {
+                let kind = node.kind_id();
+                // ERROR nodes have a kind id outside the table (and are named).
+                let kflags = flags.get(kind as usize).copied().unwrap_or(1);
+                if kflags & 1 != 0 {
                     let idx = nodes.len() as u32;
                     let (parent, last) = *stack.last().expect("root stays on the stack");
-                    let kind = node.kind_id();
                     let (start, end) = (node.start_byte(), node.end_byte());
                     nodes.push(Data {
                         kind,
@@ -264,11 +291,12 @@ impl Arena {
                         nodes[last as usize].next_sibling = idx;
                     }
                     stack.last_mut().expect("root stays on the stack").1 = idx;
-                    let derived = derive_strings
-                        && kind == string
-                        && !node.has_error()
-                        && derive_string_parts(&mut nodes, idx, text, start, end);
-                    if !derived && cursor.goto_first_child() {
+                    let leaf = kflags & 2 != 0
+                        || (derive_strings
+                            && kind == string
+                            && !node.has_error()
+                            && derive_string_parts(&mut nodes, idx, text, start, end));
+                    if !leaf && cursor.goto_first_child() {
                         stack.push((idx, NONE));
                         continue;
                     }

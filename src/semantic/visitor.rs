@@ -186,6 +186,9 @@ struct Analyzer<'a> {
     /// Branch of each enclosing `try` statement (for handler-name bindings).
     try_branch: Vec<Option<u32>>,
     ctx: Ctx,
+    /// (start, next line's start, 1-based line) of the line of the last position lookup.
+    line_cache: std::cell::Cell<(usize, usize, u32)>,
+    ascii: bool,
     /// Reused buffer for qualified names (see [`Analyzer::qualified_name_into`]).
     qbuf: std::cell::RefCell<String>,
 }
@@ -213,6 +216,8 @@ pub(super) fn run<'a>(
         all_names: Vec::new(),
         references: Vec::new(),
         qbuf: Default::default(),
+        line_cache: std::cell::Cell::new((0, 0, 0)),
+        ascii: text.is_ascii(),
         ctx: Ctx {
             scope: 0,
             branch: None,
@@ -263,7 +268,7 @@ fn is_dummy(name: &str) -> bool {
 
 impl<'a> Analyzer<'a> {
     fn span_bytes(&self, start: usize, end: usize) -> Span {
-        let ((line, col), (end_line, end_col)) = self.idx.positions(start, end);
+        let ((line, col), (end_line, end_col)) = self.positions(start, end);
         Span {
             line,
             col,
@@ -272,6 +277,25 @@ impl<'a> Analyzer<'a> {
             start_byte: start as u32,
             end_byte: end as u32,
         }
+    }
+
+    /// [`LineIndex::positions`], answering offsets on the line of the previous lookup (the
+    /// walk mostly moves forward a little at a time) without a binary search.
+    fn positions(&self, start: usize, end: usize) -> ((u32, u32), (u32, u32)) {
+        let (line_start, next_start, line) = self.line_cache.get();
+        if self.ascii && line_start <= start && start <= end && end < next_start {
+            let col = (start - line_start + 1) as u32;
+            return ((line, col), (line, col + (end - start) as u32));
+        }
+        let r = self.idx.positions(start, end);
+        let line = r.0.0;
+        let next = if (line as usize) < self.idx.line_count_raw() {
+            self.idx.line_start(line + 1)
+        } else {
+            0
+        };
+        self.line_cache.set((self.idx.line_start(line), next, line));
+        r
     }
 
     fn node_span(&self, map: PosMap, n: Node) -> Span {
@@ -386,15 +410,19 @@ impl<'a> Analyzer<'a> {
                 b.is_nonlocal |= nl;
             }
         } else {
-            let anc = self.ancestors(scope);
-            let outer = anc.iter().skip(1).find_map(|s| {
-                let sd = &self.scopes[*s as usize];
-                if matches!(sd.kind, SemScopeKind::Function | SemScopeKind::Module) {
-                    sd.map.get(name).copied()
-                } else {
-                    None
+            // The nearest enclosing function/module scope binding the name.
+            let mut outer = None;
+            let mut next = self.scopes[scope as usize].parent;
+            while let Some(sid) = next {
+                let sd = &self.scopes[sid as usize];
+                if matches!(sd.kind, SemScopeKind::Function | SemScopeKind::Module)
+                    && let Some(&b) = sd.map.get(name)
+                {
+                    outer = Some(b);
+                    break;
                 }
-            });
+                next = sd.parent;
+            }
             self.bindings[id as usize].b.shadows_outer = outer.map(BindingId);
         }
         self.add_raw(name, id, scope);
@@ -775,10 +803,11 @@ impl<'a> Analyzer<'a> {
         q: &mut Queues<'t>,
         initial: Vec<Task<'t>>,
     ) {
-        let mut stack: Vec<Task<'t>> = initial.into_iter().rev().collect();
+        let mut stack: Vec<Task<'t>> = Vec::with_capacity(64);
+        stack.extend(initial.into_iter().rev());
         let txt = |n: Node| -> &'t str { &src[n.byte_range()] };
         // Tasks scheduled by the current task, moved onto `stack` in reverse (reused).
-        let mut sched: Vec<Task<'t>> = Vec::new();
+        let mut sched: Vec<Task<'t>> = Vec::with_capacity(16);
         while let Some(task) = stack.pop() {
             match task {
                 Task::SetCtx(c) => self.ctx = c,
