@@ -501,6 +501,7 @@ impl<'t> Node<'t> {
 }
 
 /// The named children of a node.
+#[derive(Clone)]
 pub struct Children<'t> {
     a: &'t Arena,
     next: u32,

@@ -78,35 +78,44 @@ pub fn extract_from(
         }
         i += 1;
     }
-    // Backslash continuations outside strings.
+    // Backslash continuations outside strings. Strings nest only inside f-string
+    // replacement fields, and pre-order lists a string before those inside it: keeping the
+    // outermost ranges leaves disjoint ranges sorted by start, searched by bisection.
+    let mut outer: Vec<(usize, usize)> = Vec::with_capacity(string_ranges.len());
+    for &(s, e) in &string_ranges {
+        if outer.last().is_some_and(|&(_, last_end)| s < last_end) {
+            continue;
+        }
+        outer.push((s, e));
+    }
+    let in_string = |pos: usize| {
+        let i = outer.partition_point(|&(s, _)| s < pos);
+        i > 0 && pos < outer[i - 1].1
+    };
     let bytes = text.as_bytes();
     let mut line_start = 0usize;
     let mut cont_start: Option<u32> = None;
     let mut line_no = 1u32;
-    let mut i = 0usize;
-    while i <= bytes.len() {
-        if i == bytes.len() || bytes[i] == b'\n' {
-            let mut end = i;
-            if end > line_start && bytes[end - 1] == b'\r' {
-                end -= 1;
-            }
-            let continued = end > line_start
-                && bytes[end - 1] == b'\\'
-                && !string_ranges
-                    .iter()
-                    .any(|(s, e)| *s < end - 1 && end - 1 < *e);
-            if continued {
-                cont_start.get_or_insert(line_no);
-            } else if let Some(s) = cont_start.take() {
-                ranges.push(NoqaLineRange {
-                    start_line: s,
-                    end_line: line_no,
-                });
-            }
-            line_no += 1;
-            line_start = i + 1;
+    loop {
+        let newline = text[line_start..].find('\n').map(|p| line_start + p);
+        let mut end = newline.unwrap_or(bytes.len());
+        if end > line_start && bytes[end - 1] == b'\r' {
+            end -= 1;
         }
-        i += 1;
+        let continued = end > line_start && bytes[end - 1] == b'\\' && !in_string(end - 1);
+        if continued {
+            cont_start.get_or_insert(line_no);
+        } else if let Some(s) = cont_start.take() {
+            ranges.push(NoqaLineRange {
+                start_line: s,
+                end_line: line_no,
+            });
+        }
+        line_no += 1;
+        match newline {
+            Some(p) => line_start = p + 1,
+            None => break,
+        }
     }
     ranges.sort_by_key(|r| (r.start_line, r.end_line));
     // Merge overlapping ranges.

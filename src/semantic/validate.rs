@@ -19,11 +19,10 @@ pub fn has_lenient_syntax_error_in(text: &str, arena: &Arena) -> bool {
     arena.iter().any(|n| is_invalid(text, k, n))
 }
 
-fn statements(n: Node) -> Vec<Node> {
+fn statements(n: Node) -> impl Iterator<Item = Node> + Clone {
     let comment = kinds().comment;
     n.named_children()
-        .filter(|k| k.kind_id() != comment && !k.is_error())
-        .collect()
+        .filter(move |k| k.kind_id() != comment && !k.is_error())
 }
 
 /// Does only whitespace precede the node on its line?
@@ -58,7 +57,7 @@ fn is_invalid(text: &str, k: &Kinds, n: Node) -> bool {
     } else if kind == k.block || kind == k.module {
         let stmts = statements(n);
         if kind == k.block {
-            if stmts.is_empty() {
+            if stmts.clone().next().is_none() {
                 return true;
             }
             if n.parent().is_some_and(|p| {
@@ -68,19 +67,19 @@ fn is_invalid(text: &str, k: &Kinds, n: Node) -> bool {
                 return true;
             }
         }
-        let Some(first) = stmts.first() else {
+        let Some(first) = stmts.clone().next() else {
             return false;
         };
-        if kind == k.module && starts_line(text, *first) && column(text, *first) != 0 {
+        if kind == k.module && starts_line(text, first) && column(text, first) != 0 {
             return true;
         }
-        if !starts_line(text, *first) {
+        if !starts_line(text, first) {
             return false;
         }
-        let col = column(text, *first);
+        let col = column(text, first);
         stmts
-            .iter()
-            .any(|s| starts_line(text, *s) && column(text, *s) != col)
+            .into_iter()
+            .any(|s| starts_line(text, s) && column(text, s) != col)
     } else {
         false
     }
