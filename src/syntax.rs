@@ -127,12 +127,32 @@ impl<'a> LineIndex<'a> {
         }
     }
 
+    /// Number of line starts recorded (lines `1..=line_count_raw()` have a start; a final
+    /// newline records the start of an empty last line).
+    pub fn line_count_raw(&self) -> usize {
+        self.line_starts.len()
+    }
+
     /// Byte offset where a 1-based line starts.
     pub fn line_start(&self, line: u32) -> usize {
         self.line_starts
             .get(line.saturating_sub(1) as usize)
             .copied()
             .unwrap_or(self.text.len() as u32) as usize
+    }
+
+    /// [`Self::position`] of `start` and of `end` (`start <= end`): a range within one line
+    /// of ASCII text costs one line lookup.
+    pub fn positions(&self, start: usize, end: usize) -> ((u32, u32), (u32, u32)) {
+        let (line, col) = self.position(start);
+        let next_line_start = self
+            .line_starts
+            .get(line as usize)
+            .map_or(usize::MAX, |&s| s as usize);
+        if self.ascii && start <= end && end < next_line_start {
+            return ((line, col), (line, (col as usize + end - start) as u32));
+        }
+        ((line, col), self.position(end))
     }
 
     /// (1-based line, 1-based character column) of a byte offset.

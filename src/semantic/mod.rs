@@ -7,6 +7,7 @@
 //! resolved last. The result is plain data; the lint rules are SQL queries over it (see
 //! `schema.sql` and `queries/rules/`).
 
+pub mod arena;
 pub mod builtins;
 pub mod flatten;
 pub mod noqa;
@@ -326,11 +327,17 @@ pub fn analyze(text: &str, tree: &tree_sitter::Tree, opts: &SemanticOptions) -> 
         None
     };
     let sem_tree = reparsed.as_ref().unwrap_or(tree);
-    let mut facts = visitor::run(text, sem_tree, opts);
-    let (noqa, ranges) = noqa::extract(text, tree);
+    let sem_arena = arena::Arena::build(sem_tree, text);
+    let idx = crate::syntax::LineIndex::new(text);
+    let mut facts = visitor::run(text, &idx, &sem_arena, opts);
+    // Directives come from the file as written (the reparse blanks comments in brackets).
+    let (noqa, ranges) = match reparsed {
+        Some(_) => noqa::extract(text, tree),
+        None => noqa::extract_from(text, &idx, &sem_arena),
+    };
     facts.noqa = noqa;
     facts.noqa_ranges = ranges;
     facts.has_syntax_error |=
-        sem_tree.root_node().has_error() || validate::has_lenient_syntax_error(text, sem_tree);
+        sem_tree.root_node().has_error() || validate::has_lenient_syntax_error_in(text, &sem_arena);
     facts
 }

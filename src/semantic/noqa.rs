@@ -1,7 +1,8 @@
 //! `noqa` suppression comments and the line mapping Ruff applies before looking them up.
 //!
 //! Directives come only from comment tokens (tree-sitter `comment` nodes), so `# noqa` inside
-//! a string is not a directive.
+//! a string is not a directive. The nodes are read from an [`Arena`] shared with the other
+//! passes (no walk of the tree of its own).
 //!
 //! * `# noqa` — blanket, this line; `# noqa: F401,F811` / `# noqa: F401 F811` — those codes.
 //!   `noqa` is matched case-insensitively, codes as written (uppercase letters then digits).
@@ -14,7 +15,10 @@
 //! line; F401 also accepts one on the first line of its import statement).
 
 use serde::Serialize;
-use tree_sitter::{Node, Tree};
+use tree_sitter::Tree;
+
+use super::arena::{Arena, kinds};
+use crate::syntax::LineIndex;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct NoqaDirective {
@@ -34,77 +38,84 @@ pub struct NoqaLineRange {
 }
 
 pub fn extract(text: &str, tree: &Tree) -> (Vec<NoqaDirective>, Vec<NoqaLineRange>) {
-    let idx = crate::syntax::LineIndex::new(text);
+    extract_from(text, &LineIndex::new(text), &Arena::build(tree, text))
+}
+
+/// [`extract`] over an arena of the tree (`idx` indexes `text`).
+pub fn extract_from(
+    text: &str,
+    idx: &LineIndex,
+    arena: &Arena,
+) -> (Vec<NoqaDirective>, Vec<NoqaLineRange>) {
+    let k = kinds();
     let mut directives = Vec::new();
     let mut ranges = Vec::new();
     let mut string_ranges: Vec<(usize, usize)> = Vec::new();
-    let mut cursor = tree.walk();
-    // Iterative pre-order walk.
-    'walk: loop {
-        let node: Node = cursor.node();
-        let mut descend = true;
-        match node.kind() {
-            "comment" => {
-                let line = idx.line_of(node.start_byte());
-                let before = &text[idx.line_start(line)..node.start_byte()];
-                let own_line = before.trim().is_empty();
-                parse_comment(&text[node.byte_range()], line, own_line, &mut directives);
-                descend = false;
+    // Pre-order over the named nodes; the insides of strings without interpolations are
+    // skipped.
+    let mut i = 0;
+    while i < arena.len() {
+        let node = arena.node(i);
+        let kind = node.kind_id();
+        if kind == k.comment {
+            let line = idx.line_of(node.start_byte());
+            let before = &text[idx.line_start(line)..node.start_byte()];
+            let own_line = before.trim().is_empty();
+            parse_comment(&text[node.byte_range()], line, own_line, &mut directives);
+        } else if kind == k.string {
+            string_ranges.push((node.start_byte(), node.end_byte()));
+            let (s, e) = (idx.line_of(node.start_byte()), idx.line_of(node.end_byte()));
+            if e > s {
+                ranges.push(NoqaLineRange {
+                    start_line: s,
+                    end_line: e,
+                });
             }
-            "string" => {
-                string_ranges.push((node.start_byte(), node.end_byte()));
-                let (s, e) = (idx.line_of(node.start_byte()), idx.line_of(node.end_byte()));
-                if e > s {
-                    ranges.push(NoqaLineRange {
-                        start_line: s,
-                        end_line: e,
-                    });
-                }
-                descend = node.child_count() > 3;
+            if node.named_child_count() <= 3 {
+                i = arena.subtree_end(i);
+                continue;
             }
-            _ => {}
         }
-        if descend && cursor.goto_first_child() {
+        i += 1;
+    }
+    // Backslash continuations outside strings. Strings nest only inside f-string
+    // replacement fields, and pre-order lists a string before those inside it: keeping the
+    // outermost ranges leaves disjoint ranges sorted by start, searched by bisection.
+    let mut outer: Vec<(usize, usize)> = Vec::with_capacity(string_ranges.len());
+    for &(s, e) in &string_ranges {
+        if outer.last().is_some_and(|&(_, last_end)| s < last_end) {
             continue;
         }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                break 'walk;
-            }
-        }
+        outer.push((s, e));
     }
-    // Backslash continuations outside strings.
+    let in_string = |pos: usize| {
+        let i = outer.partition_point(|&(s, _)| s < pos);
+        i > 0 && pos < outer[i - 1].1
+    };
     let bytes = text.as_bytes();
     let mut line_start = 0usize;
     let mut cont_start: Option<u32> = None;
     let mut line_no = 1u32;
-    let mut i = 0usize;
-    while i <= bytes.len() {
-        if i == bytes.len() || bytes[i] == b'\n' {
-            let mut end = i;
-            if end > line_start && bytes[end - 1] == b'\r' {
-                end -= 1;
-            }
-            let continued = end > line_start
-                && bytes[end - 1] == b'\\'
-                && !string_ranges
-                    .iter()
-                    .any(|(s, e)| *s < end - 1 && end - 1 < *e);
-            if continued {
-                cont_start.get_or_insert(line_no);
-            } else if let Some(s) = cont_start.take() {
-                ranges.push(NoqaLineRange {
-                    start_line: s,
-                    end_line: line_no,
-                });
-            }
-            line_no += 1;
-            line_start = i + 1;
+    loop {
+        let newline = text[line_start..].find('\n').map(|p| line_start + p);
+        let mut end = newline.unwrap_or(bytes.len());
+        if end > line_start && bytes[end - 1] == b'\r' {
+            end -= 1;
         }
-        i += 1;
+        let continued = end > line_start && bytes[end - 1] == b'\\' && !in_string(end - 1);
+        if continued {
+            cont_start.get_or_insert(line_no);
+        } else if let Some(s) = cont_start.take() {
+            ranges.push(NoqaLineRange {
+                start_line: s,
+                end_line: line_no,
+            });
+        }
+        line_no += 1;
+        match newline {
+            Some(p) => line_start = p + 1,
+            None => break,
+        }
     }
     ranges.sort_by_key(|r| (r.start_line, r.end_line));
     // Merge overlapping ranges.

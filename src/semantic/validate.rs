@@ -1,38 +1,28 @@
 //! Syntax errors that tree-sitter-python accepts without an ERROR/MISSING node. Ruff reports
 //! no semantic diagnostics for a file with a syntax error, so these files must be recognized.
 
-use tree_sitter::{Node, Tree};
+use tree_sitter::Tree;
+
+use super::arena::{Arena, Kinds, Node, kinds};
 
 /// True when the tree contains invalid Python 3 that tree-sitter parsed without error nodes:
 /// Python 2 statements (`print x`, `exec code`), tuple parameters, empty blocks, bare indented
 /// blocks ("unexpected indentation"), statements dedented to a column matching no enclosing
 /// block, and `try` without `except`/`finally`.
 pub fn has_lenient_syntax_error(text: &str, tree: &Tree) -> bool {
-    let mut cursor = tree.walk();
-    'walk: loop {
-        let node = cursor.node();
-        if is_invalid(text, node) {
-            return true;
-        }
-        if cursor.goto_first_child() {
-            continue;
-        }
-        loop {
-            if cursor.goto_next_sibling() {
-                continue 'walk;
-            }
-            if !cursor.goto_parent() {
-                return false;
-            }
-        }
-    }
+    has_lenient_syntax_error_in(text, &Arena::build(tree, text))
 }
 
-fn statements(n: Node) -> Vec<Node> {
-    let mut c = n.walk();
-    n.named_children(&mut c)
-        .filter(|k| k.kind() != "comment" && !k.is_error())
-        .collect()
+/// [`has_lenient_syntax_error`] over an arena of the tree.
+pub fn has_lenient_syntax_error_in(text: &str, arena: &Arena) -> bool {
+    let k = kinds();
+    arena.iter().any(|n| is_invalid(text, k, n))
+}
+
+fn statements(n: Node) -> impl Iterator<Item = Node> + Clone {
+    let comment = kinds().comment;
+    n.named_children()
+        .filter(move |k| k.kind_id() != comment && !k.is_error())
 }
 
 /// Does only whitespace precede the node on its line?
@@ -44,54 +34,54 @@ fn starts_line(text: &str, n: Node) -> bool {
         .all(|c| c == ' ' || c == '\t' || c == '\x0c')
 }
 
-fn is_invalid(text: &str, n: Node) -> bool {
-    match n.kind() {
-        "print_statement" | "exec_statement" => true,
-        "tuple_pattern" => n.parent().is_some_and(|p| {
-            matches!(
-                p.kind(),
-                "parameters" | "lambda_parameters" | "default_parameter"
-            )
-        }),
-        "try_statement" => {
-            let mut c = n.walk();
-            !n.named_children(&mut c).any(|k| {
-                matches!(
-                    k.kind(),
-                    "except_clause" | "except_group_clause" | "finally_clause"
-                )
-            })
-        }
-        "block" | "module" => {
-            let stmts = statements(n);
-            if n.kind() == "block" {
-                if stmts.is_empty() {
-                    return true;
-                }
-                if n.parent()
-                    .is_some_and(|p| matches!(p.kind(), "block" | "module"))
-                {
-                    return true;
-                }
-            }
-            let Some(first) = stmts.first() else {
-                return false;
-            };
-            if n.kind() == "module"
-                && starts_line(text, *first)
-                && first.start_position().column != 0
-            {
+/// tree-sitter's column: bytes since the last `\n`.
+fn column(text: &str, n: Node) -> usize {
+    let start = n.start_byte();
+    start - text[..start].rfind('\n').map_or(0, |i| i + 1)
+}
+
+fn is_invalid(text: &str, k: &Kinds, n: Node) -> bool {
+    let kind = n.kind_id();
+    if kind == k.print_statement || kind == k.exec_statement {
+        true
+    } else if kind == k.tuple_pattern {
+        n.parent().is_some_and(|p| {
+            let pk = p.kind_id();
+            pk == k.parameters || pk == k.lambda_parameters || pk == k.default_parameter
+        })
+    } else if kind == k.try_statement {
+        !n.named_children().any(|c| {
+            let ck = c.kind_id();
+            ck == k.except_clause || ck == k.finally_clause
+        })
+    } else if kind == k.block || kind == k.module {
+        let stmts = statements(n);
+        if kind == k.block {
+            if stmts.clone().next().is_none() {
                 return true;
             }
-            if !starts_line(text, *first) {
-                return false;
+            if n.parent().is_some_and(|p| {
+                let pk = p.kind_id();
+                pk == k.block || pk == k.module
+            }) {
+                return true;
             }
-            let col = first.start_position().column;
-            stmts
-                .iter()
-                .any(|s| starts_line(text, *s) && s.start_position().column != col)
         }
-        _ => false,
+        let Some(first) = stmts.clone().next() else {
+            return false;
+        };
+        if kind == k.module && starts_line(text, first) && column(text, first) != 0 {
+            return true;
+        }
+        if !starts_line(text, first) {
+            return false;
+        }
+        let col = column(text, first);
+        stmts
+            .into_iter()
+            .any(|s| starts_line(text, s) && column(text, s) != col)
+    } else {
+        false
     }
 }
 

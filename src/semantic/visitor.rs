@@ -9,7 +9,7 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use tree_sitter::{Node, Tree};
+use super::arena::{Arena, Node, fields as fid};
 
 use super::builtins;
 use super::{
@@ -20,6 +20,54 @@ use crate::syntax::LineIndex;
 
 const EXC_NAME_ERROR: u8 = 1;
 const EXC_IMPORT_ERROR: u8 = 2;
+
+/// A cheap hash for the short identifier keys of scope tables (SipHash showed in profiles).
+/// Names come from the analyzed file; a crafted file can at worst slow its own analysis.
+type NameHash = std::hash::BuildHasherDefault<NameHasher>;
+
+#[derive(Default, Clone, Copy)]
+struct NameHasher(u64);
+
+impl NameHasher {
+    const K: u64 = 0x9e37_79b9_7f4a_7c15;
+
+    #[inline]
+    fn mix(&mut self, word: u64) {
+        self.0 = (self.0.rotate_left(26) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl std::hash::Hasher for NameHasher {
+    #[inline]
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.mix(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut buf = [0u8; 8];
+            buf[..rest.len()].copy_from_slice(rest);
+            self.mix(u64::from_le_bytes(buf));
+        }
+    }
+
+    #[inline]
+    fn write_u8(&mut self, i: u8) {
+        self.mix(u64::from(i));
+    }
+
+    #[inline]
+    fn write_usize(&mut self, i: usize) {
+        self.mix(i as u64);
+    }
+
+    #[inline]
+    fn finish(&self) -> u64 {
+        // Fold the well-mixed high bits into the low bits hashbrown indexes with.
+        self.0 ^ (self.0 >> 29)
+    }
+}
 
 /// The walking context: restored when deferred work resumes.
 #[derive(Debug, Clone, Copy)]
@@ -108,7 +156,7 @@ struct ScopeData {
     parent: Option<u32>,
     name: Option<String>,
     span: Span,
-    map: HashMap<String, u32>,
+    map: HashMap<String, u32, NameHash>,
     star: bool,
     locals: bool,
 }
@@ -122,7 +170,7 @@ struct BData {
 
 struct Analyzer<'a> {
     text: &'a str,
-    idx: LineIndex<'a>,
+    idx: &'a LineIndex<'a>,
     opts: &'a SemanticOptions,
     scopes: Vec<ScopeData>,
     bindings: Vec<BData>,
@@ -138,11 +186,20 @@ struct Analyzer<'a> {
     /// Branch of each enclosing `try` statement (for handler-name bindings).
     try_branch: Vec<Option<u32>>,
     ctx: Ctx,
+    /// (start, next line's start, 1-based line) of the line of the last position lookup.
+    line_cache: std::cell::Cell<(usize, usize, u32)>,
+    ascii: bool,
+    /// Reused buffer for qualified names (see [`Analyzer::qualified_name_into`]).
+    qbuf: std::cell::RefCell<String>,
 }
 
-pub(super) fn run(text: &str, tree: &Tree, opts: &SemanticOptions) -> SemanticFacts {
-    let idx = LineIndex::new(text);
-    let root = tree.root_node();
+pub(super) fn run<'a>(
+    text: &'a str,
+    idx: &'a LineIndex<'a>,
+    arena: &'a Arena,
+    opts: &'a SemanticOptions,
+) -> SemanticFacts {
+    let root = arena.root();
     let mut a = Analyzer {
         text,
         idx,
@@ -158,6 +215,9 @@ pub(super) fn run(text: &str, tree: &Tree, opts: &SemanticOptions) -> SemanticFa
         try_branch: Vec::new(),
         all_names: Vec::new(),
         references: Vec::new(),
+        qbuf: Default::default(),
+        line_cache: std::cell::Cell::new((0, 0, 0)),
+        ascii: text.is_ascii(),
         ctx: Ctx {
             scope: 0,
             branch: None,
@@ -182,21 +242,23 @@ pub(super) fn run(text: &str, tree: &Tree, opts: &SemanticOptions) -> SemanticFa
 }
 
 fn kids<'t>(n: Node<'t>) -> Vec<Node<'t>> {
-    let mut c = n.walk();
-    n.named_children(&mut c)
+    n.named_children()
         .filter(|k| !k.is_error() && k.kind() != "comment")
         .collect()
 }
 
-fn field<'t>(n: Node<'t>, f: &str) -> Option<Node<'t>> {
-    n.child_by_field_name(f).filter(|k| !k.is_error())
+/// [`kids`] without collecting.
+fn kid_iter(n: Node<'_>) -> impl Iterator<Item = Node<'_>> {
+    n.named_children()
+        .filter(|k| !k.is_error() && k.kind() != "comment")
 }
 
-fn fields<'t>(n: Node<'t>, f: &str) -> Vec<Node<'t>> {
-    let mut c = n.walk();
-    n.children_by_field_name(f, &mut c)
-        .filter(|k| !k.is_error())
-        .collect()
+fn field(n: Node<'_>, f: u16) -> Option<Node<'_>> {
+    n.child_by_field(f).filter(|k| !k.is_error())
+}
+
+fn fields(n: Node<'_>, f: u16) -> Vec<Node<'_>> {
+    n.children_by_field(f).filter(|k| !k.is_error()).collect()
 }
 
 fn is_dummy(name: &str) -> bool {
@@ -206,8 +268,7 @@ fn is_dummy(name: &str) -> bool {
 
 impl<'a> Analyzer<'a> {
     fn span_bytes(&self, start: usize, end: usize) -> Span {
-        let (line, col) = self.idx.position(start);
-        let (end_line, end_col) = self.idx.position(end);
+        let ((line, col), (end_line, end_col)) = self.positions(start, end);
         Span {
             line,
             col,
@@ -216,6 +277,25 @@ impl<'a> Analyzer<'a> {
             start_byte: start as u32,
             end_byte: end as u32,
         }
+    }
+
+    /// [`LineIndex::positions`], answering offsets on the line of the previous lookup (the
+    /// walk mostly moves forward a little at a time) without a binary search.
+    fn positions(&self, start: usize, end: usize) -> ((u32, u32), (u32, u32)) {
+        let (line_start, next_start, line) = self.line_cache.get();
+        if self.ascii && line_start <= start && start <= end && end < next_start {
+            let col = (start - line_start + 1) as u32;
+            return ((line, col), (line, col + (end - start) as u32));
+        }
+        let r = self.idx.positions(start, end);
+        let line = r.0.0;
+        let next = if (line as usize) < self.idx.line_count_raw() {
+            self.idx.line_start(line + 1)
+        } else {
+            0
+        };
+        self.line_cache.set((self.idx.line_start(line), next, line));
+        r
     }
 
     fn node_span(&self, map: PosMap, n: Node) -> Span {
@@ -237,7 +317,7 @@ impl<'a> Analyzer<'a> {
             parent,
             name,
             span,
-            map: HashMap::new(),
+            map: HashMap::default(),
             star: false,
             locals: false,
         });
@@ -330,15 +410,19 @@ impl<'a> Analyzer<'a> {
                 b.is_nonlocal |= nl;
             }
         } else {
-            let anc = self.ancestors(scope);
-            let outer = anc.iter().skip(1).find_map(|s| {
-                let sd = &self.scopes[*s as usize];
-                if matches!(sd.kind, SemScopeKind::Function | SemScopeKind::Module) {
-                    sd.map.get(name).copied()
-                } else {
-                    None
+            // The nearest enclosing function/module scope binding the name.
+            let mut outer = None;
+            let mut next = self.scopes[scope as usize].parent;
+            while let Some(sid) = next {
+                let sd = &self.scopes[sid as usize];
+                if matches!(sd.kind, SemScopeKind::Function | SemScopeKind::Module)
+                    && let Some(&b) = sd.map.get(name)
+                {
+                    outer = Some(b);
+                    break;
                 }
-            });
+                next = sd.parent;
+            }
             self.bindings[id as usize].b.shadows_outer = outer.map(BindingId);
         }
         self.add_raw(name, id, scope);
@@ -424,61 +508,60 @@ impl<'a> Analyzer<'a> {
 
     /// Qualified name of a (dotted) name expression, through import bindings and builtins.
     fn qualified_name(&self, n: Node, src: &str) -> Option<String> {
-        let text: String = txt_of(src, n)
-            .chars()
-            .filter(|c| !c.is_whitespace())
-            .collect();
+        let mut out = String::new();
+        self.qualified_name_into(n, src, &mut out).then_some(out)
+    }
+
+    /// [`Self::qualified_name`] written into `out` (cleared first); false when there is none.
+    /// Reusing one buffer keeps the per-call check of every call expression allocation-free.
+    fn qualified_name_into(&self, n: Node, src: &str, out: &mut String) -> bool {
+        out.clear();
         if !matches!(n.kind(), "identifier" | "attribute") {
-            return None;
+            return false;
         }
-        let (head, rest) = match text.split_once('.') {
-            Some((h, r)) => (h.to_string(), Some(r.to_string())),
-            None => (text.clone(), None),
+        let raw = txt_of(src, n);
+        let text: std::borrow::Cow<str> = if raw.contains(char::is_whitespace) {
+            raw.chars().filter(|c| !c.is_whitespace()).collect()
+        } else {
+            raw.into()
         };
-        let base = match self.lookup(&head) {
+        let (head, rest) = match text.split_once('.') {
+            Some((h, r)) => (h, Some(r)),
+            None => (&*text, None),
+        };
+        match self.lookup(head) {
             Some(id) => {
                 let b = &self.bindings[id as usize].b;
                 match b.kind {
-                    BindingKind::Import | BindingKind::FromImport => b.qualified_name.clone()?,
-                    BindingKind::SubmoduleImport => head.clone(),
-                    _ => return None,
+                    BindingKind::Import | BindingKind::FromImport => {
+                        let Some(q) = &b.qualified_name else {
+                            return false;
+                        };
+                        out.push_str(q);
+                    }
+                    BindingKind::SubmoduleImport => out.push_str(head),
+                    _ => return false,
                 }
             }
-            None if self.is_builtin(&head) => format!("builtins.{head}"),
-            None => return None,
-        };
-        Some(match rest {
-            Some(r) => format!("{base}.{r}"),
-            None => base,
-        })
+            None if self.is_builtin(head) => {
+                out.push_str("builtins.");
+                out.push_str(head);
+            }
+            None => return false,
+        }
+        if let Some(r) = rest {
+            out.push('.');
+            out.push_str(r);
+        }
+        true
     }
 
     /// Ruff's "standard library generic": its subscript is a type definition.
     fn is_typing_generic(&self, v: Node, src: &str) -> bool {
-        let Some(q) = self.qualified_name(v, src) else {
-            return false;
-        };
-        let member = q.rsplit('.').next().unwrap_or("");
-        if member == "Literal" || member == "Annotated" {
-            return false;
-        }
-        q.starts_with("typing.")
-            || q.starts_with("typing_extensions.")
-            || q.starts_with("collections.abc.")
-            || matches!(
-                q.as_str(),
-                "builtins.list"
-                    | "builtins.dict"
-                    | "builtins.set"
-                    | "builtins.frozenset"
-                    | "builtins.tuple"
-                    | "builtins.type"
-                    | "collections.deque"
-                    | "collections.defaultdict"
-                    | "collections.OrderedDict"
-                    | "collections.Counter"
-                    | "collections.ChainMap"
-            )
+        let mut buf = self.qbuf.take();
+        let generic = self.qualified_name_into(v, src, &mut buf) && is_generic_name(&buf);
+        self.qbuf.replace(buf);
+        generic
     }
 
     /// Records a name load and resolves it.
@@ -512,7 +595,12 @@ impl<'a> Analyzer<'a> {
         }
         let mut star = false;
         let mut class_visible = true;
-        for (index, sid) in self.ancestors(self.ctx.scope).into_iter().enumerate() {
+        let mut next = Some(self.ctx.scope);
+        let mut index = 0usize;
+        while let Some(sid) = next {
+            next = self.scopes[sid as usize].parent;
+            index += 1;
+            let index = index - 1;
             let skind = self.scopes[sid as usize].kind;
             if skind == SemScopeKind::Class && !class_visible {
                 continue;
@@ -578,7 +666,12 @@ impl<'a> Analyzer<'a> {
     /// Ruff's `lookup_symbol` (no reference recorded); `None` for builtins and unbound names.
     fn lookup(&self, name: &str) -> Option<u32> {
         let mut class_visible = true;
-        for (index, sid) in self.ancestors(self.ctx.scope).into_iter().enumerate() {
+        let mut next = Some(self.ctx.scope);
+        let mut index = 0usize;
+        while let Some(sid) = next {
+            next = self.scopes[sid as usize].parent;
+            index += 1;
+            let index = index - 1;
             let skind = self.scopes[sid as usize].kind;
             if skind == SemScopeKind::Class && !class_visible {
                 continue;
@@ -621,10 +714,10 @@ impl<'a> Analyzer<'a> {
                     self.ctx = ctx;
                     self.handled.clear();
                     let mut tasks = Vec::new();
-                    if let Some(p) = field(node, "parameters") {
+                    if let Some(p) = field(node, fid().parameters) {
                         tasks.push(Task::Params(p));
                     }
-                    if let Some(b) = field(node, "body") {
+                    if let Some(b) = field(node, fid().body) {
                         tasks.push(Task::Block(b));
                     }
                     self.run_tasks(self.text, PosMap::Offset(0), q, tasks);
@@ -667,7 +760,8 @@ impl<'a> Analyzer<'a> {
         let Ok(tree) = crate::syntax::parse_python(&wrapped, Duration::from_secs(2)) else {
             return;
         };
-        let root = tree.root_node();
+        let arena = Arena::build(&tree, &wrapped);
+        let root = arena.root();
         if root.has_error() {
             return;
         }
@@ -709,10 +803,12 @@ impl<'a> Analyzer<'a> {
         q: &mut Queues<'t>,
         initial: Vec<Task<'t>>,
     ) {
-        let mut stack: Vec<Task<'t>> = initial.into_iter().rev().collect();
+        let mut stack: Vec<Task<'t>> = Vec::with_capacity(64);
+        stack.extend(initial.into_iter().rev());
         let txt = |n: Node| -> &'t str { &src[n.byte_range()] };
+        // Tasks scheduled by the current task, moved onto `stack` in reverse (reused).
+        let mut sched: Vec<Task<'t>> = Vec::with_capacity(16);
         while let Some(task) = stack.pop() {
-            let mut sched: Vec<Task<'t>> = Vec::new();
             match task {
                 Task::SetCtx(c) => self.ctx = c,
                 Task::PushHandled(e) => self.handled.push(e),
@@ -724,8 +820,7 @@ impl<'a> Analyzer<'a> {
                     self.try_branch.pop();
                 }
                 Task::Block(n) => {
-                    let mut c = n.walk();
-                    for k in n.named_children(&mut c) {
+                    for k in n.named_children() {
                         if k.is_error() {
                             // Salvage complete statements the parser wrapped in an error node;
                             // its loose tokens yield nothing.
@@ -799,7 +894,7 @@ impl<'a> Analyzer<'a> {
                     | "pattern_list"
                     | "tuple_pattern"
                     | "list_pattern" => {
-                        for k in kids(n) {
+                        for k in kid_iter(n) {
                             sched.push(Task::Del(k));
                         }
                     }
@@ -816,7 +911,7 @@ impl<'a> Analyzer<'a> {
                     self.bindings[id as usize].b.is_overload = overload;
                 }
                 Task::DeferFunction(n, c) => {
-                    if let Some(body) = field(n, "body") {
+                    if let Some(body) = field(n, fid().body) {
                         self.declare_globals(body, src, map);
                     }
                     q.functions.push((n, c));
@@ -852,7 +947,7 @@ impl<'a> Analyzer<'a> {
                 }
                 Task::Params(p) => self.params(p, src, map),
                 Task::TypeParams(tp) => {
-                    for t in kids(tp) {
+                    for t in kid_iter(tp) {
                         // `type` wrapping identifier | constrained_type | splat_type
                         let inner = if t.kind() == "type" {
                             t.named_child(0).unwrap_or(t)
@@ -899,8 +994,7 @@ impl<'a> Analyzer<'a> {
         ctx.forward_ref = true;
         ctx.deferred_typedef = true;
         ctx.annotation = true;
-        let mut c = s.walk();
-        let parts: Vec<Node> = s.named_children(&mut c).collect();
+        let parts: Vec<Node> = s.named_children().collect();
         if parts.iter().any(|p| p.kind() == "interpolation") {
             return;
         }
@@ -941,12 +1035,11 @@ impl<'a> Analyzer<'a> {
     /// the whole expression (Ruff's "complex" annotation).
     fn defer_concatenated(&mut self, n: Node, src: &str, map: PosMap, mut ctx: Ctx) {
         let mut content = String::new();
-        for part in kids(n) {
+        for part in kid_iter(n) {
             if part.kind() != "string" {
                 return;
             }
-            let mut c = part.walk();
-            let ks: Vec<Node> = part.named_children(&mut c).collect();
+            let ks: Vec<Node> = part.named_children().collect();
             if ks.iter().any(|k| k.kind() == "interpolation") {
                 return;
             }
@@ -999,7 +1092,7 @@ impl<'a> Analyzer<'a> {
         };
         match (member, arg.kind()) {
             ("NamedTuple", "list" | "tuple") => {
-                for elt in kids(arg) {
+                for elt in kid_iter(arg) {
                     let pair = kids(elt);
                     if matches!(elt.kind(), "list" | "tuple") && pair.len() == 2 {
                         push_runtime(sched, pair[0]);
@@ -1010,12 +1103,12 @@ impl<'a> Analyzer<'a> {
                 }
             }
             ("TypedDict", "dictionary") => {
-                for item in kids(arg) {
+                for item in kid_iter(arg) {
                     if item.kind() == "pair" {
-                        if let Some(k) = field(item, "key") {
+                        if let Some(k) = field(item, fid().key) {
                             push_runtime(sched, k);
                         }
-                        if let Some(v) = field(item, "value") {
+                        if let Some(v) = field(item, fid().value) {
                             sched.push(Task::TypeDef(v));
                         }
                     } else {
@@ -1029,13 +1122,16 @@ impl<'a> Analyzer<'a> {
 
     /// Ruff's `set_globals`: names declared `global` in a nested scope exist at module level.
     fn declare_globals(&mut self, body: Node, src: &str, map: PosMap) {
+        if !body.has_global_statement() {
+            return;
+        }
         let mut stack = vec![body];
         let mut names = Vec::new();
         while let Some(n) = stack.pop() {
-            for k in kids(n) {
+            for k in kid_iter(n) {
                 match k.kind() {
                     "global_statement" => {
-                        for id in kids(k) {
+                        for id in kid_iter(k) {
                             if id.kind() == "identifier" {
                                 names.push(id);
                             }
@@ -1080,10 +1176,10 @@ impl<'a> Analyzer<'a> {
     }
 
     fn params(&mut self, p: Node, src: &str, map: PosMap) {
-        for k in kids(p) {
+        for k in kid_iter(p) {
             let name = match k.kind() {
                 "identifier" => Some(k),
-                "default_parameter" | "typed_default_parameter" => field(k, "name"),
+                "default_parameter" | "typed_default_parameter" => field(k, fid().name),
                 "typed_parameter" | "list_splat_pattern" | "dictionary_splat_pattern" => {
                     let inner = k.named_child(0);
                     match inner {
@@ -1118,19 +1214,19 @@ impl<'a> Analyzer<'a> {
                 }
                 "binary_operator" => {
                     let mut ks = Vec::new();
-                    if let Some(l) = field(n, "left") {
+                    if let Some(l) = field(n, fid().left) {
                         ks.push(l);
                     }
-                    if let Some(r) = field(n, "right") {
+                    if let Some(r) = field(n, fid().right) {
                         ks.push(r);
                     }
                     ks.reverse();
                     stack.extend(ks);
                 }
                 "call" => {
-                    let f = field(n, "function").map(|f| txt_of(src, f));
+                    let f = field(n, fid().function).map(|f| txt_of(src, f));
                     if matches!(f, Some("list" | "tuple"))
-                        && let Some(args) = field(n, "arguments")
+                        && let Some(args) = field(n, fid().arguments)
                     {
                         let mut ks = kids(args);
                         ks.reverse();
@@ -1138,8 +1234,7 @@ impl<'a> Analyzer<'a> {
                     }
                 }
                 "string" => {
-                    let mut c = n.walk();
-                    let parts: Vec<Node> = n.named_children(&mut c).collect();
+                    let parts: Vec<Node> = n.named_children().collect();
                     if parts.iter().any(|p| p.kind() == "interpolation") {
                         continue;
                     }
@@ -1244,10 +1339,10 @@ fn is_type_wrapped_string(n: Node) -> bool {
 
 fn lambda_tasks(node: Node) -> Vec<Task> {
     let mut tasks = Vec::new();
-    if let Some(p) = field(node, "parameters") {
+    if let Some(p) = field(node, fid().parameters) {
         tasks.push(Task::Params(p));
     }
-    if let Some(b) = field(node, "body") {
+    if let Some(b) = field(node, fid().body) {
         tasks.push(Task::Expr(b));
     }
     tasks
@@ -1285,16 +1380,16 @@ impl<'a> Analyzer<'a> {
         let txt = |n: Node| -> &'t str { &src[n.byte_range()] };
         match n.kind() {
             "expression_statement" => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     match k.kind() {
                         "assignment" => self.assignment(k, src, map, sched),
                         "augmented_assignment" => {
-                            let left = field(k, "left");
+                            let left = field(k, fid().left);
                             // Ruff loads an augmented name target before the value.
                             if let Some(l) = left.filter(|l| l.kind() == "identifier") {
                                 sched.push(Task::Expr(l));
                             }
-                            if let Some(r) = field(k, "right") {
+                            if let Some(r) = field(k, fid().right) {
                                 sched.push(Task::Expr(r));
                             }
                             if let Some(l) = left {
@@ -1302,7 +1397,7 @@ impl<'a> Analyzer<'a> {
                                     && txt(l) == "__all__"
                                     && self.ctx.scope == 0
                                 {
-                                    if let Some(r) = field(k, "right") {
+                                    if let Some(r) = field(k, fid().right) {
                                         sched.push(Task::Export(l, r));
                                     }
                                 } else {
@@ -1316,9 +1411,9 @@ impl<'a> Analyzer<'a> {
             }
             "import_statement" => {
                 let stmt_span = self.node_span(map, n);
-                for k in fields(n, "name") {
+                for k in fields(n, fid().name) {
                     let (dotted, alias) = if k.kind() == "aliased_import" {
-                        (field(k, "name"), field(k, "alias"))
+                        (field(k, fid().name), field(k, fid().alias))
                     } else {
                         (Some(k), None)
                     };
@@ -1342,11 +1437,11 @@ impl<'a> Analyzer<'a> {
             }
             "import_from_statement" => {
                 let stmt_span = self.node_span(map, n);
-                let (module, level) = match field(n, "module_name") {
+                let (module, level) = match field(n, fid().module_name) {
                     Some(m) if m.kind() == "relative_import" => {
                         let mut level = 0;
                         let mut module = String::new();
-                        for k in kids(m) {
+                        for k in kid_iter(m) {
                             if k.kind() == "import_prefix" {
                                 level = txt(k).chars().filter(|c| *c == '.').count() as u32;
                             } else if k.kind() == "dotted_name" {
@@ -1359,10 +1454,7 @@ impl<'a> Analyzer<'a> {
                     None => (String::new(), 0),
                 };
                 let written = format!("{}{}", ".".repeat(level as usize), module);
-                let mut cw = n.walk();
-                let star = n
-                    .named_children(&mut cw)
-                    .any(|k| k.kind() == "wildcard_import");
+                let star = n.named_children().any(|k| k.kind() == "wildcard_import");
                 if star {
                     self.scopes[self.ctx.scope as usize].star = true;
                     self.stars.push(StarImport {
@@ -1372,9 +1464,9 @@ impl<'a> Analyzer<'a> {
                     });
                     return;
                 }
-                for k in fields(n, "name") {
+                for k in fields(n, fid().name) {
                     let (dotted, alias) = if k.kind() == "aliased_import" {
-                        (field(k, "name"), field(k, "alias"))
+                        (field(k, fid().name), field(k, fid().alias))
                     } else {
                         (Some(k), None)
                     };
@@ -1398,9 +1490,9 @@ impl<'a> Analyzer<'a> {
             }
             "future_import_statement" => {
                 let stmt_span = self.node_span(map, n);
-                for k in fields(n, "name") {
+                for k in fields(n, fid().name) {
                     let (dotted, alias) = if k.kind() == "aliased_import" {
-                        (field(k, "name"), field(k, "alias"))
+                        (field(k, fid().name), field(k, fid().alias))
                     } else {
                         (Some(k), None)
                     };
@@ -1422,7 +1514,7 @@ impl<'a> Analyzer<'a> {
                 if self.ctx.scope == 0 {
                     return;
                 }
-                for id in kids(n) {
+                for id in kid_iter(n) {
                     if id.kind() != "identifier" {
                         continue;
                     }
@@ -1439,7 +1531,7 @@ impl<'a> Analyzer<'a> {
                 if self.ctx.scope == 0 {
                     return;
                 }
-                for id in kids(n) {
+                for id in kid_iter(n) {
                     if id.kind() != "identifier" {
                         continue;
                     }
@@ -1466,14 +1558,14 @@ impl<'a> Analyzer<'a> {
             }
             "decorated_definition" => {
                 let mut decorators = Vec::new();
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     if k.kind() == "decorator"
                         && let Some(e) = k.named_child(0)
                     {
                         decorators.push(e);
                     }
                 }
-                if let Some(def) = field(n, "definition") {
+                if let Some(def) = field(n, fid().definition) {
                     self.definition(def, &decorators, src, map, sched);
                 }
             }
@@ -1481,20 +1573,20 @@ impl<'a> Analyzer<'a> {
                 self.definition(n, &[], src, map, sched);
             }
             "type_alias_statement"
-                if field(n, "left")
+                if field(n, fid().left)
                     .and_then(|l| l.named_child(0))
                     .is_some_and(|l| !matches!(l.kind(), "identifier" | "generic_type")) =>
             {
                 // `type(x).attr = v` misparsed as a type alias: an ordinary assignment.
-                if let Some(r) = field(n, "right") {
+                if let Some(r) = field(n, fid().right) {
                     sched.push(Task::Expr(r.named_child(0).unwrap_or(r)));
                 }
-                if let Some(l) = field(n, "left").and_then(|l| l.named_child(0)) {
+                if let Some(l) = field(n, fid().left).and_then(|l| l.named_child(0)) {
                     sched.push(Task::Store(l, BindingKind::Assignment));
                 }
             }
             "type_alias_statement" => {
-                let left = field(n, "left");
+                let left = field(n, fid().left);
                 let outer = self.ctx;
                 let sp = self.node_span(map, n);
                 let tscope = self.new_scope(SemScopeKind::TypeParams, Some(outer.scope), None, sp);
@@ -1505,7 +1597,7 @@ impl<'a> Analyzer<'a> {
                 if let Some(l) = left {
                     let inner = l.named_child(0).unwrap_or(l);
                     if inner.kind() == "generic_type" {
-                        for k in kids(inner) {
+                        for k in kid_iter(inner) {
                             if k.kind() == "identifier" && name.is_none() {
                                 name = Some(k);
                             } else if k.kind() == "type_parameter" {
@@ -1516,7 +1608,7 @@ impl<'a> Analyzer<'a> {
                         name = Some(inner);
                     }
                 }
-                if let Some(r) = field(n, "right") {
+                if let Some(r) = field(n, fid().right) {
                     sched.push(Task::Annotation(r));
                 }
                 sched.push(Task::SetCtx(outer));
@@ -1525,86 +1617,86 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "if_statement" => {
-                if let Some(c) = field(n, "condition") {
+                if let Some(c) = field(n, fid().condition) {
                     sched.push(Task::Expr(c));
                 }
                 let outer = self.ctx;
                 let cond = self.conditional_ctx();
-                let tc = field(n, "condition").is_some_and(|c| {
+                let tc = field(n, fid().condition).is_some_and(|c| {
                     let t = txt(c);
                     t == "TYPE_CHECKING" || t.ends_with(".TYPE_CHECKING")
                 });
-                if let Some(body) = field(n, "consequence") {
+                if let Some(body) = field(n, fid().consequence) {
                     let mut c = cond;
                     c.branch = Some(self.new_branch());
                     c.in_type_checking |= tc;
                     sched.push(Task::SetCtx(c));
                     sched.push(Task::Block(body));
                 }
-                for alt in fields(n, "alternative") {
+                for alt in fields(n, fid().alternative) {
                     let mut c = cond;
                     c.branch = Some(self.new_branch());
                     sched.push(Task::SetCtx(c));
                     if alt.kind() == "elif_clause" {
-                        if let Some(cnd) = field(alt, "condition") {
+                        if let Some(cnd) = field(alt, fid().condition) {
                             sched.push(Task::Expr(cnd));
                         }
-                        if let Some(b) = field(alt, "consequence") {
+                        if let Some(b) = field(alt, fid().consequence) {
                             sched.push(Task::Block(b));
                         }
-                    } else if let Some(b) = field(alt, "body") {
+                    } else if let Some(b) = field(alt, fid().body) {
                         sched.push(Task::Block(b));
                     }
                 }
                 sched.push(Task::SetCtx(outer));
             }
             "while_statement" => {
-                if let Some(c) = field(n, "condition") {
+                if let Some(c) = field(n, fid().condition) {
                     sched.push(Task::Expr(c));
                 }
                 let outer = self.ctx;
                 sched.push(Task::SetCtx(self.conditional_ctx()));
-                if let Some(b) = field(n, "body") {
+                if let Some(b) = field(n, fid().body) {
                     sched.push(Task::Block(b));
                 }
-                if let Some(alt) = field(n, "alternative") {
+                if let Some(alt) = field(n, fid().alternative) {
                     let mut c = self.conditional_ctx();
                     c.in_orelse = true;
                     sched.push(Task::SetCtx(c));
-                    if let Some(b) = field(alt, "body") {
+                    if let Some(b) = field(alt, fid().body) {
                         sched.push(Task::Block(b));
                     }
                 }
                 sched.push(Task::SetCtx(outer));
             }
             "for_statement" => {
-                if let Some(r) = field(n, "right") {
+                if let Some(r) = field(n, fid().right) {
                     sched.push(Task::Expr(r));
                 }
-                if let Some(l) = field(n, "left") {
+                if let Some(l) = field(n, fid().left) {
                     sched.push(Task::Store(l, BindingKind::For));
                 }
-                if let Some(b) = field(n, "body") {
+                if let Some(b) = field(n, fid().body) {
                     sched.push(Task::Block(b));
                 }
-                if let Some(alt) = field(n, "alternative") {
+                if let Some(alt) = field(n, fid().alternative) {
                     let outer = self.ctx;
                     let mut c = outer;
                     c.in_orelse = true;
                     sched.push(Task::SetCtx(c));
-                    if let Some(b) = field(alt, "body") {
+                    if let Some(b) = field(alt, fid().body) {
                         sched.push(Task::Block(b));
                     }
                     sched.push(Task::SetCtx(outer));
                 }
             }
             "with_statement" => {
-                for clause in kids(n) {
+                for clause in kid_iter(n) {
                     if clause.kind() != "with_clause" {
                         continue;
                     }
-                    for item in kids(clause) {
-                        let Some(v) = field(item, "value") else {
+                    for item in kid_iter(clause) {
+                        let Some(v) = field(item, fid().value) else {
                             continue;
                         };
                         if v.kind() == "as_pattern" {
@@ -1612,8 +1704,8 @@ impl<'a> Analyzer<'a> {
                             if let Some(e) = ks.first() {
                                 sched.push(Task::Expr(*e));
                             }
-                            if let Some(t) = field(v, "alias") {
-                                for tt in kids(t) {
+                            if let Some(t) = field(v, fid().alias) {
+                                for tt in kid_iter(t) {
                                     sched.push(Task::Store(tt, BindingKind::With));
                                 }
                             }
@@ -1622,7 +1714,7 @@ impl<'a> Analyzer<'a> {
                         }
                     }
                 }
-                if let Some(b) = field(n, "body") {
+                if let Some(b) = field(n, fid().body) {
                     let outer = self.ctx;
                     let mut c = outer;
                     c.branch = Some(self.new_branch());
@@ -1633,29 +1725,29 @@ impl<'a> Analyzer<'a> {
             }
             "try_statement" => self.try_stmt(n, src, sched),
             "match_statement" => {
-                if let Some(s) = field(n, "subject") {
+                if let Some(s) = field(n, fid().subject) {
                     sched.push(Task::Expr(s));
                 }
-                for s in fields(n, "subject").into_iter().skip(1) {
+                for s in fields(n, fid().subject).into_iter().skip(1) {
                     sched.push(Task::Expr(s));
                 }
                 let outer = self.ctx;
                 let cond = self.conditional_ctx();
-                if let Some(body) = field(n, "body") {
-                    for case in kids(body) {
+                if let Some(body) = field(n, fid().body) {
+                    for case in kid_iter(body) {
                         if case.kind() != "case_clause" {
                             continue;
                         }
                         sched.push(Task::SetCtx(cond));
-                        for k in kids(case) {
+                        for k in kid_iter(case) {
                             if k.kind() == "case_pattern" {
                                 sched.push(Task::Pattern(k));
                             }
                         }
-                        if let Some(g) = field(case, "guard") {
+                        if let Some(g) = field(case, fid().guard) {
                             sched.push(Task::Expr(g));
                         }
-                        if let Some(b) = field(case, "consequence") {
+                        if let Some(b) = field(case, fid().consequence) {
                             let mut c = cond;
                             c.branch = Some(self.new_branch());
                             sched.push(Task::SetCtx(c));
@@ -1666,14 +1758,14 @@ impl<'a> Analyzer<'a> {
                 sched.push(Task::SetCtx(outer));
             }
             "delete_statement" => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     sched.push(Task::Del(k));
                 }
             }
             "block" => sched.push(Task::Block(n)),
             _ => {
                 // return, raise, assert, pass, print, exec, ...: walk expressions.
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     sched.push(Task::Expr(k));
                 }
             }
@@ -1686,8 +1778,8 @@ impl<'a> Analyzer<'a> {
         let clauses = kids(n);
         for k in &clauses {
             if k.kind() == "except_clause" || k.kind() == "except_group_clause" {
-                let ty = field(*k, "value")
-                    .or_else(|| kids(*k).into_iter().find(|c| c.kind() != "block"));
+                let ty =
+                    field(*k, fid().value).or_else(|| kid_iter(*k).find(|c| c.kind() != "block"));
                 if let Some(mut t) = ty {
                     if t.kind() == "as_pattern" {
                         t = t.named_child(0).unwrap_or(t);
@@ -1717,7 +1809,7 @@ impl<'a> Analyzer<'a> {
         c.branch = Some(body_branch);
         sched.push(Task::SetCtx(c));
         sched.push(Task::PushHandled(handled));
-        if let Some(b) = field(n, "body") {
+        if let Some(b) = field(n, fid().body) {
             sched.push(Task::Block(b));
         }
         sched.push(Task::PopHandled);
@@ -1728,18 +1820,18 @@ impl<'a> Analyzer<'a> {
                     hc.branch = Some(self.new_branch());
                     hc.in_handler = true;
                     sched.push(Task::SetCtx(hc));
-                    let v = field(*k, "value");
+                    let v = field(*k, fid().value);
                     let mut name = None;
                     let mut ty = v;
                     if let Some(vv) = v
                         && vv.kind() == "as_pattern"
                     {
                         ty = vv.named_child(0);
-                        name = field(vv, "alias")
+                        name = field(vv, fid().alias)
                             .and_then(|a| a.named_child(0))
                             .filter(|i| i.kind() == "identifier");
                     }
-                    if let Some(a) = field(*k, "alias").filter(|a| a.kind() == "identifier") {
+                    if let Some(a) = field(*k, fid().alias).filter(|a| a.kind() == "identifier") {
                         name = Some(a);
                     }
                     if let Some(nm) = name {
@@ -1748,7 +1840,7 @@ impl<'a> Analyzer<'a> {
                     if let Some(t) = ty {
                         sched.push(Task::Expr(t));
                     }
-                    for b in kids(*k) {
+                    for b in kid_iter(*k) {
                         if b.kind() == "block" {
                             sched.push(Task::Block(b));
                         }
@@ -1762,7 +1854,7 @@ impl<'a> Analyzer<'a> {
                     ec.branch = Some(body_branch);
                     ec.in_orelse = true;
                     sched.push(Task::SetCtx(ec));
-                    if let Some(b) = field(*k, "body") {
+                    if let Some(b) = field(*k, fid().body) {
                         sched.push(Task::Block(b));
                     }
                 }
@@ -1770,7 +1862,7 @@ impl<'a> Analyzer<'a> {
                     let mut fc = outer;
                     fc.branch = Some(self.new_branch());
                     sched.push(Task::SetCtx(fc));
-                    for b in kids(*k) {
+                    for b in kid_iter(*k) {
                         if b.kind() == "block" {
                             sched.push(Task::Block(b));
                         }
@@ -1795,20 +1887,20 @@ impl<'a> Analyzer<'a> {
         for d in decorators {
             sched.push(Task::Expr(*d));
         }
-        let Some(name) = field(def, "name") else {
+        let Some(name) = field(def, fid().name) else {
             return;
         };
         let sp = self.node_span(map, def);
         let def_name = txt_of(src, name).to_string();
         if def.kind() == "function_definition" {
-            let params = field(def, "parameters");
+            let params = field(def, fid().parameters);
             let mut annotations = Vec::new();
             if let Some(p) = params {
-                for k in kids(p) {
-                    if let Some(v) = field(k, "value") {
+                for k in kid_iter(p) {
+                    if let Some(v) = field(k, fid().value) {
                         sched.push(Task::Expr(v));
                     }
-                    if let Some(t) = field(k, "type") {
+                    if let Some(t) = field(k, fid().type_) {
                         annotations.push(t);
                     }
                 }
@@ -1824,13 +1916,13 @@ impl<'a> Analyzer<'a> {
             let mut tc = outer;
             tc.scope = tscope;
             sched.push(Task::SetCtx(tc));
-            if let Some(tp) = field(def, "type_parameters") {
+            if let Some(tp) = field(def, fid().type_parameters) {
                 sched.push(Task::TypeParams(tp));
             }
             for a in annotations {
                 sched.push(Task::Annotation(a));
             }
-            if let Some(r) = field(def, "return_type") {
+            if let Some(r) = field(def, fid().return_type) {
                 sched.push(Task::Annotation(r));
             }
             let fscope = self.new_scope(SemScopeKind::Function, Some(tscope), Some(def_name), sp);
@@ -1852,10 +1944,10 @@ impl<'a> Analyzer<'a> {
             let mut tc = outer;
             tc.scope = tscope;
             sched.push(Task::SetCtx(tc));
-            if let Some(tp) = field(def, "type_parameters") {
+            if let Some(tp) = field(def, fid().type_parameters) {
                 sched.push(Task::TypeParams(tp));
             }
-            if let Some(sup) = field(def, "superclasses") {
+            if let Some(sup) = field(def, fid().superclasses) {
                 if self.opts.is_stub && !self.ctx.deferred_typedef {
                     sched.push(Task::DeferBases(sup));
                 } else {
@@ -1867,7 +1959,7 @@ impl<'a> Analyzer<'a> {
             cc.scope = cscope;
             cc.in_handler = false;
             sched.push(Task::SetCtx(cc));
-            if let Some(body) = field(def, "body") {
+            if let Some(body) = field(def, fid().body) {
                 // `global` declarations in the class body.
                 self.declare_globals(body, src, map);
                 sched.push(Task::Block(body));
@@ -1890,14 +1982,14 @@ impl<'a> Analyzer<'a> {
     ) {
         let mut targets = Vec::new();
         let mut cur = n;
-        let ann = field(n, "type");
+        let ann = field(n, fid().type_);
         let mut value = None;
         loop {
-            if let Some(l) = field(cur, "left") {
+            if let Some(l) = field(cur, fid().left) {
                 targets.push(l);
             }
-            match field(cur, "right") {
-                Some(r) if r.kind() == "assignment" && field(r, "type").is_none() => cur = r,
+            match field(cur, fid().right) {
+                Some(r) if r.kind() == "assignment" && field(r, fid().type_).is_none() => cur = r,
                 Some(r) => {
                     value = Some(r);
                     break;
@@ -1973,17 +2065,17 @@ impl<'a> Analyzer<'a> {
             | "list_splat_pattern"
             | "list_splat"
             | "pattern" => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     sched.push(Task::Store(k, kind));
                 }
             }
             "attribute" => {
-                if let Some(o) = field(n, "object") {
+                if let Some(o) = field(n, fid().object) {
                     sched.push(Task::Expr(o));
                 }
             }
             "subscript" => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     sched.push(Task::Expr(k));
                 }
             }
@@ -2006,7 +2098,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "class_pattern" => {
-                for (i, k) in kids(n).into_iter().enumerate() {
+                for (i, k) in kid_iter(n).enumerate() {
                     if i == 0 && k.kind() == "dotted_name" {
                         if let Some(first) = k.named_child(0) {
                             sched.push(Task::Expr(first));
@@ -2017,7 +2109,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             "keyword_pattern" => {
-                for (i, k) in kids(n).into_iter().enumerate() {
+                for (i, k) in kid_iter(n).enumerate() {
                     if i == 0 && k.kind() == "identifier" {
                         continue;
                     }
@@ -2063,7 +2155,7 @@ impl<'a> Analyzer<'a> {
             | "false"
             | "none" => {}
             _ => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     sched.push(Task::Pattern(k));
                 }
             }
@@ -2088,12 +2180,12 @@ impl<'a> Analyzer<'a> {
                 self.load(txt_of(src, n), span);
             }
             "attribute" => {
-                if let Some(o) = field(n, "object") {
+                if let Some(o) = field(n, fid().object) {
                     sched.push(Task::Expr(o));
                 }
             }
             "keyword_argument" => {
-                if let Some(v) = field(n, "value") {
+                if let Some(v) = field(n, fid().value) {
                     sched.push(Task::Expr(v));
                 }
             }
@@ -2104,7 +2196,7 @@ impl<'a> Analyzer<'a> {
                     self.defer_string(n, src, map, c);
                     return;
                 }
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     if k.kind() == "interpolation" {
                         sched.push(Task::Expr(k));
                     }
@@ -2115,7 +2207,7 @@ impl<'a> Analyzer<'a> {
                 self.defer_concatenated(n, src, map, c);
             }
             "interpolation" | "format_specifier" | "format_expression" => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     if !matches!(k.kind(), "type_conversion") {
                         sched.push(Task::Expr(k));
                     }
@@ -2123,19 +2215,19 @@ impl<'a> Analyzer<'a> {
             }
             "subscript"
                 if !self.ctx.annotation
-                    && field(n, "value").is_some_and(|v| self.is_typing_generic(v, src)) =>
+                    && field(n, fid().value).is_some_and(|v| self.is_typing_generic(v, src)) =>
             {
                 // `Union[X, "Y"]` at runtime: the slice is a type definition (Ruff).
-                if let Some(v) = field(n, "value") {
+                if let Some(v) = field(n, fid().value) {
                     sched.push(Task::Expr(v));
                 }
-                for sub in fields(n, "subscript") {
+                for sub in fields(n, fid().subscript) {
                     sched.push(Task::TypeDef(sub));
                 }
             }
             "subscript" | "generic_type" if self.ctx.annotation => {
                 let (value, subs) = if n.kind() == "subscript" {
-                    (field(n, "value"), fields(n, "subscript"))
+                    (field(n, fid().value), fields(n, fid().subscript))
                 } else {
                     let ks = kids(n);
                     let subs = ks
@@ -2190,9 +2282,9 @@ impl<'a> Analyzer<'a> {
             }
             "lambda" => {
                 let outer = self.ctx;
-                if let Some(p) = field(n, "parameters") {
-                    for k in kids(p) {
-                        if let Some(v) = field(k, "value") {
+                if let Some(p) = field(n, fid().parameters) {
+                    for k in kid_iter(p) {
+                        if let Some(v) = field(k, fid().value) {
                             sched.push(Task::Expr(v));
                         }
                     }
@@ -2208,7 +2300,7 @@ impl<'a> Analyzer<'a> {
             | "dictionary_comprehension"
             | "generator_expression" => {
                 let outer = self.ctx;
-                let body = field(n, "body");
+                let body = field(n, fid().body);
                 let clauses: Vec<Node> = kids(n)
                     .into_iter()
                     .filter(|k| k.kind() == "for_in_clause" || k.kind() == "if_clause")
@@ -2220,14 +2312,14 @@ impl<'a> Analyzer<'a> {
                 let mut first = true;
                 for cl in clauses {
                     if cl.kind() == "for_in_clause" {
-                        for r in fields(cl, "right") {
+                        for r in fields(cl, fid().right) {
                             sched.push(Task::Expr(r));
                         }
                         if first {
                             sched.push(Task::SetCtx(c));
                             first = false;
                         }
-                        if let Some(l) = field(cl, "left") {
+                        if let Some(l) = field(cl, fid().left) {
                             sched.push(Task::Store(l, BindingKind::Assignment));
                         }
                     } else {
@@ -2235,7 +2327,7 @@ impl<'a> Analyzer<'a> {
                             sched.push(Task::SetCtx(c));
                             first = false;
                         }
-                        for k in kids(cl) {
+                        for k in kid_iter(cl) {
                             sched.push(Task::Expr(k));
                         }
                     }
@@ -2249,24 +2341,29 @@ impl<'a> Analyzer<'a> {
                 sched.push(Task::SetCtx(outer));
             }
             "named_expression" => {
-                if let Some(v) = field(n, "value") {
+                if let Some(v) = field(n, fid().value) {
                     sched.push(Task::Expr(v));
                 }
-                if let Some(nm) = field(n, "name") {
+                if let Some(nm) = field(n, fid().name) {
                     sched.push(Task::Store(nm, BindingKind::Walrus));
                 }
             }
             "call" => {
-                let f = field(n, "function");
+                let f = field(n, fid().function);
                 if let Some(f) = f {
                     sched.push(Task::Expr(f));
                 }
-                if let Some(args) = field(n, "arguments").filter(|a| a.kind() != "argument_list") {
+                if let Some(args) =
+                    field(n, fid().arguments).filter(|a| a.kind() != "argument_list")
+                {
                     sched.push(Task::Expr(args));
-                } else if let Some(args) = field(n, "arguments") {
-                    let q = f
-                        .and_then(|f| self.qualified_name(f, src))
-                        .unwrap_or_default();
+                } else if let Some(args) = field(n, fid().arguments) {
+                    let mut q = self.qbuf.take();
+                    if let Some(f) = f {
+                        self.qualified_name_into(f, src, &mut q);
+                    } else {
+                        q.clear();
+                    }
                     let member = q
                         .strip_prefix("typing.")
                         .or(q.strip_prefix("typing_extensions."))
@@ -2282,7 +2379,7 @@ impl<'a> Analyzer<'a> {
                                 | "KwArg"
                         )
                     );
-                    let has_positional = kids(args).iter().any(|a| a.kind() != "keyword_argument");
+                    let has_positional = kid_iter(args).any(|a| a.kind() != "keyword_argument");
                     // Call arguments are runtime values, even inside a type definition,
                     // except the type arguments of typing's special forms.
                     let saved = self.ctx;
@@ -2290,11 +2387,11 @@ impl<'a> Analyzer<'a> {
                     runtime.annotation = false;
                     runtime.literal = false;
                     let mut pos = 0;
-                    for a in kids(args) {
+                    for a in kid_iter(args) {
                         let (kw, value) = if a.kind() == "keyword_argument" {
                             (
-                                field(a, "name").map(|k| txt_of(src, k)),
-                                field(a, "value").unwrap_or(a),
+                                field(a, fid().name).map(|k| txt_of(src, k)),
+                                field(a, fid().value).unwrap_or(a),
                             )
                         } else {
                             (None, a)
@@ -2344,6 +2441,7 @@ impl<'a> Analyzer<'a> {
                             sched.push(Task::SetCtx(saved));
                         }
                     }
+                    self.qbuf.replace(q);
                 }
             }
             "conditional_expression" => {
@@ -2372,7 +2470,7 @@ impl<'a> Analyzer<'a> {
                 }
             }
             _ => {
-                for k in kids(n) {
+                for k in kid_iter(n) {
                     sched.push(Task::Expr(k));
                 }
             }
@@ -2390,4 +2488,29 @@ fn dotted_text(src: &str, n: Node) -> String {
     } else {
         txt_of(src, n).to_string()
     }
+}
+
+/// Qualified names whose subscript Ruff treats as a type definition.
+fn is_generic_name(q: &str) -> bool {
+    let member = q.rsplit('.').next().unwrap_or("");
+    if member == "Literal" || member == "Annotated" {
+        return false;
+    }
+    q.starts_with("typing.")
+        || q.starts_with("typing_extensions.")
+        || q.starts_with("collections.abc.")
+        || matches!(
+            q,
+            "builtins.list"
+                | "builtins.dict"
+                | "builtins.set"
+                | "builtins.frozenset"
+                | "builtins.tuple"
+                | "builtins.type"
+                | "collections.deque"
+                | "collections.defaultdict"
+                | "collections.OrderedDict"
+                | "collections.Counter"
+                | "collections.ChainMap"
+        )
 }
