@@ -163,6 +163,14 @@ fn parse_codes(rest: &str) -> Vec<String> {
 }
 
 fn parse_comment(comment: &str, line: u32, own_line: bool, out: &mut Vec<NoqaDirective>) {
+    // Every directive contains `noqa` (any case): most comments are rejected here.
+    if !comment
+        .as_bytes()
+        .windows(4)
+        .any(|w| w.eq_ignore_ascii_case(b"noqa"))
+    {
+        return;
+    }
     // File-level exemptions: `# ruff: noqa[: codes]`, `# flake8: noqa[: codes]`, only on a
     // line of their own.
     let body = if own_line {
