@@ -83,9 +83,16 @@ pub fn file_facts(db: &dyn salsa::Database, file: SourceFile) -> Arc<ParsedFile>
                         is_package: module.is_package,
                         is_stub: module.is_stub,
                     };
+                    let mut semantic = semantic::analyze(text, &tree, &options);
+                    if !settings.references {
+                        // Every name load is only kept for `name_references`; the use counts
+                        // of bindings already hold what the rules need. Dropping them here
+                        // keeps the memoized facts of a whole repository small.
+                        semantic.references = Vec::new();
+                    }
                     Arc::new(ParsedFile {
                         facts: crate::facts::extract(text, &tree),
-                        semantic: Some(semantic::analyze(text, &tree, &options)),
+                        semantic: Some(semantic),
                         failure: None,
                     })
                 }
