@@ -88,6 +88,26 @@ pub fn rules() -> Vec<Query> {
     v
 }
 
+/// A rule query wrapped in the noqa filter (`queries/rules/_noqa.sql`, which reads a
+/// `findings` table): `WITH findings AS (<rule>), <the filter's own CTEs> SELECT ...`.
+/// The result adds `noqa_row`, the line a `# noqa` must be on.
+pub fn with_noqa_filter(rule: &Query) -> String {
+    let body = rule.sql.trim().trim_end_matches(';');
+    let Some(noqa_sql) = fragment("_noqa.sql") else {
+        return body.to_string();
+    };
+    let filter: String = noqa_sql
+        .lines()
+        .filter(|l| !l.trim_start().starts_with("--"))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let filter = filter.trim();
+    match filter.strip_prefix("WITH ") {
+        Some(rest) => format!("WITH findings AS (\n{body}\n),\n{rest}"),
+        None => format!("WITH findings AS (\n{body}\n)\n{filter}"),
+    }
+}
+
 /// Every embedded query, sorted by id.
 pub fn all() -> Vec<Query> {
     let mut v: Vec<Query> = embedded::EMBEDDED

@@ -42,13 +42,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         "ban_relative_imports".to_string(),
         lint.ban_relative_imports.as_str().to_string(),
     )];
-    let noqa = queries::fragment("_noqa.sql");
     let mut findings = Vec::new();
     for rule in &rules {
-        let sql = match noqa {
-            Some(noqa) => compose(rule.sql, noqa),
-            None => rule.sql.to_string(),
-        };
+        let sql = queries::with_noqa_filter(rule);
         let t0 = std::time::Instant::now();
         let result = store
             .query_with(&sql, &params)
@@ -115,22 +111,6 @@ fn selection(lint: &LintSettings, args: &CheckArgs) -> (Vec<String>, Vec<String>
     let mut ignore = lint.ignore.clone();
     ignore.extend(args.ignore.iter().cloned());
     (select, ignore)
-}
-
-/// Wraps a rule query in the noqa filter (`queries/rules/_noqa.sql` reads a `findings` table).
-fn compose(rule_sql: &str, noqa_sql: &str) -> String {
-    let body = rule_sql.trim().trim_end_matches(';');
-    let filter: String = noqa_sql
-        .lines()
-        .filter(|l| !l.trim_start().starts_with("--"))
-        .collect::<Vec<_>>()
-        .join("\n");
-    let filter = filter.trim();
-    match filter.strip_prefix("WITH ") {
-        // The filter's own CTEs follow ours.
-        Some(rest) => format!("WITH findings AS (\n{body}\n),\n{rest}"),
-        None => format!("WITH findings AS (\n{body}\n)\n{filter}"),
-    }
 }
 
 fn to_findings(result: &QueryResult, rule: &Query) -> Result<Vec<Finding>> {
@@ -259,17 +239,7 @@ impl Scope {
         let lanes = if args.lane.is_empty() {
             None
         } else {
-            let result = store.query("SELECT path, lane FROM files ORDER BY path")?;
-            Some(
-                result
-                    .rows
-                    .into_iter()
-                    .filter_map(|r| match (&r[0], &r[1]) {
-                        (Value::Text(p), Value::Text(l)) => Some((p.clone(), l.clone())),
-                        _ => None,
-                    })
-                    .collect(),
-            )
+            Some(store.file_lanes()?.into_iter().collect())
         };
         Ok(Scope {
             prefixes,

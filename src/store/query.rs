@@ -28,6 +28,15 @@ pub struct QueryResult {
 pub struct SqlError(pub String);
 
 impl Store {
+    /// (path, lane) of every indexed file.
+    pub fn file_lanes(&self) -> Result<Vec<(String, String)>> {
+        let mut stmt = self
+            .conn
+            .prepare("SELECT path, lane FROM files ORDER BY path")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// Runs one or more statements; the result of the last one that returns columns is kept.
     pub fn query(&self, sql: &str) -> Result<QueryResult> {
         self.query_with(sql, &[])
