@@ -94,6 +94,11 @@ pub struct IndexArgs {
     /// Print each warning (unreadable files, symlink loops, ...), not just their count.
     #[arg(long, short)]
     pub verbose: bool,
+    /// Build the semantic layer (scopes, bindings, unresolved references, noqa) now. `check`,
+    /// and `sql`/`query` reading those tables, build it on first use; once built, every run
+    /// keeps it current.
+    #[arg(long)]
+    pub semantic: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

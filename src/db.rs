@@ -20,6 +20,8 @@ pub struct AnalysisSettings {
     pub builtins: Vec<String>,
     /// Store every name load in `name_references` (`index-references`).
     pub references: bool,
+    /// Build the semantic layer (scopes, bindings, references, noqa) as well as the facts.
+    pub semantic: bool,
 }
 
 /// What the database knows of a file's content.
@@ -62,7 +64,8 @@ pub struct SourceFile {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ParsedFile {
     pub facts: FileFacts,
-    /// Scopes, bindings and references; `None` when the file was not parsed.
+    /// Scopes, bindings and references; `None` when the file was not parsed or the semantic
+    /// layer is not built.
     pub semantic: Option<SemanticFacts>,
     pub failure: Option<ParseFailure>,
 }
@@ -74,6 +77,11 @@ pub fn file_facts(db: &dyn salsa::Database, file: SourceFile) -> Arc<ParsedFile>
         Content::Text(text) => {
             let budget = Duration::from_millis(file.parse_budget_ms(db));
             match syntax::parse_python(text, budget) {
+                Ok(tree) if !file.settings(db).semantic => Arc::new(ParsedFile {
+                    facts: crate::facts::extract(text, &tree),
+                    semantic: None,
+                    failure: None,
+                }),
                 Ok(tree) => {
                     let settings = file.settings(db);
                     let module = file.module(db);

@@ -20,6 +20,9 @@ use crate::store::{FileRow, OpenNote, Store};
 pub struct IndexOptions {
     /// Show a progress bar (the caller decides: stdout is a terminal).
     pub progress: bool,
+    /// Build the semantic layer (scopes, bindings, unresolved references, noqa) too. Once a
+    /// database holds it, every later run keeps it current whatever this says.
+    pub semantic: bool,
 }
 
 /// What a run did.
@@ -193,12 +196,14 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     };
     let writer = store.writer()?;
     let stored = writer.stored_files()?;
+    let semantic = opts.semantic || writer.meta("semantic")?.as_deref() == Some("1");
     // Analysis depends on these settings and on this build: when they change, every file is
     // analysed again.
     let settings = Arc::new(db::AnalysisSettings {
         target_minor: config.target_minor,
         builtins: config.lint.builtins.clone(),
         references: config.index_references,
+        semantic,
     });
     let analysis = {
         let mut h = blake3::Hasher::new();
@@ -586,6 +591,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     }
     writer.set_meta("root", &config.root.to_string_lossy())?;
     writer.set_meta("analysis", &analysis)?;
+    writer.set_meta("semantic", if semantic { "1" } else { "0" })?;
     writer.commit()?;
     store.finish()?;
     phase("committed");

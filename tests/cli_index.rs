@@ -232,3 +232,69 @@ fn syntax_errors_keep_the_facts_around_them() {
         "{defs:?}"
     );
 }
+
+#[test]
+fn the_semantic_layer_is_built_on_first_use_and_then_kept_current() {
+    let repo = copy_fixture("edge");
+    let db = repo.path().join("facts.db");
+    let count = |table: &str| {
+        sql_json(
+            repo.path(),
+            &db,
+            &format!("SELECT count(*) AS n FROM {table}"),
+        )[0]["n"]
+            .as_i64()
+            .unwrap()
+    };
+    // A plain index holds the fact base only.
+    index(repo.path(), &db);
+    assert!(count("imports") > 0);
+    assert_eq!(count("bindings"), 0);
+    assert_eq!(count("semantic_files"), 0);
+
+    // `sql` reading a semantic table builds the layer first (every file is analysed again).
+    let out = codefacts()
+        .args(["sql", "--format", "json", "--path"])
+        .arg(repo.path())
+        .arg("--db")
+        .arg(&db)
+        .arg("SELECT count(*) AS n FROM semantic_files")
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let analysed = count("semantic_files");
+    assert!(analysed > 0);
+    assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("\"n\": {analysed}")));
+
+    // Later plain runs keep it current: an edited file's bindings follow its new content.
+    std::fs::write(
+        repo.path().join("classes/fresh_module.py"),
+        "import os\nimport sys\nNEW_NAME = 1\n",
+    )
+    .unwrap();
+    index(repo.path(), &db);
+    assert_eq!(count("semantic_files"), analysed + 1);
+    let rows = sql_json(
+        repo.path(),
+        &db,
+        "SELECT b.name FROM bindings b JOIN files f USING (file_id) \
+         WHERE f.path = 'classes/fresh_module.py' ORDER BY b.name",
+    );
+    let names: Vec<&str> = rows.iter().map(|r| r["name"].as_str().unwrap()).collect();
+    assert_eq!(names, ["NEW_NAME", "os", "sys"]);
+}
+
+#[test]
+fn index_semantic_builds_the_layer_at_once() {
+    let repo = copy_fixture("edge");
+    let db = repo.path().join("facts.db");
+    codefacts()
+        .arg("index")
+        .arg(repo.path())
+        .args(["--semantic", "--db"])
+        .arg(&db)
+        .assert()
+        .success();
+    let rows = sql_json(repo.path(), &db, "SELECT count(*) AS n FROM bindings");
+    assert!(rows[0]["n"].as_i64().unwrap() > 0);
+}

@@ -64,13 +64,15 @@ impl Repo {
         Ok(Repo { config, db })
     }
 
-    /// Brings the index up to date; warnings go to stderr.
-    pub fn refresh(&self, quiet: bool) -> Result<IndexSummary> {
+    /// Brings the index up to date; warnings go to stderr. `semantic`: the caller reads the
+    /// semantic layer, so it is built if the database does not hold it yet.
+    pub fn refresh(&self, quiet: bool, semantic: bool) -> Result<IndexSummary> {
         let summary = indexer::run(
             &self.config,
             &self.db,
             &IndexOptions {
                 progress: std::io::stdout().is_terminal(),
+                semantic,
             },
         )?;
         if let Some(why) = &summary.rebuilt {

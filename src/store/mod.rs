@@ -27,6 +27,20 @@ pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 pub const SCHEMA_VERSION: i64 = 1;
 
 /// How long a run waits for another run's write lock (`CODEFACTS_BUSY_TIMEOUT_MS` overrides).
+/// Whether `sql` names a table of the semantic layer (a whole-word, case-insensitive match, so a
+/// table named in a string literal counts too: that only builds the layer early).
+pub fn reads_semantic_tables(sql: &str) -> bool {
+    let lower = sql.to_ascii_lowercase();
+    let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
+    semantic::TABLES.iter().any(|table| {
+        lower.match_indices(table).any(|(at, _)| {
+            let before = at.checked_sub(1).map(|i| lower.as_bytes()[i]);
+            let after = lower.as_bytes().get(at + table.len()).copied();
+            !before.is_some_and(is_word) && !after.is_some_and(is_word)
+        })
+    })
+}
+
 pub fn busy_timeout() -> Duration {
     std::env::var("CODEFACTS_BUSY_TIMEOUT_MS")
         .ok()
@@ -334,5 +348,24 @@ impl Store {
             .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
             .map_err(|e| explain(e, &path))?;
         Ok(Writer::new(tx, path))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reads_semantic_tables;
+
+    #[test]
+    fn semantic_tables_are_recognised_as_whole_words() {
+        assert!(reads_semantic_tables("SELECT * FROM bindings"));
+        assert!(reads_semantic_tables("select name from Scopes s join x"));
+        assert!(reads_semantic_tables(
+            "SELECT 1 FROM main.unresolved_references"
+        ));
+        assert!(!reads_semantic_tables("SELECT * FROM imports"));
+        assert!(!reads_semantic_tables(
+            "SELECT my_bindings_count FROM definitions"
+        ));
+        assert!(!reads_semantic_tables("SELECT scopes_x FROM files"));
     }
 }
