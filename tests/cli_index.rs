@@ -298,3 +298,65 @@ fn index_semantic_builds_the_layer_at_once() {
     let rows = sql_json(repo.path(), &db, "SELECT count(*) AS n FROM bindings");
     assert!(rows[0]["n"].as_i64().unwrap() > 0);
 }
+
+#[test]
+fn implicit_scopes_are_stored_only_when_something_is_bound_in_them() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pyproject.toml"), "[project]\nname = 'x'\n").unwrap();
+    std::fs::write(
+        dir.path().join("m.py"),
+        "def plain(a: Undefined1) -> int:\n    return a\n\n\
+         def generic[T](x: T) -> T:\n    return x\n\n\
+         class C:\n    def uses_cell(self):\n        return __class__\n\n    \
+         def no_cell(self):\n        return 1\n",
+    )
+    .unwrap();
+    let db = dir.path().join("facts.db");
+    codefacts()
+        .arg("index")
+        .arg(dir.path())
+        .args(["--semantic", "--db"])
+        .arg(&db)
+        .assert()
+        .success();
+    let kinds: Vec<String> = sql_json(
+        dir.path(),
+        &db,
+        "SELECT s.kind || ':' || coalesce(p.kind, '-') AS k FROM scopes s \
+         LEFT JOIN scopes p ON p.file_id = s.file_id AND p.scope_id = s.parent_id \
+         ORDER BY s.scope_id",
+    )
+    .iter()
+    .map(|r| r["k"].as_str().unwrap().to_string())
+    .collect();
+    // module; plain (no type-params scope); generic's type-params scope and function; C;
+    // uses_cell's `__class__` cell and function; no_cell directly under the class.
+    assert_eq!(
+        kinds,
+        [
+            "module:-",
+            "function:module",
+            "type_params:module",
+            "function:type_params",
+            "class:module",
+            "class_cell:class",
+            "function:class_cell",
+            "function:class",
+        ]
+    );
+    // What the dropped scopes held is stored in the nearest stored one.
+    let rows = sql_json(
+        dir.path(),
+        &db,
+        "SELECT u.name, s.kind FROM unresolved_references u \
+         JOIN scopes s ON s.file_id = u.file_id AND s.scope_id = u.scope_id ORDER BY u.name",
+    );
+    assert_eq!(rows.len(), 1);
+    assert_eq!(rows[0]["name"], "Undefined1");
+    let cells = sql_json(
+        dir.path(),
+        &db,
+        "SELECT count(*) AS n FROM bindings WHERE kind = 'class_cell'",
+    );
+    assert_eq!(cells[0]["n"], 1);
+}

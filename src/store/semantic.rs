@@ -3,7 +3,7 @@
 use rusqlite::{Connection, params};
 
 use super::rows::{Rows, int, opt_int, opt_text, text};
-use crate::semantic::{Resolution, SemanticFacts};
+use crate::semantic::{BindingKind, Resolution, SemScopeKind, SemanticFacts};
 
 /// The semantic tables, for deleting a file's rows.
 pub(super) const TABLES: &[&str] = &[
@@ -34,13 +34,40 @@ pub(super) fn insert(
     }
     conn.prepare_cached("INSERT INTO semantic_files VALUES (?1,?2,?3)")?
         .execute(params![file_id, f.has_syntax_error, f.future_annotations])?;
+    // The implicit scopes the analysis opens around every function and class (type
+    // parameters) and method (the `__class__` cell) are stored only when something is bound
+    // in them: PEP 695 type parameters, a `__class__` that is used. Otherwise what happens in
+    // them (annotations, defaults) is stored as happening in the nearest stored ancestor.
+    let stored_binding =
+        |b: &crate::semantic::Binding| b.kind != BindingKind::ClassCell || b.uses > 0;
+    let mut bound = vec![false; f.scopes.len()];
+    for b in f.bindings.iter().filter(|b| stored_binding(b)) {
+        if let Some(slot) = bound.get_mut(b.scope.0 as usize) {
+            *slot = true;
+        }
+    }
+    // Scopes are numbered parents first: one forward pass finds each one's stored ancestor.
+    let mut visible: Vec<u32> = Vec::with_capacity(f.scopes.len());
+    for (i, s) in f.scopes.iter().enumerate() {
+        let implicit = matches!(s.kind, SemScopeKind::TypeParams | SemScopeKind::ClassCell);
+        let v = match s.parent {
+            Some(p) if implicit && !bound[i] => visible.get(p.0 as usize).copied().unwrap_or(p.0),
+            _ => i as u32,
+        };
+        visible.push(v);
+    }
+    let scope_of =
+        |id: crate::semantic::ScopeId| visible.get(id.0 as usize).copied().unwrap_or(id.0);
     let mut scopes = Rows::new("scopes", 11, f.scopes.len());
-    for s in &f.scopes {
+    for (i, s) in f.scopes.iter().enumerate() {
+        if visible[i] != i as u32 {
+            continue;
+        }
         scopes.push([
             int(file_id),
             int(s.id.0),
             text(s.kind.as_str()),
-            opt_int(s.parent.map(|p| p.0)),
+            opt_int(s.parent.map(scope_of)),
             opt_text(s.name.as_deref()),
             int(s.span.line),
             int(s.span.col),
@@ -52,13 +79,13 @@ pub(super) fn insert(
     }
     scopes.insert(conn)?;
     let mut bindings = Rows::new("bindings", 27, f.bindings.len());
-    for b in &f.bindings {
+    for b in f.bindings.iter().filter(|b| stored_binding(b)) {
         bindings.push([
             int(file_id),
             int(b.id.0),
             text(&b.name),
             text(b.kind.as_str()),
-            int(b.scope.0),
+            int(scope_of(b.scope)),
             int(b.span.line),
             int(b.span.col),
             int(b.span.end_line),
@@ -96,7 +123,7 @@ pub(super) fn insert(
         st.execute(params![
             file_id,
             r.name,
-            r.scope.0,
+            scope_of(r.scope),
             r.kind.as_str(),
             r.span.line,
             r.span.col,
@@ -114,7 +141,7 @@ pub(super) fn insert(
             file_id,
             u.name,
             u.text,
-            u.scope.0,
+            scope_of(u.scope),
             u.kind.as_str(),
             u.span.line,
             u.span.col,
@@ -131,7 +158,7 @@ pub(super) fn insert(
         st.execute(params![
             file_id,
             s.module,
-            s.scope.0,
+            scope_of(s.scope),
             s.span.line,
             s.span.col,
             s.span.end_line,

@@ -63,10 +63,17 @@ impl<'c> Writer<'c> {
         self.tx.commit().map_err(|e| explain(e, &path))
     }
 
-    /// Drops the secondary indexes of schema.sql before a bulk load into an empty index;
-    /// [`Writer::create_indexes`] builds them again (in the same transaction).
+    /// Drops the secondary indexes of schema.sql that are cheaper to build once than to keep
+    /// during a bulk load into an empty index; [`Writer::create_indexes`] builds them again
+    /// (in the same transaction). Kept: indexes led by `file_id` (rows arrive nearly in
+    /// file-id order, so keeping them costs little) and partial indexes (few rows match); a
+    /// build of either would scan the whole table at the end, on one core.
     pub fn drop_indexes(&self) -> Result<()> {
-        for (name, _) in secondary_indexes() {
+        for (name, stmt) in secondary_indexes() {
+            let columns = stmt.split_once('(').map_or("", |(_, rest)| rest);
+            if columns.starts_with("file_id") || stmt.contains(" WHERE ") {
+                continue;
+            }
             self.tx
                 .execute(&format!("DROP INDEX IF EXISTS {name}"), [])?;
         }
