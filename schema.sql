@@ -129,7 +129,9 @@ CREATE INDEX IF NOT EXISTS path_strings_file ON path_strings(file_id);
 
 -- ---------------------------------------------------------------------------------------
 -- Semantic facts: scopes, bindings and references with Ruff's (pyflakes') semantics, noqa.
--- Written by the same run as the facts above (src/semantic/, src/store/semantic.rs).
+-- The semantic layer, built on first use: by `check`, `index --semantic`, or SQL naming one of
+-- these tables; from then on every run keeps it current (meta key `semantic` = '1'). Written
+-- from the same parse as the facts above (src/semantic/, src/store/semantic.rs).
 -- ---------------------------------------------------------------------------------------
 
 -- One row per analyzed file.
@@ -152,6 +154,7 @@ CREATE TABLE IF NOT EXISTS scopes (
     file_id INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
     scope_id INTEGER NOT NULL,          -- index within the file
     kind TEXT NOT NULL,                 -- module|class|function|lambda|comprehension|type_params|class_cell
+                                        -- (the last two only when something is bound in them)
     parent_id INTEGER,                  -- enclosing scope (NULL for the module)
     name TEXT,                          -- function/class name
     line INTEGER NOT NULL, col INTEGER NOT NULL, end_line INTEGER NOT NULL, end_col INTEGER NOT NULL,

@@ -9,10 +9,6 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-// The same allocator as the codefacts binary, so the floor differs from it only in the work done.
-#[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
-
 fn main() -> anyhow::Result<()> {
     let root = std::env::args().nth(1).unwrap_or_else(|| ".".into());
     let root = std::path::Path::new(&root).canonicalize()?;

@@ -15,21 +15,43 @@ PARSE_ONLY = os.path.join(ROOT, "target/release/examples/parse_only")
 RUFF = shutil.which("ruff")
 
 
+def run_once(cmd, ok=(0,)):
+    """Wall time (s) and peak RSS (MB) of one run of cmd."""
+    start = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in ok:
+        sys.exit(f"{' '.join(cmd)} failed with exit code {code}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
 def timed(cmd, before=None, ok=(0,)):
     """Median wall time of RUNS runs of cmd (before() runs untimed first), and peak RSS (MB)."""
     times, peak = [], 0
     for _ in range(RUNS):
         if before:
             before()
-        start = time.perf_counter()
-        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        _, status, usage = os.wait4(p.pid, 0)
-        times.append(time.perf_counter() - start)
-        code = os.waitstatus_to_exitcode(status)
-        if code not in ok:
-            sys.exit(f"{' '.join(cmd)} failed with exit code {code}")
-        peak = max(peak, usage.ru_maxrss / 1024)
+        t, rss = run_once(cmd, ok)
+        times.append(t)
+        peak = max(peak, rss)
     return statistics.median(times), peak
+
+
+def interleaved(steps):
+    """Runs the (cmd, before) steps round-robin RUNS times, so that a machine whose speed
+    drifts slows them alike. Per step: median time, peak RSS, and the times of each round."""
+    times = [[] for _ in steps]
+    peaks = [0.0 for _ in steps]
+    for _ in range(RUNS):
+        for i, (cmd, before) in enumerate(steps):
+            if before:
+                before()
+            t, rss = run_once(cmd)
+            times[i].append(t)
+            peaks[i] = max(peaks[i], rss)
+    return [(statistics.median(ts), peak, ts) for ts, peak in zip(times, peaks)]
 
 
 def main():
@@ -62,24 +84,32 @@ def main():
 
     rows = []
     print(f"tree: {TREE} ({files} Python files), {RUNS} runs each, {os.cpu_count()} cores", flush=True)
-    parse, parse_rss = timed([PARSE_ONLY, tree])
+    rules = "F821,F401,F811,F706,TID252"
+    check_cmd = [CF, "check", "--root", tree, "--db", db, "--select", rules, "--exit-zero"]
+    # The floor, the cold index and the cold check run round-robin: their ratios are what the
+    # targets are about, and this machine's speed may drift between rounds.
+    (parse, parse_rss, parse_ts), (cold, cold_rss, cold_ts), (check_cold, check_cold_rss, check_ts) = \
+        interleaved([
+            ([PARSE_ONLY, tree], None),
+            ([CF, "index", tree, "--db", db, "--quiet"], rm_db),
+            (check_cmd, rm_db),
+        ])
     rows.append(("tree-sitter parse only (floor)", parse, parse_rss))
-    cold, cold_rss = timed([CF, "index", tree, "--db", db, "--quiet"], before=rm_db)
-    rows.append(("codefacts index, cold", cold, cold_rss))
+    rows.append(("codefacts index, cold (fact base)", cold, cold_rss))
     subprocess.run([CF, "index", tree, "--db", db, "--quiet"], check=True)
     noop, noop_rss = timed([CF, "index", tree, "--db", db, "--quiet"])
     rows.append(("codefacts index, nothing changed", noop, noop_rss))
     one, one_rss = timed([CF, "index", tree, "--db", db, "--quiet"], before=edit_one)
     rows.append(("codefacts index, one file edited", one, one_rss))
-    rules = "F821,F401,F811,F706,TID252"
-    check_cmd = [CF, "check", "--root", tree, "--db", db, "--select", rules, "--exit-zero"]
-    check_cold, check_cold_rss = timed(check_cmd, before=rm_db)
     rows.append(("codefacts check, cold (no database)", check_cold, check_cold_rss))
     subprocess.run(check_cmd, check=True, stdout=subprocess.DEVNULL)
     check_warm, check_warm_rss = timed(check_cmd)
     rows.append(("codefacts check, nothing changed", check_warm, check_warm_rss))
     check_one, check_one_rss = timed(check_cmd, before=edit_one)
     rows.append(("codefacts check, one file edited", check_one, check_one_rss))
+    # The pre-commit case: the semantic layer exists (check ran), one file changes.
+    sem_one, sem_one_rss = timed([CF, "index", tree, "--db", db, "--quiet"], before=edit_one)
+    rows.append(("codefacts index, one file edited (semantic layer kept)", sem_one, sem_one_rss))
     ruff_check, ruff_rss = timed(
         [RUFF, "check", "--no-cache", "--isolated", "--select", rules,
          "--output-format", "concise", "--exit-zero", tree])
@@ -98,13 +128,19 @@ def main():
     for name, t, rss in rows:
         print(f"{name.ljust(w)}  {t * 1000:7.0f}ms  {rss:7.0f}MB")
     print("\nratios:")
-    print(f"  cold index / parse-only floor       {cold / parse:6.2f}x   (target <= 1.2x)")
+    per_round = statistics.median(c / p for c, p in zip(cold_ts, parse_ts))
+    print(f"  cold index / parse-only floor       {cold / parse:6.2f}x   (target <= 1.2x; "
+          f"median of per-round ratios {per_round:.2f}x)")
     print(f"  cold index / ruff check --no-cache  {cold / ruff_check:6.2f}x")
     print(f"  cold index / ruff analyze graph     {cold / graph:6.2f}x")
     print(f"  no-op re-index                      {noop * 1000:6.0f}ms  (target <= 60 ms)")
     print(f"  one-file re-index                   {one * 1000:6.0f}ms  (target <= 120 ms)")
+    print(f"  one-file re-index, semantic layer   {sem_one * 1000:6.0f}ms  (target <= 120 ms)")
     print(f"  no-op re-index / ruff analyze graph {noop / graph:6.2f}x")
-    print(f"  check cold / cold index             {check_cold / cold:6.2f}x   (target <= 1.3x)")
+    per_round = statistics.median(c / i for c, i in zip(check_ts, cold_ts))
+    print(f"  check cold / cold index             {check_cold / cold:6.2f}x   (target <= 1.3x; "
+          f"median of per-round ratios {per_round:.2f}x)")
+    print(f"  check cold / parse-only floor       {check_cold / parse:6.2f}x")
     print(f"  check cold / ruff check --no-cache  {check_cold / ruff_check:6.2f}x")
     print(f"  check, nothing changed              {check_warm * 1000:6.0f}ms  (target <= 80 ms)")
     print(f"  check, nothing changed / ruff cached {check_warm / ruff_cached:5.2f}x")

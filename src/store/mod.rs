@@ -26,7 +26,6 @@ pub const SCHEMA_SQL: &str = include_str!("../../schema.sql");
 /// Bumped whenever schema.sql or the meaning of a column changes.
 pub const SCHEMA_VERSION: i64 = 1;
 
-/// How long a run waits for another run's write lock (`CODEFACTS_BUSY_TIMEOUT_MS` overrides).
 /// Whether `sql` names a table of the semantic layer (a whole-word, case-insensitive match, so a
 /// table named in a string literal counts too: that only builds the layer early).
 pub fn reads_semantic_tables(sql: &str) -> bool {
@@ -41,6 +40,7 @@ pub fn reads_semantic_tables(sql: &str) -> bool {
     })
 }
 
+/// How long a run waits for another run's write lock (`CODEFACTS_BUSY_TIMEOUT_MS` overrides).
 pub fn busy_timeout() -> Duration {
     std::env::var("CODEFACTS_BUSY_TIMEOUT_MS")
         .ok()
