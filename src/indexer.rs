@@ -361,7 +361,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         })
         .collect();
     // Loading an empty index: build the secondary indexes once at the end.
-    let bulk = stored.is_empty() && changed.len() >= 64;
+    let bulk = stored.is_empty() && changed.len() >= 64 && std::env::var_os("NOBULK").is_none();
     if bulk {
         writer.drop_indexes()?;
     }

@@ -236,3 +236,32 @@ fn snapshot_non_ascii_and_crlf() {
     let src = "# -*- coding: utf-8 -*-\r\nfrom .données import (été as summer)\r\n\r\nclass Größe:\r\n    ähnlich = '/tmp/ü'\r\n    def méthode(self): return 'naïve/path'\r\n";
     insta::assert_yaml_snapshot!(render(&facts_of(src)));
 }
+
+#[test]
+fn function_bodies_are_skipped_only_when_they_cannot_hold_a_fact() {
+    let src = "def plain(a, b):\n    x = a + b\n    for i in range(x):\n        print(i)\n    return x\n\n\
+               def nested(flag):\n    if flag:\n        try:\n            import json\n        except ImportError:\n            pass\n\
+               \n    with open(p) as fh:\n        class Local:\n            ATTR = 1\n    \
+               while True:\n        q = 'data/file.txt'\n        break\n    \
+               async def inner():\n        from os import path\n";
+    let facts = facts_of(src);
+    let imports: Vec<&str> = facts
+        .imports
+        .iter()
+        .map(|i| i.alias.as_deref().unwrap_or(i.name.as_str()))
+        .collect();
+    assert_eq!(imports, ["json", "path"]);
+    assert!(
+        facts
+            .path_strings
+            .iter()
+            .any(|p| p.value == "data/file.txt")
+    );
+    let names: Vec<&str> = facts.definitions.iter().map(|d| d.name.as_str()).collect();
+    for expected in ["plain", "nested", "Local", "inner"] {
+        assert!(
+            names.contains(&expected),
+            "{expected} missing from {names:?}"
+        );
+    }
+}

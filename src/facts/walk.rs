@@ -321,6 +321,9 @@ pub(crate) struct Walker<'t> {
     slashes: Vec<u32>,
     /// Byte offsets of every `yield` in the text: a subtree without one holds no yield.
     yields: Vec<u32>,
+    /// Byte offsets of every `import`, `def` and `class` in the text: inside a function, a
+    /// subtree without one holds no import and no definition.
+    keywords: Vec<u32>,
 }
 
 /// Walks `tree` once and gathers every fact. With `prune`, subtrees that cannot hold a fact
@@ -344,8 +347,11 @@ pub(crate) fn run(text: &str, tree: &Tree, prune: bool) -> FileFacts {
         stmt: None,
         decorated: None,
         prune,
-        slashes: text.match_indices('/').map(|(i, _)| i as u32).collect(),
-        yields: text.match_indices("yield").map(|(i, _)| i as u32).collect(),
+        slashes: memchr::memchr_iter(b'/', text.as_bytes())
+            .map(|i| i as u32)
+            .collect(),
+        yields: offsets_of(text, &["yield"]),
+        keywords: offsets_of(text, &["import", "def", "class"]),
     };
     let mut stack: Vec<Entry> = Vec::with_capacity(64);
     // Sentinel parent of the root; `has_error` so that an ERROR root is reported.
@@ -580,7 +586,9 @@ impl<'t> Walker<'t> {
     /// Whether nothing below `node` can yield a fact, so the walk may skip its subtree:
     /// it holds no statement (so no import or definition), no error, no `/` (so no path
     /// string), no assignment target that matters, and no `yield` that would sit outside a
-    /// function. Only byte-range lookups in the precomputed offset lists; never a rescan.
+    /// function. Inside a function, statements are skipped too when no `import`, `def` or
+    /// `class` occurs in them (only imports and nested definitions matter there). Only
+    /// byte-range lookups in the precomputed offset lists; never a rescan.
     #[inline]
     fn skippable(&self, node: Node<'t>, role: Role, ctx: &Ctx) -> bool {
         let in_function = self.scope_kind(ctx) == ScopeKind::Function;
@@ -594,14 +602,10 @@ impl<'t> Walker<'t> {
             | Role::Identifier => true,
             // Their targets define names at module and class level.
             Role::ExprStmt | Role::Assignment | Role::AugAssignment | Role::Pattern => in_function,
-            Role::Import
-            | Role::Class
-            | Role::Function
-            | Role::Decorated
-            | Role::If
-            | Role::Try
-            | Role::Compound
-            | Role::Block => false,
+            Role::If | Role::Try | Role::Compound | Role::Block => {
+                in_function && !any_within(&self.keywords, node.start_byte(), node.end_byte())
+            }
+            Role::Import | Role::Class | Role::Function | Role::Decorated => false,
         };
         eligible
             && !any_within(&self.slashes, node.start_byte(), node.end_byte())
@@ -736,6 +740,18 @@ impl<'t> Walker<'t> {
 
 /// Whether a sorted offset list has an entry in `start..end`.
 #[inline]
+/// Sorted byte offsets of every occurrence of any of `words` in `text`.
+fn offsets_of(text: &str, words: &[&str]) -> Vec<u32> {
+    let mut out: Vec<u32> = Vec::new();
+    for w in words {
+        out.extend(memchr::memmem::find_iter(text.as_bytes(), w).map(|i| i as u32));
+    }
+    if words.len() > 1 {
+        out.sort_unstable();
+    }
+    out
+}
+
 fn any_within(offsets: &[u32], start: usize, end: usize) -> bool {
     let i = offsets.partition_point(|&o| (o as usize) < start);
     offsets.get(i).is_some_and(|&o| (o as usize) < end)
