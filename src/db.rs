@@ -90,14 +90,12 @@ pub fn file_facts(db: &dyn salsa::Database, file: SourceFile) -> Arc<ParsedFile>
                         builtins: settings.builtins.clone(),
                         is_package: module.is_package,
                         is_stub: module.is_stub,
-                    };
-                    let mut semantic = semantic::analyze(text, &tree, &options);
-                    if !settings.references {
                         // Every name load is only kept for `name_references`; the use counts
-                        // of bindings already hold what the rules need. Dropping them here
+                        // of bindings already hold what the rules need. Not recording them
                         // keeps the memoized facts of a whole repository small.
-                        semantic.references = Vec::new();
-                    }
+                        references: settings.references,
+                    };
+                    let semantic = semantic::analyze(text, &tree, &options);
                     Arc::new(ParsedFile {
                         facts: crate::facts::extract(text, &tree),
                         semantic: Some(semantic),

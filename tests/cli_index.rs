@@ -360,3 +360,39 @@ fn implicit_scopes_are_stored_only_when_something_is_bound_in_them() {
     );
     assert_eq!(cells[0]["n"], 1);
 }
+
+#[test]
+fn name_references_are_stored_only_when_asked_for() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("pyproject.toml"), "[project]\nname = 'x'\n").unwrap();
+    std::fs::write(
+        dir.path().join("m.py"),
+        "import os\nprint(os.sep, missing)\n",
+    )
+    .unwrap();
+    let db = dir.path().join("facts.db");
+    let refs = |pyproject: &str| {
+        std::fs::write(dir.path().join("pyproject.toml"), pyproject).unwrap();
+        codefacts()
+            .arg("index")
+            .arg(dir.path())
+            .args(["--semantic", "--db"])
+            .arg(&db)
+            .assert()
+            .success();
+        sql_json(
+            dir.path(),
+            &db,
+            "SELECT name || ':' || resolution AS r FROM name_references ORDER BY line, col",
+        )
+        .iter()
+        .map(|r| r["r"].as_str().unwrap().to_string())
+        .collect::<Vec<_>>()
+    };
+    assert!(refs("[project]\nname = 'x'\n").is_empty());
+    // Turning the setting on analyses every file again.
+    assert_eq!(
+        refs("[project]\nname = 'x'\n[tool.codefacts]\nindex-references = true\n"),
+        ["print:builtin", "os:binding", "missing:unresolved"]
+    );
+}

@@ -33,6 +33,9 @@ pub struct SemanticOptions {
     pub is_package: bool,
     /// `.pyi`: annotations are deferred, annotation-only bindings resolve.
     pub is_stub: bool,
+    /// Record every name load in [`SemanticFacts::references`] (resolution and use counts
+    /// happen either way; without it the list stays empty and nothing is allocated for it).
+    pub references: bool,
 }
 
 impl Default for SemanticOptions {
@@ -42,6 +45,7 @@ impl Default for SemanticOptions {
             builtins: Vec::new(),
             is_package: false,
             is_stub: false,
+            references: true,
         }
     }
 }

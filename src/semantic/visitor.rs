@@ -580,6 +580,9 @@ impl<'a> Analyzer<'a> {
         }
         let kind = self.ref_kind();
         let resolution = self.resolve_load(name, span, kind);
+        if !self.opts.references {
+            return;
+        }
         self.references.push(Reference {
             name: name.to_string(),
             span,
