@@ -23,6 +23,9 @@ pub struct IndexOptions {
     /// Build the semantic layer (scopes, bindings, unresolved references, noqa) too. Once a
     /// database holds it, every later run keeps it current whatever this says.
     pub semantic: bool,
+    /// Build the lookup indexes (by name, module) now. A cold `check` leaves them to the next
+    /// run that wants them (its rules do not use them); see [`Writer::drop_indexes`].
+    pub lookup_indexes: bool,
 }
 
 /// What a run did.
@@ -316,6 +319,8 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         h.finalize().to_hex()[..32].to_string()
     };
     let layout_changed = writer.meta("layout")?.as_deref() != Some(layout.as_str());
+    let pending_indexes = writer.meta("indexes_pending")?.as_deref() == Some("1");
+    let build_pending = pending_indexes && opts.lookup_indexes;
     let removed: Vec<i64> = {
         let present: std::collections::HashSet<&str> =
             found.iter().map(|f| f.rel.as_str()).collect();
@@ -341,6 +346,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         && removed.is_empty()
         && !layout_changed
         && !reanalyse
+        && !build_pending
     {
         drop(writer);
         store.finish()?;
@@ -361,7 +367,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         })
         .collect();
     // Loading an empty index: build the secondary indexes once at the end.
-    let bulk = stored.is_empty() && changed.len() >= 64 && std::env::var_os("NOBULK").is_none();
+    let bulk = stored.is_empty() && changed.len() >= 64;
     if bulk {
         writer.drop_indexes()?;
     }
@@ -591,9 +597,12 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             writer.update_resolution(*rowid, r, t)?;
         }
     }
-    if bulk {
+    if (bulk && opts.lookup_indexes) || build_pending {
         writer.create_indexes()?;
+        writer.set_meta("indexes_pending", "0")?;
         phase("built indexes");
+    } else if bulk {
+        writer.set_meta("indexes_pending", "1")?;
     }
     if layout_changed {
         writer.set_layout(&config.lanes, &config.src, &config.lint.known_first_party)?;

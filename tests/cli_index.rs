@@ -396,3 +396,59 @@ fn name_references_are_stored_only_when_asked_for() {
         ["print:builtin", "os:binding", "missing:unresolved"]
     );
 }
+
+#[test]
+fn a_cold_check_leaves_the_lookup_indexes_to_the_next_run_that_wants_them() {
+    let repo = copy_fixture("monorepo");
+    let db = repo.path().join("facts.db");
+    let state = || {
+        let names: Vec<String> = sql_json(
+            repo.path(),
+            &db,
+            "SELECT name FROM sqlite_master WHERE type = 'index' \
+             AND name IN ('bindings_by_name', 'definitions_name', 'files_module', \
+                          'bindings_unused_imports') ORDER BY name",
+        )
+        .iter()
+        .map(|r| r["name"].as_str().unwrap().to_string())
+        .collect();
+        let pending = sql_json(
+            repo.path(),
+            &db,
+            "SELECT value FROM meta WHERE key = 'indexes_pending'",
+        )[0]["value"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        (names, pending)
+    };
+    codefacts()
+        .arg("check")
+        .arg(repo.path())
+        .args(["--exit-zero", "--db"])
+        .arg(&db)
+        .assert()
+        .success();
+    // What the rules use exists; the name lookups wait.
+    assert_eq!(
+        state(),
+        (
+            vec!["bindings_unused_imports".to_string(), "files_module".into()],
+            "1".to_string()
+        )
+    );
+    // A later check still does not need them; `index` (or `sql`, `query`) builds them.
+    index(repo.path(), &db);
+    assert_eq!(
+        state(),
+        (
+            vec![
+                "bindings_by_name".to_string(),
+                "bindings_unused_imports".into(),
+                "definitions_name".into(),
+                "files_module".into()
+            ],
+            "0".to_string()
+        )
+    );
+}

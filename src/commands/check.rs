@@ -29,7 +29,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         None => Repo::locate(None, &args.repo)?,
     };
     if !args.no_index {
-        repo.refresh(false, true)?;
+        repo.refresh(false, true, false)?;
     }
     let store = Store::open_read_only(&repo.db)?;
     let lint = &repo.config.lint;

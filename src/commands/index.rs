@@ -9,7 +9,7 @@ use crate::cli::IndexArgs;
 
 pub fn run(args: IndexArgs) -> Result<ExitCode> {
     let repo = Repo::locate(args.path.as_deref(), &args.repo)?;
-    let summary = repo.refresh(true, args.semantic)?;
+    let summary = repo.refresh(true, args.semantic, true)?;
     if !args.quiet {
         if args.verbose {
             for w in &summary.warnings {

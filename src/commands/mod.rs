@@ -65,14 +65,16 @@ impl Repo {
     }
 
     /// Brings the index up to date; warnings go to stderr. `semantic`: the caller reads the
-    /// semantic layer, so it is built if the database does not hold it yet.
-    pub fn refresh(&self, quiet: bool, semantic: bool) -> Result<IndexSummary> {
+    /// semantic layer, so it is built if the database does not hold it yet. `lookups`: the
+    /// caller may look rows up by name or module, so the lookup indexes must exist.
+    pub fn refresh(&self, quiet: bool, semantic: bool, lookups: bool) -> Result<IndexSummary> {
         let summary = indexer::run(
             &self.config,
             &self.db,
             &IndexOptions {
                 progress: std::io::stdout().is_terminal(),
                 semantic,
+                lookup_indexes: lookups,
             },
         )?;
         if let Some(why) = &summary.rebuilt {

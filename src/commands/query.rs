@@ -53,7 +53,7 @@ pub fn run(args: QueryArgs) -> Result<ExitCode> {
     }
     let repo = Repo::locate(args.path.as_deref(), &args.repo)?;
     if !args.no_index {
-        repo.refresh(false, crate::store::reads_semantic_tables(query.sql))?;
+        repo.refresh(false, crate::store::reads_semantic_tables(query.sql), true)?;
     }
     let store = Store::open_read_only(&repo.db)?;
     let result = store.query_with(query.sql, &params)?;

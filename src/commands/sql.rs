@@ -26,7 +26,7 @@ pub fn run(args: SqlArgs) -> Result<ExitCode> {
     };
     let repo = Repo::locate(args.path.as_deref(), &args.repo)?;
     if !args.no_index {
-        repo.refresh(false, crate::store::reads_semantic_tables(&sql))?;
+        repo.refresh(false, crate::store::reads_semantic_tables(&sql), true)?;
     }
     let store = Store::open_read_only(&repo.db)?;
     let result = store.query(&sql)?;

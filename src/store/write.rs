@@ -63,15 +63,20 @@ impl<'c> Writer<'c> {
         self.tx.commit().map_err(|e| explain(e, &path))
     }
 
-    /// Drops the secondary indexes of schema.sql that are cheaper to build once than to keep
-    /// during a bulk load into an empty index; [`Writer::create_indexes`] builds them again
-    /// (in the same transaction). Kept: indexes led by `file_id` (rows arrive nearly in
-    /// file-id order, so keeping them costs little) and partial indexes (few rows match); a
-    /// build of either would scan the whole table at the end, on one core.
+    /// Drops the *lookup indexes* (by name, by module: the ones led by a text column) before
+    /// a bulk load into an empty index: building them once at the end is cheaper than keeping
+    /// them up to date row by row. [`Writer::create_indexes`] builds them again, in the same
+    /// transaction or (after a cold `check`, whose rules do not use them) in the next run that
+    /// wants them. Kept live: indexes led by `file_id` (rows arrive nearly in file-id order,
+    /// so keeping them costs little), partial indexes (few rows match; the rules use them)
+    /// and those on `files` (one row per file; F401 looks modules up).
     pub fn drop_indexes(&self) -> Result<()> {
         for (name, stmt) in secondary_indexes() {
             let columns = stmt.split_once('(').map_or("", |(_, rest)| rest);
-            if columns.starts_with("file_id") || stmt.contains(" WHERE ") {
+            if columns.starts_with("file_id")
+                || stmt.contains(" WHERE ")
+                || stmt.contains(" ON files(")
+            {
                 continue;
             }
             self.tx
