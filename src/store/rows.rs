@@ -9,6 +9,8 @@ const CHUNK: usize = 32;
 /// Values of the rows to insert into one table, borrowed from the facts where possible.
 pub(super) struct Rows<'a> {
     table: &'static str,
+    /// `(a, b, c)` when not every column of the table is given, else empty.
+    columns: &'static str,
     ncols: usize,
     vals: Vec<ToSqlOutput<'a>>,
 }
@@ -39,8 +41,22 @@ impl<'a> Rows<'a> {
     pub(super) fn new(table: &'static str, ncols: usize, rows: usize) -> Self {
         Rows {
             table,
+            columns: "",
             ncols,
             vals: Vec::with_capacity(rows * ncols),
+        }
+    }
+
+    /// Rows that give only `columns` (written `(a, b, c)`), in that order.
+    pub(super) fn with_columns(
+        table: &'static str,
+        columns: &'static str,
+        ncols: usize,
+        rows: usize,
+    ) -> Self {
+        Rows {
+            columns,
+            ..Rows::new(table, ncols, rows)
         }
     }
 
@@ -53,8 +69,9 @@ impl<'a> Rows<'a> {
     fn statement(&self, rows: usize) -> String {
         let one = format!("({})", vec!["?"; self.ncols].join(","));
         format!(
-            "INSERT INTO {} VALUES {}",
+            "INSERT INTO {}{} VALUES {}",
             self.table,
+            self.columns,
             vec![one; rows].join(",")
         )
     }

@@ -6,7 +6,7 @@ use anyhow::Result;
 use rusqlite::{Transaction, params};
 
 use super::explain;
-use super::rows::{Rows, int, opt_text, text};
+use super::rows::{Rows, int, opt_int, opt_text, text};
 use crate::config::Lane;
 use crate::facts::FileFacts;
 use crate::resolve::{ModulePath, Resolution};
@@ -200,50 +200,58 @@ impl<'c> Writer<'c> {
         if let Some((sem, references)) = semantic {
             super::semantic::insert(&self.tx, file_id, sem, package, references)?;
         }
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO imports(file_id, form, module, level, absolute_module, name, alias, is_star, \
-               line, col, end_line, end_col, stmt_line, stmt_col, stmt_end_line, stmt_end_col, \
-               stmt_start, stmt_end, name_start, name_end, scope, type_checking, guarded, \
-               conditional, target_module, target_file_id, target_kind) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, \
-               ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27)",
-        )?;
+        let mut rows = Rows::with_columns(
+            "imports",
+            "(file_id, form, module, level, absolute_module, name, alias, is_star, line, col, \
+             end_line, end_col, stmt_line, stmt_col, stmt_end_line, stmt_end_col, stmt_start, \
+             stmt_end, name_start, name_end, scope, type_checking, guarded, conditional, \
+             target_module, target_file_id, target_kind)",
+            27,
+            facts.imports.len(),
+        );
         for (i, imp) in facts.imports.iter().enumerate() {
             let res = resolutions.get(i);
-            stmt.execute(params![
-                file_id,
-                imp.form.as_str(),
-                imp.module,
-                imp.level,
-                res.and_then(|r| r.absolute_module.as_deref()),
-                imp.name,
-                imp.alias,
-                imp.is_star,
-                imp.name_span.line,
-                imp.name_span.col,
-                imp.name_span.end_line,
-                imp.name_span.end_col,
-                imp.stmt_span.line,
-                imp.stmt_span.col,
-                imp.stmt_span.end_line,
-                imp.stmt_span.end_col,
-                imp.stmt_span.start_byte,
-                imp.stmt_span.end_byte,
-                imp.name_span.start_byte,
-                imp.name_span.end_byte,
-                imp.scope.as_str(),
-                imp.type_checking,
-                imp.guarded,
-                imp.conditional,
-                res.and_then(|r| r.target_module.as_deref()),
-                targets.get(i).copied().flatten(),
-                res.map(|r| r.kind.as_str()).unwrap_or("unresolved"),
-            ])?;
+            rows.push([
+                int(file_id),
+                text(imp.form.as_str()),
+                text(&imp.module),
+                int(imp.level),
+                opt_text(res.and_then(|r| r.absolute_module.as_deref())),
+                text(&imp.name),
+                opt_text(imp.alias.as_deref()),
+                int(imp.is_star),
+                int(imp.name_span.line),
+                int(imp.name_span.col),
+                int(imp.name_span.end_line),
+                int(imp.name_span.end_col),
+                int(imp.stmt_span.line),
+                int(imp.stmt_span.col),
+                int(imp.stmt_span.end_line),
+                int(imp.stmt_span.end_col),
+                int(imp.stmt_span.start_byte as i64),
+                int(imp.stmt_span.end_byte as i64),
+                int(imp.name_span.start_byte as i64),
+                int(imp.name_span.end_byte as i64),
+                text(imp.scope.as_str()),
+                int(imp.type_checking),
+                int(imp.guarded),
+                int(imp.conditional),
+                opt_text(res.and_then(|r| r.target_module.as_deref())),
+                opt_int(targets.get(i).copied().flatten()),
+                text(res.map(|r| r.kind.as_str()).unwrap_or("unresolved")),
+            ]);
         }
+        rows.insert(&self.tx)?;
         let decorators: Vec<String> = facts
             .definitions
             .iter()
-            .map(|d| serde_json::to_string(&d.decorators))
+            .map(|d| {
+                if d.decorators.is_empty() {
+                    Ok("[]".to_string())
+                } else {
+                    serde_json::to_string(&d.decorators)
+                }
+            })
             .collect::<Result<_, _>>()?;
         let mut defs = Rows::new("definitions", 14, facts.definitions.len());
         for (d, decorators) in facts.definitions.iter().zip(&decorators) {
