@@ -165,17 +165,19 @@ pub(super) fn insert(
             s.span.end_col
         ])?;
     }
-    let mut st = conn.prepare_cached("INSERT INTO branches VALUES (?1,?2,?3)")?;
+    let mut branches = Rows::new("branches", 3, f.branches.len());
     for (i, p) in f.branches.iter().enumerate() {
-        st.execute(params![file_id, i as i64, p])?;
+        branches.push([int(file_id), int(i as i64), opt_int(*p)]);
     }
+    branches.insert(conn)?;
     let mut st = conn.prepare_cached("INSERT INTO noqa_directives VALUES (?1,?2,?3,?4)")?;
     for d in &f.noqa {
         st.execute(params![file_id, d.line, d.code, d.file_level])?;
     }
-    let mut st = conn.prepare_cached("INSERT INTO noqa_line_ranges VALUES (?1,?2,?3)")?;
+    let mut ranges = Rows::new("noqa_line_ranges", 3, f.noqa_ranges.len());
     for r in &f.noqa_ranges {
-        st.execute(params![file_id, r.start_line, r.end_line])?;
+        ranges.push([int(file_id), int(r.start_line), int(r.end_line)]);
     }
+    ranges.insert(conn)?;
     Ok(())
 }
