@@ -290,7 +290,9 @@ CREATE TABLE IF NOT EXISTS source_roots (
   path TEXT PRIMARY KEY                        -- repo-relative ('' = repo root)
 );
 
--- Key/value facts about the index itself: root, config fingerprint, last run.
+-- Key/value facts about the index itself: `root`; `layout` and `analysis` fingerprints;
+-- `schema_fingerprint`; `semantic` ('1': the semantic layer is built and kept current);
+-- `indexes_pending` ('1': a cold `check` left the lookup indexes to the next index/sql/query run).
 CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL
