@@ -252,6 +252,17 @@ fn the_semantic_layer_is_built_on_first_use_and_then_kept_current() {
     assert_eq!(count("bindings"), 0);
     assert_eq!(count("semantic_files"), 0);
 
+    // Reading it without refreshing says why the tables are empty.
+    codefacts()
+        .args(["sql", "--no-index", "--path"])
+        .arg(repo.path())
+        .arg("--db")
+        .arg(&db)
+        .arg("SELECT count(*) FROM bindings")
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("no semantic layer yet"));
+
     // `sql` reading a semantic table builds the layer first (every file is analysed again).
     let out = codefacts()
         .args(["sql", "--format", "json", "--path"])
@@ -263,6 +274,15 @@ fn the_semantic_layer_is_built_on_first_use_and_then_kept_current() {
         .unwrap();
     assert!(out.status.success());
     let analysed = count("semantic_files");
+    codefacts()
+        .args(["sql", "--no-index", "--path"])
+        .arg(repo.path())
+        .arg("--db")
+        .arg(&db)
+        .arg("SELECT count(*) FROM bindings")
+        .assert()
+        .success()
+        .stderr(predicates::str::contains("no semantic layer").not());
     assert!(analysed > 0);
     assert!(String::from_utf8_lossy(&out.stdout).contains(&format!("\"n\": {analysed}")));
 

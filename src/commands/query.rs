@@ -56,6 +56,16 @@ pub fn run(args: QueryArgs) -> Result<ExitCode> {
         repo.refresh(false, crate::store::reads_semantic_tables(query.sql), true)?;
     }
     let store = Store::open_read_only(&repo.db)?;
+    if args.no_index
+        && crate::store::reads_semantic_tables(query.sql)
+        && !store.has_semantic_layer()?
+    {
+        eprintln!(
+            "codefacts: warning: this database has no semantic layer yet, so its scopes, \
+             bindings and references tables are empty; run without --no-index (or \
+             `codefacts index --semantic`) to build it"
+        );
+    }
     let result = store.query_with(query.sql, &params)?;
     crate::render::render(&result, args.format, &mut stdout.lock())?;
     Ok(ExitCode::from(EXIT_OK))

@@ -1,6 +1,7 @@
 //! Read-only, ad-hoc SQL.
 
 use anyhow::Result;
+use rusqlite::OptionalExtension;
 use rusqlite::types::ValueRef;
 
 use super::Store;
@@ -28,6 +29,17 @@ pub struct QueryResult {
 pub struct SqlError(pub String);
 
 impl Store {
+    /// Whether the database holds the semantic layer (scopes, bindings, ...).
+    pub fn has_semantic_layer(&self) -> Result<bool> {
+        let value: Option<String> = self
+            .conn
+            .query_row("SELECT value FROM meta WHERE key = 'semantic'", [], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        Ok(value.as_deref() == Some("1"))
+    }
+
     /// (path, lane) of every indexed file.
     pub fn file_lanes(&self) -> Result<Vec<(String, String)>> {
         let mut stmt = self
