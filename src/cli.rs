@@ -75,8 +75,9 @@ pub struct RepoArgs {
     /// Database file [default: ROOT/.codefacts/facts.db]
     #[arg(long, value_name = "FILE", global = true)]
     pub db: Option<PathBuf>,
-    /// Override a Ruff setting, as `ruff --config`: `KEY = VALUE` in TOML, e.g.
-    /// `--config "target-version = 'py311'"` (repeatable).
+    /// Override a setting, as `ruff --config`: `KEY = VALUE` in TOML, e.g.
+    /// `--config "target-version = 'py311'"` or `--config "index-references = true"`
+    /// (repeatable). Wins over `[tool.codefacts]` and Ruff's configuration.
     #[arg(long = "config", value_name = "KEY=VALUE", global = true)]
     pub config: Vec<String>,
 }

@@ -228,7 +228,8 @@ impl Config {
 
     /// Loads the configuration, then applies Ruff-style `--config` overrides: each a TOML
     /// `KEY = VALUE` pair (dotted keys allowed, e.g.
-    /// `lint.flake8-tidy-imports.ban-relative-imports = "all"`) laid over Ruff's settings.
+    /// `lint.flake8-tidy-imports.ban-relative-imports = "all"`). They are the top layer:
+    /// Ruff's settings < `[tool.codefacts]` < `--config`, for Ruff's keys and ours alike.
     pub fn load_with_overrides(root: &Path, overrides: &[String]) -> Result<Config> {
         let mut cfg = Config::defaults(root.to_path_buf());
         let pyproject = root.join("pyproject.toml");
@@ -258,19 +259,24 @@ impl Config {
                 break;
             }
         }
-        if !overrides.is_empty() {
-            let base = ruff.get_or_insert_with(toml::Table::new);
-            for o in overrides {
-                let patch: toml::Table = o
-                    .parse()
-                    .with_context(|| format!("--config `{o}` is not a TOML `KEY = VALUE` pair"))?;
-                merge(base, patch);
-            }
+        let mut over: Option<toml::Table> = None;
+        for o in overrides {
+            let patch: toml::Table = o
+                .parse()
+                .with_context(|| format!("--config `{o}` is not a TOML `KEY = VALUE` pair"))?;
+            merge(over.get_or_insert_with(toml::Table::new), patch);
         }
+        // The first layer, from the top, that sets `key`.
         let pick = |key: &str| -> Option<&toml::Value> {
-            ours.as_ref()
-                .and_then(|t| t.get(key))
-                .or_else(|| ruff.as_ref().and_then(|t| t.get(key)))
+            [&over, &ours, &ruff]
+                .into_iter()
+                .find_map(|t| t.as_ref().and_then(|t| t.get(key)))
+        };
+        // Our own keys: `--config` over `[tool.codefacts]`.
+        let ours_get = |key: &str| -> Option<&toml::Value> {
+            [&over, &ours]
+                .into_iter()
+                .find_map(|t| t.as_ref().and_then(|t| t.get(key)))
         };
         if let Some(v) = pick("src") {
             cfg.src = string_list(v, "src")?
@@ -282,11 +288,8 @@ impl Config {
             cfg.exclude = string_list(v, "exclude")?;
             cfg.exclude.push(".codefacts".into());
         }
-        // extend-exclude adds to whatever exclude is in force; both tables' lists count when
-        // [tool.codefacts] does not set its own.
-        if let Some(v) = ours.as_ref().and_then(|t| t.get("extend-exclude")) {
-            cfg.exclude.extend(string_list(v, "extend-exclude")?);
-        } else if let Some(v) = ruff.as_ref().and_then(|t| t.get("extend-exclude")) {
+        // extend-exclude adds to whatever exclude is in force; the top layer that sets it wins.
+        if let Some(v) = pick("extend-exclude") {
             cfg.exclude.extend(string_list(v, "extend-exclude")?);
         }
         if let Some(v) = pick("target-version") {
@@ -294,28 +297,28 @@ impl Config {
             cfg.target_minor = parse_target_version(s)
                 .with_context(|| format!("unsupported target-version `{s}`"))?;
         }
-        cfg.lint = lint_settings(ruff.as_ref(), ours.as_ref())?;
-        if let Some(ours) = &ours {
-            if let Some(v) = ours.get("max-file-size") {
+        cfg.lint = lint_settings(&[ruff.as_ref(), ours.as_ref(), over.as_ref()])?;
+        {
+            if let Some(v) = ours_get("max-file-size") {
                 cfg.max_file_size = v
                     .as_integer()
                     .filter(|n| *n > 0)
                     .context("`max-file-size` must be a positive integer (bytes)")?
                     as u64;
             }
-            if let Some(v) = ours.get("index-references") {
+            if let Some(v) = ours_get("index-references") {
                 cfg.index_references = v
                     .as_bool()
                     .context("`index-references` must be true or false")?;
             }
-            if let Some(v) = ours.get("parse-timeout-ms") {
+            if let Some(v) = ours_get("parse-timeout-ms") {
                 cfg.parse_timeout_ms = v
                     .as_integer()
                     .filter(|n| *n > 0)
                     .context("`parse-timeout-ms` must be a positive integer")?
                     as u64;
             }
-            if let Some(lanes) = ours.get("lanes") {
+            if let Some(lanes) = ours_get("lanes") {
                 let lanes = lanes
                     .as_table()
                     .context("[tool.codefacts.lanes] must be a table")?;
@@ -381,9 +384,11 @@ impl Config {
 
 /// Reads the lint settings: Ruff's `[lint]` table (or the legacy top-level keys), then
 /// `[tool.codefacts.lint]` (or top-level keys of `[tool.codefacts]`) on top.
-fn lint_settings(ruff: Option<&toml::Table>, ours: Option<&toml::Table>) -> Result<LintSettings> {
+/// Lint settings from the layers, lowest first: a later layer's `select` replaces, its
+/// `ignore`, `extend-select`, `per-file-ignores` and `builtins` add.
+fn lint_settings(layers: &[Option<&toml::Table>]) -> Result<LintSettings> {
     let mut out = LintSettings::default();
-    for table in [ruff, ours].into_iter().flatten() {
+    for table in layers.iter().copied().flatten() {
         let lint = table.get("lint").and_then(|l| l.as_table());
         let get = |key: &str| -> Option<&toml::Value> {
             lint.and_then(|l| l.get(key)).or_else(|| table.get(key))

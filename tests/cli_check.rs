@@ -333,3 +333,43 @@ fn unused_first_party_imports_in_init_suggest_reexport_as_ruff() {
         ]
     );
 }
+
+#[test]
+fn config_overrides_win_over_both_configuration_tables() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::write(
+        root.join("pyproject.toml"),
+        "[project]\nname = 'x'\n\n[tool.ruff.lint]\nselect = ['F401']\n\n\
+         [tool.codefacts.lint]\nselect = ['F401', 'F811']\n",
+    )
+    .unwrap();
+    std::fs::write(root.join("m.py"), "import os\nprint(undefined_name)\n").unwrap();
+    let codes = |args: &[&str]| -> Vec<String> {
+        json_findings(root, args)
+            .iter()
+            .map(|f| f["code"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // [tool.codefacts] over [tool.ruff]; --config over both.
+    assert_eq!(codes(&[]), ["F401"]);
+    assert_eq!(codes(&["--config", "lint.select = ['F821']"]), ["F821"]);
+    assert_eq!(
+        codes(&["--config", "select = ['F821', 'F401']"]),
+        ["F401", "F821"]
+    );
+    // Our own keys take overrides too.
+    codefacts()
+        .arg("index")
+        .arg(root)
+        .args(["--semantic", "--config", "index-references = true", "--db"])
+        .arg(root.join("facts.db"))
+        .assert()
+        .success();
+    let refs = sql_json(
+        root,
+        &root.join("facts.db"),
+        "SELECT count(*) AS n FROM name_references",
+    );
+    assert!(refs[0]["n"].as_i64().unwrap() > 0);
+}
