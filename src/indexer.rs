@@ -508,7 +508,9 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     // `Database` is Send but not Sync: each rayon job clones its own handle.
     let handle = std::sync::Mutex::new(sdb.clone());
     let write_result: Result<()> = std::thread::scope(|scope| {
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(256);
+        // Salsa keeps every file's facts until the run ends anyway, so a deep queue costs no
+        // memory; it lets the workers go on while the writer builds the lookup indexes.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(4096);
         let inputs = &parse_inputs;
         let handle = &handle;
         let bar = bar.as_ref();
@@ -528,7 +530,17 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         });
         let mut busy = std::time::Duration::ZERO;
         let writer_cpu_start = thread_cpu_ms();
-        for (i, parsed, res) in rx {
+        // On a bulk load, the lookup indexes are built when the last 4% of the files are still
+        // being parsed: the build (a sort of every row so far, on this thread) overlaps the
+        // end of the parsing instead of following it on one core, and the last files' rows
+        // go into the built indexes.
+        let early_indexes = (bulk && opts.lookup_indexes)
+            .then(|| parse_inputs.len() - (parse_inputs.len() / 25).max(1));
+        for (written, (i, parsed, res)) in rx.into_iter().enumerate() {
+            if Some(written) == early_indexes {
+                writer.create_indexes()?;
+                phase("built the lookup indexes");
+            }
             let t0 = Instant::now();
             let f = &found[i];
             let (module, lane) = &placements[i];

@@ -442,6 +442,28 @@ fn a_cold_check_leaves_the_lookup_indexes_to_the_next_run_that_wants_them() {
             .to_string();
         (names, pending)
     };
+    let every_index = vec![
+        "bindings_by_name".to_string(),
+        "bindings_unused_imports".into(),
+        "definitions_name".into(),
+        "files_module".into(),
+    ];
+    // A cold index builds every index (the lookup ones while its last files are parsed).
+    index(repo.path(), &db);
+    assert_eq!(state(), (every_index.clone(), "0".to_string()));
+    let schema_indexes = sql_json(
+        repo.path(),
+        &db,
+        "SELECT count(*) AS n FROM sqlite_master WHERE type = 'index' AND sql IS NOT NULL",
+    )[0]["n"]
+        .as_i64()
+        .unwrap();
+    assert_eq!(
+        schema_indexes as usize,
+        codefacts::store::SCHEMA_SQL.matches("CREATE INDEX").count()
+    );
+    std::fs::remove_file(&db).unwrap();
+
     codefacts()
         .arg("check")
         .arg(repo.path())
@@ -459,16 +481,5 @@ fn a_cold_check_leaves_the_lookup_indexes_to_the_next_run_that_wants_them() {
     );
     // A later check still does not need them; `index` (or `sql`, `query`) builds them.
     index(repo.path(), &db);
-    assert_eq!(
-        state(),
-        (
-            vec![
-                "bindings_by_name".to_string(),
-                "bindings_unused_imports".into(),
-                "definitions_name".into(),
-                "files_module".into()
-            ],
-            "0".to_string()
-        )
-    );
+    assert_eq!(state(), (every_index, "0".to_string()));
 }
