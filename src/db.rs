@@ -120,12 +120,37 @@ pub fn file_facts(db: &dyn salsa::Database, file: SourceFile) -> Arc<ParsedFile>
     }
 }
 
+/// The imports of a file: those of its fresh facts (shared, not copied), or from the cache.
+#[derive(Debug, Clone)]
+pub enum FileImports {
+    Parsed(Arc<ParsedFile>),
+    Cached(Arc<Vec<ImportFact>>),
+}
+
+impl FileImports {
+    pub fn as_slice(&self) -> &[ImportFact] {
+        match self {
+            FileImports::Parsed(p) => &p.facts.imports,
+            FileImports::Cached(imports) => imports,
+        }
+    }
+}
+
+/// Equal when the imports are: an edit that leaves them alone does not resolve them again.
+impl PartialEq for FileImports {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_slice() == other.as_slice()
+    }
+}
+
+impl Eq for FileImports {}
+
 /// The imports of a file: freshly extracted, or from the cache.
 #[salsa::tracked(returns(ref))]
-pub fn file_imports(db: &dyn salsa::Database, file: SourceFile) -> Arc<Vec<ImportFact>> {
+pub fn file_imports(db: &dyn salsa::Database, file: SourceFile) -> FileImports {
     match file.content(db) {
-        Content::Text(_) => Arc::new(file_facts(db, file).facts.imports.clone()),
-        Content::CachedImports(imports) => imports.clone(),
+        Content::Text(_) => FileImports::Parsed(file_facts(db, file).clone()),
+        Content::CachedImports(imports) => FileImports::Cached(imports.clone()),
     }
 }
 
@@ -142,6 +167,7 @@ pub fn resolved_imports(db: &dyn salsa::Database, file: SourceFile) -> Arc<Vec<R
     let importer = file.module(db);
     Arc::new(
         file_imports(db, file)
+            .as_slice()
             .iter()
             .map(|import| index.resolve(importer, import))
             .collect(),
