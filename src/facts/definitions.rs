@@ -73,6 +73,27 @@ fn on_def<'t>(
 /// End of a definition's last token that is not a comment. Tree-sitter ends an indented
 /// block after the comments that follow its last statement; Python's `end_lineno` does not.
 fn end_before_trailing_comments<'t>(w: &Walker<'t>, def: Node<'t>) -> usize {
+    // The text first: when the definition ends on a line without `#` (or a line
+    // continuation), its last non-blank byte ends its last token. Only the rest (a comment,
+    // or a `#` in a string, on that line) needs the tree, whose `child(i)` is linear in `i`.
+    let (start, end) = (def.start_byte(), def.end_byte());
+    if let Some(bytes) = w.text.as_bytes().get(start..end)
+        && !def.has_error()
+    {
+        let trimmed = bytes.trim_ascii_end();
+        let line = memchr::memrchr(b'\n', trimmed).map_or(trimmed, |i| &trimmed[i + 1..]);
+        if !trimmed.is_empty() && !trimmed.ends_with(b"\\") && memchr::memchr(b'#', line).is_none()
+        {
+            let fast = start + trimmed.len();
+            debug_assert_eq!(fast, end_by_tree(w, def), "{:?}", w.text(def));
+            return fast;
+        }
+    }
+    end_by_tree(w, def)
+}
+
+/// [`end_before_trailing_comments`] by descending the last children of the tree.
+fn end_by_tree<'t>(w: &Walker<'t>, def: Node<'t>) -> usize {
     let mut node = def;
     loop {
         let mut i = node.child_count();

@@ -19,6 +19,14 @@ pub(super) fn on_string<'t>(
     parent: Role,
     grandparent: Role,
 ) -> bool {
+    // No `/` in it: not a path. Only whether it is an f-string (or t-string) matters, which
+    // its prefix says without reading its children.
+    if !w.has_slash(node) {
+        return w.text.as_bytes()[node.start_byte().min(w.text.len())..]
+            .iter()
+            .take_while(|b| b.is_ascii_alphabetic())
+            .any(|b| matches!(b, b'f' | b'F' | b't' | b'T'));
+    }
     let lit = match w.literal(node) {
         Ok(lit) => lit,
         Err(fstring) => return fstring,

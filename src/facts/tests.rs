@@ -265,3 +265,79 @@ fn function_bodies_are_skipped_only_when_they_cannot_hold_a_fact() {
         );
     }
 }
+
+#[test]
+fn sparse_walks_reach_every_fact_between_jumps() {
+    // Inside functions and in the heads of definitions the walk jumps from mark to mark
+    // (`import`, `def`, `class`, `/`, `yield`) and to the body of a definition.
+    let src = "\
+def head(p='defaults/path', q=(yield), *, r: 'annot/ation' = None) -> 'ret/urn':
+    a = 1
+    b = 2  # comment
+    # comment with import
+    import os
+    c = 3
+    d = 4
+    @decorator
+    def inner(x=1):
+        from . import sibling
+    class InFunction(Base):
+        ATTR = 'class/attr'
+        other: int = 2
+        def method(self):  # trailing '#'
+            return 'x#y'
+    e = 5
+    if e:
+        f = 6
+    else:
+        from json import loads
+    return 'end/path'
+class Top(Base, metaclass=Meta):
+    x = 1
+    def m(self, default='m/default'):
+        pass
+    # trailing comment
+def broken():
+    a = 1
+    import (
+    b = 2
+";
+    let f = facts_of(src);
+    let paths: Vec<_> = f.path_strings.iter().map(|p| p.value.as_str()).collect();
+    assert_eq!(
+        paths,
+        [
+            "defaults/path",
+            "annot/ation",
+            "ret/urn",
+            "class/attr",
+            "end/path",
+            "m/default"
+        ]
+    );
+    let imports: Vec<&str> = f.imports.iter().map(|i| i.name.as_str()).collect();
+    assert_eq!(imports, ["os", "sibling", "loads"]);
+    let defs: Vec<(&str, u32, u32)> = f
+        .definitions
+        .iter()
+        .map(|d| (d.qualname.as_str(), d.stmt_span.line, d.stmt_span.end_line))
+        .collect();
+    assert_eq!(
+        defs,
+        [
+            ("head", 1, 21),
+            ("head.<locals>.inner", 8, 10),
+            ("head.<locals>.InFunction", 11, 15),
+            ("head.<locals>.InFunction.ATTR", 12, 12),
+            ("head.<locals>.InFunction.other", 13, 13),
+            ("head.<locals>.InFunction.method", 14, 15),
+            ("Top", 22, 25),
+            ("Top.x", 23, 23),
+            ("Top.m", 24, 25),
+            ("broken", 27, 30),
+        ]
+    );
+    assert_eq!(f.outside_returns.len(), 1, "{:#?}", f.outside_returns);
+    assert_eq!(f.outside_returns[0].span.line, 1);
+    assert!(!f.syntax_errors.is_empty());
+}

@@ -295,6 +295,15 @@ struct Entry {
     body_scope: u32,
     pushed_scope: bool,
     has_error: bool,
+    /// Only the children holding a [`Walker::marks`] offset (or the body of a definition)
+    /// can yield a fact: the walk jumps from one such child to the next instead of stepping
+    /// through every child.
+    sparse: bool,
+    /// End byte of the node (to bound the jumps of a sparse node).
+    end: u32,
+    /// For a class or function definition, where its body starts (a jump target); else
+    /// `u32::MAX`.
+    body: u32,
 }
 
 const IF_TC: u8 = 1;
@@ -324,6 +333,9 @@ pub(crate) struct Walker<'t> {
     /// Byte offsets of every `import`, `def` and `class` in the text: inside a function, a
     /// subtree without one holds no import and no definition.
     keywords: Vec<u32>,
+    /// `slashes`, `yields` and `keywords` merged: the children of a sparse node (see
+    /// [`Entry::sparse`]) without one of these hold no fact.
+    marks: Vec<u32>,
 }
 
 /// Walks `tree` once and gathers every fact. With `prune`, subtrees that cannot hold a fact
@@ -352,7 +364,16 @@ pub(crate) fn run(text: &str, tree: &Tree, prune: bool) -> FileFacts {
             .collect(),
         yields: offsets_of(text, &["yield"]),
         keywords: offsets_of(text, &["import", "def", "class"]),
+        marks: Vec::new(),
     };
+    if prune {
+        let mut marks = Vec::with_capacity(w.slashes.len() + w.yields.len() + w.keywords.len());
+        marks.extend_from_slice(&w.slashes);
+        marks.extend_from_slice(&w.yields);
+        marks.extend_from_slice(&w.keywords);
+        marks.sort_unstable();
+        w.marks = marks;
+    }
     let mut stack: Vec<Entry> = Vec::with_capacity(64);
     // Sentinel parent of the root; `has_error` so that an ERROR root is reported.
     stack.push(Entry {
@@ -362,6 +383,9 @@ pub(crate) fn run(text: &str, tree: &Tree, prune: bool) -> FileFacts {
         body_scope: 0,
         pushed_scope: false,
         has_error: true,
+        sparse: false,
+        end: u32::MAX,
+        body: u32::MAX,
     });
     let mut cursor = tree.walk();
     loop {
@@ -380,13 +404,33 @@ pub(crate) fn run(text: &str, tree: &Tree, prune: bool) -> FileFacts {
             Role::Other
         };
         if let Some(entry) = w.enter(node, field, &parent, grandparent) {
-            if cursor.goto_first_child() {
+            let entered = if entry.sparse {
+                w.next_mark(&entry, node.start_byte())
+                    .is_some_and(|t| cursor.goto_first_child_for_byte(t).is_some())
+            } else {
+                cursor.goto_first_child()
+            };
+            if entered {
                 stack.push(entry);
                 continue;
             }
             w.leave(&entry);
         }
         loop {
+            let parent = stack.last().expect("the sentinel stays");
+            if parent.sparse {
+                // The next child worth a visit: the one holding the next mark. Children in
+                // between hold none, so nothing is lost by not stepping through them.
+                let next = w.next_mark(parent, cursor.node().end_byte());
+                cursor.goto_parent();
+                if next.is_some_and(|t| cursor.goto_first_child_for_byte(t).is_some()) {
+                    break;
+                }
+                // Done with the parent (the cursor is on it).
+                let entry = stack.pop().expect("one stack entry per ancestor");
+                w.leave(&entry);
+                continue;
+            }
             if cursor.goto_next_sibling() {
                 break;
             }
@@ -501,6 +545,9 @@ impl<'t> Walker<'t> {
             body_scope: 0,
             pushed_scope: false,
             has_error: node.has_error(),
+            sparse: false,
+            end: 0,
+            body: u32::MAX,
         };
         match role {
             Role::Other
@@ -577,8 +624,23 @@ impl<'t> Walker<'t> {
                 }
             }
         }
-        if self.prune && !e.has_error && self.skippable(node, role, &ctx) {
-            return None;
+        if self.prune && !e.has_error {
+            if self.skippable(node, role, &ctx) {
+                return None;
+            }
+            // Inside a function only imports, definitions and path strings matter, and each
+            // holds a mark; the children of a definition other than its body hold a fact only
+            // around a mark (a path string or a `yield` in a default or an annotation).
+            let defines = matches!(role, Role::Class | Role::Function);
+            if defines || self.scope_kind(&ctx) == ScopeKind::Function {
+                e.sparse = true;
+                e.end = node.end_byte() as u32;
+                if defines {
+                    e.body = node
+                        .child_by_field_id(self.f.body)
+                        .map_or(u32::MAX, |b| b.start_byte() as u32);
+                }
+            }
         }
         Some(e)
     }
@@ -610,6 +672,27 @@ impl<'t> Walker<'t> {
         eligible
             && !any_within(&self.slashes, node.start_byte(), node.end_byte())
             && (in_function || !any_within(&self.yields, node.start_byte(), node.end_byte()))
+    }
+
+    /// The first byte at or after `from` that a child of the sparse `e` must cover to be
+    /// visited: the next mark, or the body of a definition; `None` past the end of `e`.
+    #[inline]
+    fn next_mark(&self, e: &Entry, from: usize) -> Option<usize> {
+        let i = self.marks.partition_point(|&o| (o as usize) < from);
+        let mark = self.marks.get(i).map_or(u32::MAX, |&o| o);
+        let body = if (e.body as usize) >= from {
+            e.body
+        } else {
+            u32::MAX
+        };
+        let t = mark.min(body);
+        (t < e.end).then_some(t as usize)
+    }
+
+    /// Whether the text of `node` holds a `/`.
+    #[inline]
+    pub(crate) fn has_slash(&self, node: Node<'t>) -> bool {
+        any_within(&self.slashes, node.start_byte(), node.end_byte())
     }
 
     fn leave(&mut self, e: &Entry) {
