@@ -527,6 +527,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
                     let _ = tx.send((*i, parsed.clone(), res.clone()));
                 },
             );
+            phase("parsed every changed file");
         });
         let mut busy = std::time::Duration::ZERO;
         let writer_cpu_start = thread_cpu_ms();
