@@ -179,6 +179,12 @@ fn cpu_ms(proc_stat: &str) -> Option<f64> {
     Some((utime + stime) * 10.0)
 }
 
+/// Claims the next of `len` files to parse, if any is left.
+fn parse_one_index(next: &std::sync::atomic::AtomicUsize, len: usize) -> Option<usize> {
+    let k = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    (k < len).then_some(k)
+}
+
 /// A parsed file on its way from a rayon worker to the writer.
 type Parsed = (usize, Arc<db::ParsedFile>, Arc<Vec<resolve::Resolution>>);
 
@@ -507,28 +513,39 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     });
     // `Database` is Send but not Sync: each rayon job clones its own handle.
     let handle = std::sync::Mutex::new(sdb.clone());
-    let write_result: Result<()> = std::thread::scope(|scope| {
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let parse_one = |db: &Database, k: usize| -> Option<Parsed> {
+        let (i, file) = parse_inputs.get(k)?;
+        let parsed = db::file_facts(db, *file).clone();
+        let res = db::resolved_imports(db, *file).clone();
+        if let Some(pb) = &bar {
+            pb.inc(1);
+        }
+        Some((*i, parsed, res))
+    };
+    let claim = || parse_one_index(&next, parse_inputs.len());
+    // The writer's thread parses too: with one helper per other core there are as many busy
+    // threads as cores, and the writes fill the writer's gaps instead of preempting a parse.
+    let helpers = rayon::current_num_threads().saturating_sub(1);
+    let write_result: Result<()> = rayon::in_place_scope(|scope| {
         // Salsa keeps every file's facts until the run ends anyway, so a deep queue costs no
-        // memory; it lets the workers go on while the writer builds the lookup indexes.
+        // memory; it lets the helpers go on while the writer builds the lookup indexes.
         let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(4096);
-        let inputs = &parse_inputs;
-        let handle = &handle;
-        let bar = bar.as_ref();
-        scope.spawn(move || {
-            inputs.par_iter().for_each_init(
-                || (handle.lock().unwrap().clone(), tx.clone()),
-                |(db, tx), (i, file)| {
-                    let parsed = db::file_facts(db, *file);
-                    let res = db::resolved_imports(db, *file);
-                    if let Some(pb) = bar {
-                        pb.inc(1);
+        for _ in 0..helpers {
+            let tx = tx.clone();
+            let (handle, parse_one, claim) = (&handle, &parse_one, &claim);
+            scope.spawn(move |_| {
+                let db = handle.lock().unwrap().clone();
+                while let Some(k) = claim() {
+                    let Some(p) = parse_one(&db, k) else { break };
+                    // A closed channel means the writer failed: stop.
+                    if tx.send(p).is_err() {
+                        break;
                     }
-                    // A closed channel means the writer failed: stop sending.
-                    let _ = tx.send((*i, parsed.clone(), res.clone()));
-                },
-            );
-            phase("parsed every changed file");
-        });
+                }
+            });
+        }
+        drop(tx);
         let mut busy = std::time::Duration::ZERO;
         let writer_cpu_start = thread_cpu_ms();
         // On a bulk load, the lookup indexes are built when the last 4% of the files are still
@@ -537,11 +554,13 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         // go into the built indexes.
         let early_indexes = (bulk && opts.lookup_indexes)
             .then(|| parse_inputs.len() - (parse_inputs.len() / 25).max(1));
-        for (written, (i, parsed, res)) in rx.into_iter().enumerate() {
+        let mut written = 0usize;
+        let mut write = |(i, parsed, res): Parsed| -> Result<()> {
             if Some(written) == early_indexes {
                 writer.create_indexes()?;
                 phase("built the lookup indexes");
             }
+            written += 1;
             let t0 = Instant::now();
             let f = &found[i];
             let (module, lane) = &placements[i];
@@ -587,10 +606,26 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
                 fresh,
             )?;
             busy += t0.elapsed();
+            Ok(())
+        };
+        // Write what the helpers parsed, then parse one file here; when none is left, write
+        // the rest as it arrives.
+        loop {
+            while let Ok(p) = rx.try_recv() {
+                write(p)?;
+            }
+            let Some(p) = claim().and_then(|k| parse_one(&sdb, k)) else {
+                break;
+            };
+            write(p)?;
+        }
+        phase("parsed every changed file");
+        for p in rx {
+            write(p)?;
         }
         if timings {
             eprintln!(
-                "timing: writer busy for {:.1} ms (wall), its thread used {:.0} ms of CPU",
+                "timing: writing took {:.1} ms (wall) of the main thread, which parsed too and used {:.0} ms of CPU",
                 busy.as_secs_f64() * 1e3,
                 thread_cpu_ms().unwrap_or(f64::NAN) - writer_cpu_start.unwrap_or(f64::NAN)
             );
