@@ -7,6 +7,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use globset::{Glob, GlobSetBuilder};
+use rayon::prelude::*;
 
 use super::{EXIT_FINDINGS, EXIT_OK, Repo};
 use crate::cli::CheckArgs;
@@ -42,22 +43,35 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         "ban_relative_imports".to_string(),
         lint.ban_relative_imports.as_str().to_string(),
     )];
+    // The rules are independent read-only queries: they run in parallel, each worker on its
+    // own connection; findings are sorted below, so the order they finish in never shows.
+    let timings = std::env::var_os("CODEFACTS_TIMINGS").is_some();
+    let per_rule: Vec<Result<Vec<Finding>>> = rules
+        .par_iter()
+        .map_init(
+            || Store::open_read_only(&repo.db),
+            |store, rule| {
+                let store = store.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+                let sql = queries::with_noqa_filter(rule);
+                let t0 = std::time::Instant::now();
+                let result = store
+                    .query_with(&sql, &params)
+                    .with_context(|| format!("rule query {}", rule.file))?;
+                if timings {
+                    eprintln!(
+                        "timing: {} took {:.1} ms ({} rows)",
+                        rule.file,
+                        t0.elapsed().as_secs_f64() * 1e3,
+                        result.rows.len()
+                    );
+                }
+                to_findings(&result, rule)
+            },
+        )
+        .collect();
     let mut findings = Vec::new();
-    for rule in &rules {
-        let sql = queries::with_noqa_filter(rule);
-        let t0 = std::time::Instant::now();
-        let result = store
-            .query_with(&sql, &params)
-            .with_context(|| format!("rule query {}", rule.file))?;
-        if std::env::var_os("CODEFACTS_TIMINGS").is_some() {
-            eprintln!(
-                "timing: {} took {:.1} ms ({} rows)",
-                rule.file,
-                t0.elapsed().as_secs_f64() * 1e3,
-                result.rows.len()
-            );
-        }
-        findings.extend(to_findings(&result, rule)?);
+    for rule_findings in per_rule {
+        findings.extend(rule_findings?);
     }
     let ignores = PerFileIgnores::new(&lint.per_file_ignores)?;
     let scope = Scope::new(&repo, &args, &store)?;
