@@ -167,6 +167,10 @@ pub struct Config {
     pub lint: LintSettings,
     /// `index-references`: store every name load in `name_references` (large; off by default).
     pub index_references: bool,
+    /// Problems that do not stop a run (an unknown key in `[tool.codefacts]`), for the caller to
+    /// print.
+    #[serde(skip)]
+    pub warnings: Vec<String>,
 }
 
 /// Compiled matchers derived from a [`Config`].
@@ -218,6 +222,7 @@ impl Config {
             target_minor: 9,
             lint: LintSettings::default(),
             index_references: false,
+            warnings: Vec::new(),
         }
     }
 
@@ -259,11 +264,41 @@ impl Config {
                 break;
             }
         }
+        if let (Some(table), Some(source)) = (&ruff, &cfg.source) {
+            // Ruff refuses a configuration with a key it does not know; so do we.
+            if let Some((key, near)) = crate::ruff_rules::unknown_option_keys(table).first() {
+                bail!(
+                    "{}: unknown field `{key}` in Ruff's settings{}",
+                    source.display(),
+                    did_you_mean(near)
+                );
+            }
+        }
+        if let Some(table) = &ours {
+            for (key, near) in unknown_codefacts_keys(table) {
+                cfg.warnings.push(format!(
+                    "{}: unknown key `{key}` in [tool.codefacts], ignored{}",
+                    pyproject.display(),
+                    did_you_mean(&near)
+                ));
+            }
+        }
         let mut over: Option<toml::Table> = None;
         for o in overrides {
             let patch: toml::Table = o
                 .parse()
                 .with_context(|| format!("--config `{o}` is not a TOML `KEY = VALUE` pair"))?;
+            let unknown_ruff = crate::ruff_rules::unknown_option_keys(&patch);
+            let unknown_ours = unknown_codefacts_keys(&patch);
+            if let Some((key, near)) = unknown_ruff
+                .iter()
+                .find(|(k, _)| unknown_ours.iter().any(|(o, _)| o == k))
+            {
+                bail!(
+                    "--config `{o}`: unknown setting `{key}`{}",
+                    did_you_mean(near)
+                );
+            }
             merge(over.get_or_insert_with(toml::Table::new), patch);
         }
         // The first layer, from the top, that sets `key`.
@@ -436,6 +471,86 @@ fn lint_settings(layers: &[Option<&toml::Table>]) -> Result<LintSettings> {
         }
     }
     Ok(out)
+}
+
+fn did_you_mean(near: &Option<String>) -> String {
+    near.as_ref()
+        .map(|n| format!(" (did you mean `{n}`?)"))
+        .unwrap_or_default()
+}
+
+/// The keys codefacts reads from `[tool.codefacts]`: its own, and the lint keys it takes from
+/// Ruff (under `lint` or at the top). A dotted path names a table whose keys are checked too;
+/// `lanes` and `per-file-ignores` hold names the user chooses.
+const CODEFACTS_KEYS: &[&str] = &[
+    "src",
+    "exclude",
+    "extend-exclude",
+    "target-version",
+    "max-file-size",
+    "index-references",
+    "parse-timeout-ms",
+    "lanes",
+    "lint",
+];
+const CODEFACTS_LINT_KEYS: &[&str] = &[
+    "select",
+    "extend-select",
+    "ignore",
+    "per-file-ignores",
+    "extend-per-file-ignores",
+    "builtins",
+    "isort",
+    "flake8-tidy-imports",
+];
+
+/// Unknown keys of a `[tool.codefacts]` table (dotted), each with the closest known one.
+fn unknown_codefacts_keys(table: &toml::Table) -> Vec<(String, Option<String>)> {
+    let mut out = Vec::new();
+    let top: Vec<&str> = CODEFACTS_KEYS
+        .iter()
+        .chain(CODEFACTS_LINT_KEYS)
+        .copied()
+        .collect();
+    let mut lint_tables = vec![("", table)];
+    for (key, value) in table {
+        if !top.contains(&key.as_str()) {
+            out.push((
+                key.clone(),
+                crate::ruff_rules::closest(key, top.iter().copied()),
+            ));
+        } else if key == "lint"
+            && let Some(t) = value.as_table()
+        {
+            lint_tables.push(("lint.", t));
+            for k in t.keys() {
+                if !CODEFACTS_LINT_KEYS.contains(&k.as_str()) {
+                    out.push((
+                        format!("lint.{k}"),
+                        crate::ruff_rules::closest(k, CODEFACTS_LINT_KEYS.iter().copied()),
+                    ));
+                }
+            }
+        }
+    }
+    for (prefix, t) in lint_tables {
+        for (section, known) in [
+            ("isort", &["known-first-party"][..]),
+            ("flake8-tidy-imports", &["ban-relative-imports"][..]),
+        ] {
+            if let Some(sub) = t.get(section).and_then(|v| v.as_table()) {
+                for k in sub.keys() {
+                    if !known.contains(&k.as_str()) {
+                        out.push((
+                            format!("{prefix}{section}.{k}"),
+                            crate::ruff_rules::closest(k, known.iter().copied()),
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Deep-merges `patch` into `base` (tables merge, other values replace).
@@ -636,6 +751,47 @@ extend-select = ["F706"]
         )
         .unwrap();
         assert_eq!(Config::load(dir.path()).unwrap().target_minor, 10);
+    }
+
+    #[test]
+    fn unknown_keys_warn_in_ours_and_fail_in_ruffs() {
+        let dir = tempfile::tempdir().unwrap();
+        let py = dir.path().join("pyproject.toml");
+        std::fs::write(
+            &py,
+            "[tool.codefacts]\nextend-exlude = [\"x\"]\n[tool.codefacts.lint]\nselct = [\"F\"]\n",
+        )
+        .unwrap();
+        let cfg = Config::load(dir.path()).unwrap();
+        assert_eq!(cfg.warnings.len(), 2, "{:?}", cfg.warnings);
+        assert!(
+            cfg.warnings[0].contains("`extend-exlude`")
+                && cfg.warnings[0].contains("did you mean `extend-exclude`"),
+            "{:?}",
+            cfg.warnings
+        );
+        assert!(cfg.warnings[1].contains("`lint.selct`") && cfg.warnings[1].contains("`select`"));
+        std::fs::write(&py, "[tool.ruff]\nextend-exlude = [\"x\"]\n").unwrap();
+        let err = format!("{:#}", Config::load(dir.path()).unwrap_err());
+        assert!(
+            err.contains("unknown field `extend-exlude`") && err.contains("`extend-exclude`"),
+            "{err}"
+        );
+        // Keys Ruff knows but codefacts does not read are fine, in Ruff's table and in --config.
+        std::fs::write(
+            &py,
+            "[tool.ruff]\nline-length = 100\n[tool.ruff.lint.isort]\nforce-single-line = true\n",
+        )
+        .unwrap();
+        let cfg = Config::load_with_overrides(
+            dir.path(),
+            &["line-length = 90".into(), "index-references = true".into()],
+        )
+        .unwrap();
+        assert!(cfg.warnings.is_empty());
+        let err =
+            Config::load_with_overrides(dir.path(), &["line-lenght = 90".into()]).unwrap_err();
+        assert!(format!("{err:#}").contains("`line-length`"), "{err:#}");
     }
 
     #[test]

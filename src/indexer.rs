@@ -198,7 +198,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     let timings = std::env::var_os("CODEFACTS_TIMINGS").is_some();
     let phase = |name: &str| {
         if timings {
-            eprintln!(
+            crate::errln!(
                 "timing: {name} at {:.1} ms (process CPU {:.0} ms)",
                 start.elapsed().as_secs_f64() * 1e3,
                 process_cpu_ms().unwrap_or(f64::NAN)
@@ -624,7 +624,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             write(p)?;
         }
         if timings {
-            eprintln!(
+            crate::errln!(
                 "timing: writing took {:.1} ms (wall) of the main thread, which parsed too and used {:.0} ms of CPU",
                 busy.as_secs_f64() * 1e3,
                 thread_cpu_ms().unwrap_or(f64::NAN) - writer_cpu_start.unwrap_or(f64::NAN)

@@ -12,6 +12,8 @@ pub mod indexer;
 pub mod queries;
 pub mod render;
 pub mod resolve;
+pub mod ruff_rules;
 pub mod semantic;
 pub mod store;
 pub mod syntax;
+pub mod term;

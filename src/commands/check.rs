@@ -58,7 +58,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                     .query_with(&sql, &params)
                     .with_context(|| format!("rule query {}", rule.file))?;
                 if timings {
-                    eprintln!(
+                    crate::errln!(
                         "timing: {} took {:.1} ms ({} rows)",
                         rule.file,
                         t0.elapsed().as_secs_f64() * 1e3,

@@ -13,21 +13,22 @@ pub fn run(args: IndexArgs) -> Result<ExitCode> {
     if !args.quiet {
         if args.verbose {
             for w in &summary.warnings {
-                eprintln!("warning: {w}");
+                crate::errln!("warning: {w}");
             }
         } else if !summary.warnings.is_empty() {
             let shown = summary.warnings.len().min(5);
             for w in &summary.warnings[..shown] {
-                eprintln!("warning: {w}");
+                crate::errln!("warning: {w}");
             }
             if summary.warnings.len() > shown {
-                eprintln!(
+                crate::errln!(
                     "warning: ... and {} more (--verbose lists them all)",
                     summary.warnings.len() - shown
                 );
             }
         }
-        println!("{}", summary.line());
+        use std::io::Write as _;
+        writeln!(std::io::stdout(), "{}", summary.line())?;
     }
     Ok(ExitCode::from(EXIT_OK))
 }

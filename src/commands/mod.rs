@@ -57,6 +57,9 @@ impl Repo {
             }
         };
         let config = Config::load_with_overrides(&root, &args.config)?;
+        for w in &config.warnings {
+            crate::errln!("codefacts: warning: {w}");
+        }
         let db = match db {
             Some(d) => d.to_path_buf(),
             None => root.join(".codefacts").join("facts.db"),
@@ -78,13 +81,13 @@ impl Repo {
             },
         )?;
         if let Some(why) = &summary.rebuilt {
-            eprintln!(
+            crate::errln!(
                 "codefacts: rebuilt the index at {}: {why}",
                 self.db.display()
             );
         }
         if !quiet && !summary.warnings.is_empty() {
-            eprintln!(
+            crate::errln!(
                 "codefacts: {} warning(s) while indexing; `codefacts index -v` lists them",
                 summary.warnings.len()
             );

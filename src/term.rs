@@ -1,0 +1,32 @@
+//! Writing to the terminal without ever panicking.
+//!
+//! `println!`/`eprintln!` panic when the stream is closed (`codefacts check 2>&1 | head -c 1`).
+//! Messages for people go through [`errln!`](crate::errln), which drops a failed write; results
+//! on standard output are written through `io::Write` and a closed pipe ends the command
+//! quietly ([`is_broken_pipe`]).
+
+/// Writes one line to standard error; a closed or failing stderr is ignored.
+#[macro_export]
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// Whether an error is (caused by) a write to a closed pipe: the reader went away, so the
+/// command ends quietly, as `ripgrep` and the coreutils do.
+pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
+    err.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|e| e.kind() == std::io::ErrorKind::BrokenPipe)
+            || cause
+                .downcast_ref::<csv::Error>()
+                .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe))
+            || cause
+                .downcast_ref::<serde_json::Error>()
+                .and_then(|e| e.io_error_kind())
+                .is_some_and(|k| k == std::io::ErrorKind::BrokenPipe)
+    })
+}
