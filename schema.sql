@@ -138,7 +138,13 @@ CREATE INDEX IF NOT EXISTS path_strings_file ON path_strings(file_id);
 CREATE TABLE IF NOT EXISTS semantic_files (
     file_id INTEGER PRIMARY KEY REFERENCES files(file_id) ON DELETE CASCADE,
     has_syntax_error INTEGER NOT NULL,  -- the parse has errors: Ruff reports no semantic diagnostics
-    future_annotations INTEGER NOT NULL -- `from __future__ import annotations`
+    future_annotations INTEGER NOT NULL, -- `from __future__ import annotations`
+    -- Invalid code tree-sitter accepts without an error node (Python 2 `print x`, an empty block,
+    -- an unexpected indent, `try` without `except`): the first one, with Ruff's message. NULL
+    -- when there is none; errors with error nodes are in `syntax_errors`.
+    lenient_error_line INTEGER,
+    lenient_error_col INTEGER,
+    lenient_error TEXT
 );
 
 -- The top-level package a file belongs to, when it is not a standard-library name (Ruff's

@@ -63,6 +63,10 @@ pub struct CheckArgs {
     /// Do not bring the index up to date first.
     #[arg(long)]
     pub no_index: bool,
+    /// Leave out paths that `exclude` matches even when they are named on the command line
+    /// (as Ruff; `.gitignore` never hides a path named explicitly).
+    #[arg(long)]
+    pub force_exclude: bool,
     /// Repository root [default: found from the first PATH or the current directory]
     #[arg(long, value_name = "PATH")]
     pub root: Option<PathBuf>,

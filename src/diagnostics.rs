@@ -39,6 +39,21 @@ fn url(name: &str) -> String {
     format!("https://docs.astral.sh/ruff/rules/{name}")
 }
 
+/// Syntax errors are not a rule: Ruff prints them as `invalid-syntax: message`, with no URL
+/// and no `noqa_row`.
+fn is_syntax(f: &Finding) -> bool {
+    f.code == "invalid-syntax"
+}
+
+/// What stands before the message in text formats: `F401` or `invalid-syntax:`.
+fn head(f: &Finding) -> String {
+    if is_syntax(f) {
+        format!("{}:", f.code)
+    } else {
+        f.code.clone()
+    }
+}
+
 fn ruff_json(f: &Finding, root: &Path) -> serde_json::Value {
     json!({
         "cell": null,
@@ -49,9 +64,9 @@ fn ruff_json(f: &Finding, root: &Path) -> serde_json::Value {
         "location": {"column": f.col, "row": f.line},
         "message": f.message,
         "name": f.name,
-        "noqa_row": f.noqa_row,
+        "noqa_row": (f.noqa_row > 0).then_some(f.noqa_row),
         "severity": "error",
-        "url": url(&f.name),
+        "url": (!is_syntax(f)).then(|| url(&f.name)),
     })
 }
 
@@ -85,7 +100,11 @@ pub fn write(
                 writeln!(
                     out,
                     "{}:{}:{}: {} {}",
-                    f.path, f.line, f.col, f.code, f.message
+                    f.path,
+                    f.line,
+                    f.col,
+                    head(f),
+                    f.message
                 )?;
             }
             summary(findings.len(), out)?;
@@ -93,12 +112,18 @@ pub fn write(
         OutputFormat::Full => {
             let mut cache: BTreeMap<&str, Option<Vec<String>>> = BTreeMap::new();
             for f in findings {
-                writeln!(out, "{} {}", f.code, f.message)?;
-                writeln!(out, " --> {}:{}:{}", f.path, f.line, f.col)?;
+                writeln!(out, "{} {}", head(f), f.message)?;
                 let lines = cache.entry(&f.path).or_insert_with(|| {
                     source(&f.path).map(|t| t.lines().map(str::to_string).collect())
                 });
-                if let Some(lines) = lines {
+                let Some(lines) = lines.as_ref().filter(|_| f.code != "E902") else {
+                    // Nothing to show (an unreadable file): only where, as Ruff prints it.
+                    writeln!(out, "--> {}:{}:{}", f.path, f.line, f.col)?;
+                    writeln!(out)?;
+                    continue;
+                };
+                writeln!(out, " --> {}:{}:{}", f.path, f.line, f.col)?;
+                {
                     let width = (f.end_line.max(f.line)).to_string().len();
                     let first = f.line.saturating_sub(1).max(1);
                     let last = (f.line + 1).min(lines.len() as u32);
@@ -153,7 +178,7 @@ pub fn write(
                     f.path,
                     f.line,
                     f.col,
-                    f.code,
+                    head(f),
                     f.message
                 )?;
             }
@@ -295,7 +320,11 @@ pub fn write_statistics(findings: &[Finding], json: bool, out: &mut dyn Write) -
     if json {
         let v: Vec<serde_json::Value> = rows
             .iter()
-            .map(|((code, name), n)| json!({"code": code, "name": name, "count": n, "fixable": false}))
+            .map(|((code, name), n)| {
+                // Ruff counts syntax errors under their name, with no code.
+                let code = (*code != "invalid-syntax").then_some(*code);
+                json!({"code": code, "name": name, "count": n, "fixable": false})
+            })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &v)?;
         writeln!(out)?;
@@ -305,8 +334,10 @@ pub fn write_statistics(findings: &[Finding], json: bool, out: &mut dyn Write) -
             .map(|(_, n)| n.to_string().len())
             .max()
             .unwrap_or(1);
-        let cw = rows.iter().map(|((c, _), _)| c.len()).max().unwrap_or(4);
+        let shown = |c: &str| if c == "invalid-syntax" { 0 } else { c.len() };
+        let cw = rows.iter().map(|((c, _), _)| shown(c)).max().unwrap_or(4);
         for ((code, name), n) in rows {
+            let code = if code == "invalid-syntax" { "" } else { code };
             // No rule of ours has a fix yet: the fixable column is always `[ ]`.
             writeln!(out, "{n:>width$}\t{code:<cw$}\t[ ] {name}")?;
         }
@@ -377,6 +408,38 @@ mod tests {
         assert!(junit.contains(
             r#"<testcase name="org.codefacts.F821" classname="pkg.a" line="3" column="5">"#
         ));
+    }
+
+    #[test]
+    fn syntax_errors_print_as_ruff_prints_them() {
+        let f = Finding {
+            path: "pkg/bad.py".into(),
+            line: 1,
+            col: 12,
+            end_line: 1,
+            end_col: 13,
+            code: "invalid-syntax".into(),
+            message: "Expected `)`".into(),
+            name: "invalid-syntax".into(),
+            noqa_row: 0,
+        };
+        let mut buf = Vec::new();
+        let src = |_: &str| Some("def broken(:\n    pass\n".to_string());
+        write(
+            std::slice::from_ref(&f),
+            OutputFormat::Concise,
+            Path::new("/r"),
+            &src,
+            &mut buf,
+        )
+        .unwrap();
+        assert_eq!(
+            String::from_utf8(buf).unwrap(),
+            "pkg/bad.py:1:12: invalid-syntax: Expected `)`\nFound 1 error.\n"
+        );
+        let v = ruff_json(&f, Path::new("/r"));
+        assert_eq!(v["code"], "invalid-syntax");
+        assert!(v["url"].is_null() && v["noqa_row"].is_null());
     }
 
     #[test]

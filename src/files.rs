@@ -34,6 +34,10 @@ impl std::fmt::Display for Warning {
     }
 }
 
+/// The repo-relative name of `p`, `/`-separated. Names that are not UTF-8 are kept distinct:
+/// each byte that is not part of valid UTF-8 is written `\xHH`, and every backslash in a name
+/// is written `\\` ([`from_rel`] undoes both): the encoding is lossless, so two files never
+/// share a row.
 fn rel_path(root: &Path, p: &Path) -> Option<String> {
     let rel = p.strip_prefix(root).ok()?;
     let mut out = String::new();
@@ -41,9 +45,84 @@ fn rel_path(root: &Path, p: &Path) -> Option<String> {
         if i > 0 {
             out.push('/');
         }
-        out.push_str(&c.as_os_str().to_string_lossy());
+        let name = c.as_os_str();
+        match name.to_str() {
+            Some(s) if !s.contains('\\') => out.push_str(s),
+            _ => push_escaped(&mut out, name),
+        }
     }
     Some(out)
+}
+
+#[cfg(unix)]
+fn push_escaped(out: &mut String, name: &std::ffi::OsStr) {
+    use std::os::unix::ffi::OsStrExt;
+    for chunk in name.as_bytes().utf8_chunks() {
+        out.push_str(&chunk.valid().replace('\\', "\\\\"));
+        for b in chunk.invalid() {
+            out.push_str(&format!("\\x{b:02x}"));
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn push_escaped(out: &mut String, name: &std::ffi::OsStr) {
+    out.push_str(&name.to_string_lossy());
+}
+
+/// Whether a repo-relative name came from a file name that is not UTF-8.
+pub fn is_escaped(rel: &str) -> bool {
+    let mut chars = rel.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' && chars.next() == Some('x') {
+            return true;
+        }
+    }
+    false
+}
+
+/// The absolute path of a repo-relative name made by discovery (undoes the escapes of names
+/// that are not UTF-8).
+pub fn from_rel(root: &Path, rel: &str) -> PathBuf {
+    let mut path = root.to_path_buf();
+    for part in rel.split('/') {
+        path.push(unescape(part));
+    }
+    path
+}
+
+#[cfg(unix)]
+fn unescape(part: &str) -> std::ffi::OsString {
+    use std::os::unix::ffi::OsStringExt;
+    if !part.contains('\\') {
+        return part.into();
+    }
+    let b = part.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        if b[i] == b'\\' && b.get(i + 1) == Some(&b'\\') {
+            out.push(b'\\');
+            i += 2;
+        } else if b[i] == b'\\'
+            && b.get(i + 1) == Some(&b'x')
+            && let Some(v) = part
+                .get(i + 2..i + 4)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        {
+            out.push(v);
+            i += 4;
+        } else {
+            out.push(b[i]);
+            i += 1;
+        }
+    }
+    std::ffi::OsString::from_vec(out)
+}
+
+#[cfg(not(unix))]
+fn unescape(part: &str) -> std::ffi::OsString {
+    part.into()
 }
 
 pub fn mtime_ns(md: &std::fs::Metadata) -> i64 {
@@ -54,13 +133,125 @@ pub fn mtime_ns(md: &std::fs::Metadata) -> i64 {
         .unwrap_or(0)
 }
 
+/// Extensions of files discovery picks up by itself. A file named on the command line is read
+/// as Python whatever its extension (a `bin/tool` script), as Ruff does, except these.
+const NOT_PYTHON: &[&str] = &[
+    "md", "toml", "ipynb", "json", "yaml", "yml", "txt", "cfg", "ini",
+];
+
 /// Walks `config.root`, honouring `.gitignore`/`.ignore` files and the configured excludes.
 /// Returns the `.py`/`.pyi` files sorted by path, and the warnings met on the way.
+///
+/// Symbolic links, as Ruff: a link to a file is checked under the link's name; a link to a
+/// directory is not descended into (its target may lie outside the repository).
 pub fn discover(config: &Config, matchers: &Arc<Matchers>) -> (Vec<Discovered>, Vec<Warning>) {
-    let root = config.root.clone();
+    let (mut found, mut warnings) = (Vec::new(), Vec::new());
+    walk(
+        &config.root,
+        &config.root,
+        matchers,
+        &mut found,
+        &mut warnings,
+    );
+    finish(found, warnings)
+}
+
+/// Paths named on the command line (absolute, inside the root) that discovery does not reach:
+/// files that are excluded, git-ignored or not named `*.py`, and folders that are excluded or
+/// git-ignored. They are checked as Ruff checks explicit paths: whatever `.gitignore` says, and
+/// whatever `exclude` says unless `force_exclude`. Inside such a folder the usual rules apply.
+pub fn discover_explicit(
+    config: &Config,
+    matchers: &Arc<Matchers>,
+    paths: &[PathBuf],
+    force_exclude: bool,
+    already: &[Discovered],
+) -> (Vec<Discovered>, Vec<Warning>) {
+    let root = &config.root;
+    let (mut found, mut warnings) = (Vec::new(), Vec::new());
+    for p in paths {
+        let Some(rel) = rel_path(root, p) else {
+            continue;
+        };
+        if force_exclude && excluded_with_ancestors(matchers, &rel) {
+            continue;
+        }
+        let Ok(md) = std::fs::metadata(p) else {
+            continue;
+        };
+        if md.is_file() {
+            let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if NOT_PYTHON.contains(&ext) {
+                warnings.push(Warning {
+                    path: rel,
+                    message: format!("not checked: `.{ext}` files are not Python"),
+                });
+            } else if !already.iter().any(|d| d.rel == rel) {
+                found.push(Discovered {
+                    rel,
+                    abs: p.clone(),
+                    size: md.len(),
+                    mtime_ns: mtime_ns(&md),
+                });
+            }
+        } else if md.is_dir() {
+            let prefix = format!("{rel}/");
+            let reached = rel.is_empty() || already.iter().any(|d| d.rel.starts_with(&prefix));
+            if !reached {
+                walk(root, p, matchers, &mut found, &mut warnings);
+            }
+        }
+    }
+    finish(found, warnings)
+}
+
+/// Whether the path or one of its folders is excluded by the configuration.
+fn excluded_with_ancestors(matchers: &Matchers, rel: &str) -> bool {
+    let mut at = 0;
+    loop {
+        let end = rel[at..].find('/').map(|i| at + i).unwrap_or(rel.len());
+        let prefix = &rel[..end];
+        let name = &rel[at..end];
+        if matchers.is_excluded(prefix, name) {
+            return true;
+        }
+        if end == rel.len() {
+            return false;
+        }
+        at = end + 1;
+    }
+}
+
+fn finish(
+    mut found: Vec<Discovered>,
+    mut warnings: Vec<Warning>,
+) -> (Vec<Discovered>, Vec<Warning>) {
+    found.sort_by(|a, b| a.rel.cmp(&b.rel));
+    found.dedup_by(|a, b| a.rel == b.rel);
+    for d in &found {
+        if is_escaped(&d.rel) {
+            warnings.push(Warning {
+                path: d.rel.clone(),
+                message: "the file name is not UTF-8: its bytes are shown as \\xHH".into(),
+            });
+        }
+    }
+    warnings.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    (found, warnings)
+}
+
+/// Walks `start` (the root, or a folder inside it named on the command line, which is entered
+/// whatever the excludes say), collecting Python files.
+fn walk(
+    root: &Path,
+    start: &Path,
+    matchers: &Arc<Matchers>,
+    out: &mut Vec<Discovered>,
+    out_warnings: &mut Vec<Warning>,
+) {
     let found = Mutex::new(Vec::new());
     let warnings = Mutex::new(Vec::new());
-    let walker = ignore::WalkBuilder::new(&root)
+    let walker = ignore::WalkBuilder::new(start)
         .hidden(false)
         .git_ignore(true)
         .git_exclude(true)
@@ -68,10 +259,10 @@ pub fn discover(config: &Config, matchers: &Arc<Matchers>) -> (Vec<Discovered>, 
         .ignore(true)
         .parents(true)
         .require_git(false)
-        .follow_links(true)
+        .follow_links(false)
         .threads(2)
         .filter_entry({
-            let root = root.clone();
+            let root = root.to_path_buf();
             let matchers = Arc::clone(matchers);
             move |entry| {
                 if entry.depth() == 0 {
@@ -84,30 +275,40 @@ pub fn discover(config: &Config, matchers: &Arc<Matchers>) -> (Vec<Discovered>, 
         })
         .build_parallel();
     walker.run(|| {
-        let root = &root;
         let found = &found;
         let warnings = &warnings;
         Box::new(move |result| {
             match result {
                 Ok(entry) => {
-                    let is_file = entry.file_type().map(|t| t.is_file()).unwrap_or(false);
-                    if !is_file {
+                    let Some(ft) = entry.file_type() else {
                         return ignore::WalkState::Continue;
-                    }
+                    };
                     let path = entry.path();
                     let ext = path.extension().and_then(|e| e.to_str());
-                    if !matches!(ext, Some("py") | Some("pyi")) {
+                    if !matches!(ext, Some("py") | Some("pyi")) || ft.is_dir() {
                         return ignore::WalkState::Continue;
                     }
                     let Some(rel) = rel_path(root, path) else {
                         return ignore::WalkState::Continue;
                     };
-                    match entry.metadata() {
-                        Ok(md) => found.lock().unwrap().push(Discovered {
+                    // A link is followed to its target's metadata; links to folders are not
+                    // walked (the walker does not follow links), links to files are checked.
+                    let md = if ft.is_symlink() {
+                        std::fs::metadata(path)
+                    } else {
+                        entry.metadata().map_err(std::io::Error::other)
+                    };
+                    match md {
+                        Ok(md) if md.is_file() => found.lock().unwrap().push(Discovered {
                             rel,
                             abs: path.to_path_buf(),
                             size: md.len(),
                             mtime_ns: mtime_ns(&md),
+                        }),
+                        Ok(_) => {}
+                        Err(e) if ft.is_symlink() => warnings.lock().unwrap().push(Warning {
+                            path: rel,
+                            message: format!("broken symbolic link ({}); skipped", io_message(&e)),
                         }),
                         Err(e) => warnings.lock().unwrap().push(Warning {
                             path: rel,
@@ -128,12 +329,8 @@ pub fn discover(config: &Config, matchers: &Arc<Matchers>) -> (Vec<Discovered>, 
             ignore::WalkState::Continue
         })
     });
-    let mut found = found.into_inner().unwrap();
-    found.sort_by(|a, b| a.rel.cmp(&b.rel));
-    found.dedup_by(|a, b| a.rel == b.rel);
-    let mut warnings = warnings.into_inner().unwrap();
-    warnings.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-    (found, warnings)
+    out.extend(found.into_inner().unwrap());
+    out_warnings.extend(warnings.into_inner().unwrap());
 }
 
 fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {
@@ -188,7 +385,34 @@ pub struct Decoded {
 }
 
 /// Decodes Python source: UTF-8 with or without BOM, or the PEP 263 coding cookie's encoding.
+/// A lone carriage return ends a line, as in Python (old Mac line endings): it becomes `\n`,
+/// one byte for one, so offsets and positions stay those of the file.
 pub fn decode(bytes: &[u8]) -> Decoded {
+    let mut d = decode_bytes(bytes);
+    if let Ok(text) = &mut d.text
+        && memchr::memchr(b'\r', text.as_bytes()).is_some()
+    {
+        *text = normalize_lone_cr(text);
+    }
+    d
+}
+
+/// `\r` not followed by `\n` becomes `\n` (same length).
+fn normalize_lone_cr(text: &str) -> String {
+    let b = text.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    for (i, &c) in b.iter().enumerate() {
+        if c == b'\r' && b.get(i + 1) != Some(&b'\n') {
+            out.push(b'\n');
+        } else {
+            out.push(c);
+        }
+    }
+    // Only ASCII bytes were replaced by ASCII bytes: still UTF-8.
+    String::from_utf8(out).unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned())
+}
+
+fn decode_bytes(bytes: &[u8]) -> Decoded {
     let (bom, body) = match bytes.strip_prefix(b"\xEF\xBB\xBF") {
         Some(rest) => (true, rest),
         None => (false, bytes),
@@ -327,6 +551,45 @@ mod tests {
         let d = decode(b"#!/usr/bin/env python\n# vim: set fileencoding=cp1252 :\nx = '\x80'\n");
         assert_eq!(d.encoding, "windows-1252");
         assert!(d.text.unwrap().contains('€'));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_stay_distinct_and_round_trip() {
+        use std::os::unix::ffi::OsStrExt;
+        let root = Path::new("/r");
+        let names: [&[u8]; 5] = [
+            b"a\xff.py",
+            b"a\xfe.py",
+            b"a\\xff.py",
+            b"a\\\\.py",
+            b"plain.py",
+        ];
+        let rels: Vec<String> = names
+            .iter()
+            .map(|n| rel_path(root, &root.join(std::ffi::OsStr::from_bytes(n))).unwrap())
+            .collect();
+        assert_eq!(
+            rels,
+            [
+                "a\\xff.py",
+                "a\\xfe.py",
+                "a\\\\xff.py",
+                "a\\\\\\\\.py",
+                "plain.py"
+            ]
+        );
+        for (n, rel) in names.iter().zip(&rels) {
+            let want: Vec<u8> = [&b"/r/"[..], n].concat();
+            assert_eq!(from_rel(root, rel).as_os_str().as_bytes(), &want[..]);
+        }
+        assert!(is_escaped(&rels[0]) && !is_escaped(&rels[2]) && !is_escaped(&rels[4]));
+    }
+
+    #[test]
+    fn lone_carriage_returns_end_lines_as_in_python() {
+        let d = decode(b"import os\r\nx = 1\rimport sys\r");
+        assert_eq!(d.text.unwrap(), "import os\r\nx = 1\nimport sys\n");
     }
 
     #[test]

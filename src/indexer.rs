@@ -2,7 +2,7 @@
 //! parallel, one salsa handle per job), resolve imports, write everything in one transaction.
 
 use std::collections::HashMap;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -26,6 +26,11 @@ pub struct IndexOptions {
     /// Build the lookup indexes (by name, module) now. A cold `check` leaves them to the next
     /// run that wants them (its rules do not use them); see [`Writer::drop_indexes`].
     pub lookup_indexes: bool,
+    /// Paths named on the command line (absolute): indexed even where discovery would not go
+    /// (git-ignored, excluded, not `*.py`), as Ruff checks explicit paths.
+    pub explicit: Vec<PathBuf>,
+    /// `--force-exclude`: explicit paths that `exclude` matches are left out after all.
+    pub force_exclude: bool,
 }
 
 /// What a run did.
@@ -207,6 +212,20 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     };
     let matchers = Arc::new(config.matchers()?);
     let (mut found, mut warnings) = files::discover(config, &matchers);
+    if !opts.explicit.is_empty() {
+        let (extra, w) = files::discover_explicit(
+            config,
+            &matchers,
+            &opts.explicit,
+            opts.force_exclude,
+            &found,
+        );
+        if !extra.is_empty() {
+            found.extend(extra);
+            found.sort_by(|a, b| a.rel.cmp(&b.rel));
+        }
+        warnings.extend(w);
+    }
     phase("discovered");
     let (mut store, note) = Store::open(db_path)?;
     let rebuilt = match note {

@@ -17,6 +17,8 @@ pub struct Query {
     pub description: String,
     /// `@code` for rule queries (e.g. `F821`).
     pub code: Option<String>,
+    /// `@noqa none`: findings no `# noqa` can hide (syntax and I/O errors, as in Ruff).
+    pub no_noqa: bool,
     pub sql: &'static str,
 }
 
@@ -28,6 +30,7 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
         name: String::new(),
         description: String::new(),
         code: None,
+        no_noqa: false,
         sql,
     };
     let mut last: Option<&str> = None;
@@ -49,6 +52,7 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
                 "name" => q.name = value,
                 "description" => q.description = value,
                 "code" => q.code = Some(value),
+                "noqa" => q.no_noqa = value == "none",
                 _ => {}
             }
             last = Some(match key {
@@ -93,6 +97,9 @@ pub fn rules() -> Vec<Query> {
 /// The result adds `noqa_row`, the line a `# noqa` must be on.
 pub fn with_noqa_filter(rule: &Query) -> String {
     let body = rule.sql.trim().trim_end_matches(';');
+    if rule.no_noqa {
+        return body.to_string();
+    }
     let Some(noqa_sql) = fragment("_noqa.sql") else {
         return body.to_string();
     };

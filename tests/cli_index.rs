@@ -150,24 +150,36 @@ fn parse_budget_is_enforced() {
 
 #[cfg(unix)]
 #[test]
-fn symlink_loops_are_warnings() {
+fn symlinks_are_treated_as_ruff_treats_them() {
+    // Ruff does not descend into linked folders (a loop, or a folder outside the repository),
+    // and checks a linked file under the link's name.
     let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join("pkg")).unwrap();
-    std::fs::write(dir.path().join("pkg/a.py"), "import os\n").unwrap();
-    std::os::unix::fs::symlink("..", dir.path().join("pkg/loop")).unwrap();
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("far.py"), "import json\n").unwrap();
+    let repo = dir.path().join("repo");
+    std::fs::create_dir_all(repo.join("pkg")).unwrap();
+    std::fs::write(repo.join("pkg/a.py"), "import os\n").unwrap();
+    std::os::unix::fs::symlink("..", repo.join("pkg/loop")).unwrap();
+    std::os::unix::fs::symlink(outside.path(), repo.join("pkg/elsewhere")).unwrap();
+    std::os::unix::fs::symlink(outside.path().join("far.py"), repo.join("pkg/linked.py")).unwrap();
+    std::os::unix::fs::symlink(repo.join("nothing.py"), repo.join("pkg/dangling.py")).unwrap();
     let db = dir.path().join("facts.db");
     let out = codefacts()
         .arg("index")
-        .arg(dir.path())
+        .arg(&repo)
         .arg("--db")
         .arg(&db)
+        .arg("-v")
         .output()
         .unwrap();
     assert!(out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("symlink loop"), "{stderr}");
-    let paths = column(dir.path(), &db, "SELECT path FROM files ORDER BY path");
-    assert_eq!(paths, vec!["pkg/a.py"]);
+    assert!(
+        stderr.contains("pkg/dangling.py: broken symbolic link"),
+        "{stderr}"
+    );
+    let paths = column(&repo, &db, "SELECT path FROM files ORDER BY path");
+    assert_eq!(paths, vec!["pkg/a.py", "pkg/linked.py"]);
 }
 
 #[test]

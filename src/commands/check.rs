@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
-use anyhow::{Context, Result};
+use anyhow::{Context, Result, bail};
 use globset::{Glob, GlobSetBuilder};
 use rayon::prelude::*;
 
@@ -13,14 +13,16 @@ use super::{EXIT_FINDINGS, EXIT_OK, Repo};
 use crate::cli::CheckArgs;
 use crate::config::{self, LintSettings, code_enabled};
 use crate::diagnostics::{self, Finding, OutputFormat};
+use crate::indexer::IndexOptions;
 use crate::queries::{self, Query};
 use crate::store::{QueryResult, Store, Value};
 
 pub fn run(args: CheckArgs) -> Result<ExitCode> {
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let root_hint = args
         .root
         .clone()
-        .or_else(|| args.paths.first().map(|p| root_of(p)));
+        .or_else(|| args.paths.first().map(|p| root_of(&cwd.join(p))));
     let repo = match root_hint {
         Some(p) if args.root.is_some() => Repo::locate(Some(&p), &args.repo)?,
         Some(p) => {
@@ -29,16 +31,64 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         }
         None => Repo::locate(None, &args.repo)?,
     };
-    if !args.no_index {
-        repo.refresh(false, true, false)?;
-    }
-    let store = Store::open_read_only(&repo.db)?;
     let lint = &repo.config.lint;
-    let (select, ignore) = selection(lint, &args);
+    let selection = Selection::new(lint, &args)?;
     let rules: Vec<Query> = queries::rules()
         .into_iter()
-        .filter(|q| code_enabled(q.code.as_deref().unwrap_or(""), &select, &ignore))
+        .filter(|q| {
+            let code = q.code.as_deref().unwrap_or("");
+            code == SYNTAX || selection.enabled(code)
+        })
         .collect();
+    if !rules.iter().any(|q| q.code.as_deref() != Some(SYNTAX)) {
+        bail!(
+            "no rule that codefacts implements is selected ({}), so nothing would be checked; \
+             codefacts implements {}",
+            selection.describe(),
+            implemented_codes().join(", ")
+        );
+    }
+    selection.warn_unimplemented();
+    check_lanes(&repo, &args.lane)?;
+
+    // Paths named on the command line: missing ones are E902 findings, as in Ruff.
+    let named: Vec<(PathBuf, String)> = args
+        .paths
+        .iter()
+        .chain(&args.files)
+        .map(|p| (cwd.join(p), p.to_string_lossy().into_owned()))
+        .collect();
+    let mut missing = Vec::new();
+    for (abs, shown) in &named {
+        if let Err(e) = std::fs::symlink_metadata(abs) {
+            missing.push((abs.clone(), shown.clone(), e));
+        }
+    }
+    let root = repo.config.root.clone();
+    if !args.no_index {
+        let explicit: Vec<PathBuf> = named
+            .iter()
+            .filter(|(abs, _)| abs.exists())
+            .filter_map(|(abs, _)| std::path::absolute(abs).ok())
+            .collect();
+        repo.refresh_with(
+            false,
+            IndexOptions {
+                semantic: true,
+                explicit,
+                force_exclude: args.force_exclude,
+                ..IndexOptions::default()
+            },
+        )?;
+    }
+    let store = Store::open_read_only(&repo.db)?;
+    if !store.has_semantic_layer()? {
+        bail!(
+            "{} has no semantic layer yet, so the rules have nothing to read; run `codefacts \
+             check` without --no-index (or `codefacts index --semantic`) to build it",
+            repo.db.display()
+        );
+    }
     let params = vec![(
         "ban_relative_imports".to_string(),
         lint.ban_relative_imports.as_str().to_string(),
@@ -74,16 +124,66 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         findings.extend(rule_findings?);
     }
     let ignores = PerFileIgnores::new(&lint.per_file_ignores)?;
-    let scope = Scope::new(&repo, &args, &store)?;
-    findings.retain(|f| !ignores.ignored(&f.path, &f.code) && scope.contains(&f.path));
+    let scope = Scope::new(&repo, &args, &store, &cwd)?;
+    findings.retain(|f| {
+        scope.contains(&f.path)
+            && (f.code == SYNTAX || f.code == "E902" || !ignores.ignored(&f.path, &f.code))
+    });
+    for (abs, shown, e) in &missing {
+        if selection.enabled("E902") {
+            let path = std::path::absolute(abs)
+                .ok()
+                .and_then(|a| a.strip_prefix(&root).ok().map(Path::to_path_buf))
+                .map(|r| r.to_string_lossy().replace('\\', "/"))
+                .unwrap_or_else(|| shown.clone());
+            findings.push(Finding {
+                path,
+                line: 1,
+                col: 1,
+                end_line: 1,
+                end_col: 1,
+                code: "E902".into(),
+                message: ruff_io_message(e),
+                name: "io-error".into(),
+                noqa_row: 0,
+            });
+        } else {
+            crate::errln!(
+                "codefacts: warning: Failed to lint {shown}: {}",
+                ruff_io_message(e)
+            );
+        }
+    }
     findings.sort();
+    findings.dedup();
+    let checked = scope.files_in_scope(&store)?;
+    if checked == 0 && findings.is_empty() {
+        crate::errln!("codefacts: warning: No Python files found under the given path(s)");
+    }
 
+    let code = if findings.is_empty() || args.exit_zero {
+        EXIT_OK
+    } else {
+        EXIT_FINDINGS
+    };
+    match print(&args, &root, &findings) {
+        Ok(()) => {}
+        // `codefacts check | head`: the findings decided the exit code, not the reader.
+        Err(e) if crate::term::is_broken_pipe(&e) => {}
+        Err(e) => return Err(e),
+    }
+    Ok(ExitCode::from(code))
+}
+
+/// The code of syntax errors, which no selector turns off (as in Ruff).
+const SYNTAX: &str = "invalid-syntax";
+
+fn print(args: &CheckArgs, root: &Path, findings: &[Finding]) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
-    let root = repo.config.root.clone();
     if args.statistics {
         diagnostics::write_statistics(
-            &findings,
+            findings,
             matches!(
                 args.output_format,
                 OutputFormat::Json | OutputFormat::JsonLines
@@ -92,21 +192,63 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         )?;
     } else {
         let source = |path: &str| -> Option<String> {
-            let bytes = crate::files::read(&root.join(path)).ok()?;
+            let bytes = crate::files::read(&crate::files::from_rel(root, path)).ok()?;
             crate::files::decode(&bytes).text.ok()
         };
-        diagnostics::write(&findings, args.output_format, &root, &source, &mut out)?;
+        diagnostics::write(findings, args.output_format, root, &source, &mut out)?;
     }
-    Ok(ExitCode::from(if findings.is_empty() || args.exit_zero {
-        EXIT_OK
-    } else {
-        EXIT_FINDINGS
-    }))
+    std::io::Write::flush(&mut out)?;
+    Ok(())
 }
 
-/// The directory to start looking for the repository root from.
+/// An I/O error as Ruff words it in E902 (`No such file or directory (os error 2)`).
+fn ruff_io_message(e: &std::io::Error) -> String {
+    let s = e.to_string();
+    match s.split_once(" (os error") {
+        Some((msg, _)) if e.raw_os_error().is_some() => {
+            format!("{msg} (os error {})", e.raw_os_error().unwrap_or_default())
+        }
+        _ => s,
+    }
+}
+
+/// The codes of the rules codefacts implements, sorted.
+fn implemented_codes() -> Vec<String> {
+    queries::rules()
+        .into_iter()
+        .filter_map(|q| q.code)
+        .filter(|c| c != SYNTAX)
+        .collect()
+}
+
+/// `--lane` must name a configured lane (or `default`).
+fn check_lanes(repo: &Repo, wanted: &[String]) -> Result<()> {
+    let mut known: Vec<&str> = repo.config.lanes.iter().map(|l| l.name.as_str()).collect();
+    known.push("default");
+    for w in wanted {
+        if !known.contains(&w.as_str()) {
+            let near = crate::ruff_rules::closest(w, known.iter().copied())
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            bail!(
+                "no lane `{w}`{near}; the lanes are: {} ([tool.codefacts.lanes]; files no lane \
+                 matches are in `default`)",
+                known.join(", ")
+            );
+        }
+    }
+    Ok(())
+}
+
+/// The root to start looking for the repository from.
 fn root_of(p: &Path) -> PathBuf {
-    let abs = std::fs::canonicalize(p).unwrap_or_else(|_| p.to_path_buf());
+    let abs = std::fs::canonicalize(p).unwrap_or_else(|_| {
+        // A path that does not exist (an E902 to come): its nearest existing ancestor.
+        p.ancestors()
+            .find(|a| a.is_dir())
+            .map(Path::to_path_buf)
+            .unwrap_or_else(|| p.to_path_buf())
+    });
     if abs.is_dir() {
         abs
     } else {
@@ -114,17 +256,115 @@ fn root_of(p: &Path) -> PathBuf {
     }
 }
 
-/// Effective selectors: the command line overrides `select` and adds to the rest.
-fn selection(lint: &LintSettings, args: &CheckArgs) -> (Vec<String>, Vec<String>) {
-    // `--select` replaces the configured `select` and `extend-select`, as in Ruff.
-    let mut select = args
-        .select
-        .clone()
-        .unwrap_or_else(|| lint.effective_select());
-    select.extend(args.extend_select.iter().cloned());
-    let mut ignore = lint.ignore.clone();
-    ignore.extend(args.ignore.iter().cloned());
-    (select, ignore)
+/// The rule selection in force: validated (an unknown selector is an error, as in Ruff) and
+/// canonical (legacy aliases rewritten).
+struct Selection {
+    select: Vec<String>,
+    ignore: Vec<String>,
+    /// Selectors the user wrote (command line and configuration, not Ruff's default).
+    explicit: Vec<String>,
+}
+
+impl Selection {
+    fn new(lint: &LintSettings, args: &CheckArgs) -> Result<Selection> {
+        let canon = |list: &[String], key: &str, from: &str| -> Result<Vec<String>> {
+            list.iter()
+                .map(|s| {
+                    crate::ruff_rules::canonical_selector(s).with_context(|| {
+                        format!("Unknown rule selector `{s}` in `{key}` from {from}")
+                    })
+                })
+                .collect()
+        };
+        let config_src = "the configuration";
+        let cfg_select = match &lint.select {
+            Some(s) => Some(canon(s, "select", config_src)?),
+            None => None,
+        };
+        let cfg_extend = canon(&lint.extend_select, "extend-select", config_src)?;
+        let cfg_ignore = canon(&lint.ignore, "ignore", config_src)?;
+        for (pattern, codes) in &lint.per_file_ignores {
+            canon(
+                codes,
+                &format!("per-file-ignores.\"{pattern}\""),
+                config_src,
+            )?;
+        }
+        let cli_select = match &args.select {
+            Some(s) => Some(canon(s, "select", "the CLI")?),
+            None => None,
+        };
+        let cli_extend = canon(&args.extend_select, "extend-select", "the CLI")?;
+        let cli_ignore = canon(&args.ignore, "ignore", "the CLI")?;
+        // `--select` replaces the configured `select` and `extend-select`, as in Ruff.
+        let (mut select, mut explicit) = match cli_select {
+            Some(s) => (s.clone(), s),
+            None => {
+                let mut explicit = cfg_select.clone().unwrap_or_default();
+                explicit.extend(cfg_extend.iter().cloned());
+                let mut v = cfg_select.unwrap_or_else(|| {
+                    config::DEFAULT_SELECT
+                        .iter()
+                        .map(|s| s.to_string())
+                        .collect()
+                });
+                v.extend(cfg_extend);
+                (v, explicit)
+            }
+        };
+        select.extend(cli_extend.iter().cloned());
+        explicit.extend(cli_extend);
+        let mut ignore = cfg_ignore;
+        ignore.extend(cli_ignore);
+        Ok(Selection {
+            select,
+            ignore,
+            explicit,
+        })
+    }
+
+    fn enabled(&self, code: &str) -> bool {
+        code_enabled(code, &self.select, &self.ignore)
+    }
+
+    fn describe(&self) -> String {
+        let mut s = format!("select: {}", self.select.join(","));
+        if !self.ignore.is_empty() {
+            s.push_str(&format!("; ignore: {}", self.ignore.join(",")));
+        }
+        s
+    }
+
+    /// One warning naming the rules the user selected that codefacts does not implement (Ruff's
+    /// default selection alone warns of nothing).
+    fn warn_unimplemented(&self) {
+        let ours = implemented_codes();
+        let missing: Vec<&str> = crate::ruff_rules::rules()
+            .iter()
+            .map(|r| r.code)
+            .filter(|c| {
+                code_enabled(c, &self.explicit, &self.ignore) && !ours.iter().any(|o| o == c)
+            })
+            .collect();
+        if missing.is_empty() {
+            return;
+        }
+        let shown: Vec<&str> = missing.iter().take(12).copied().collect();
+        let more = if missing.len() > shown.len() {
+            format!(", and {} more", missing.len() - shown.len())
+        } else {
+            String::new()
+        };
+        crate::errln!(
+            "codefacts: warning: {} selected rule{} not implemented by codefacts and not \
+             checked: {}{more} (run Ruff for {}; codefacts implements {})",
+            missing.len(),
+            if missing.len() == 1 { " is" } else { "s are" },
+            shown.join(", "),
+            if missing.len() == 1 { "it" } else { "them" },
+            ours.join(", ")
+        );
+    }
 }
 
 fn to_findings(result: &QueryResult, rule: &Query) -> Result<Vec<Finding>> {
@@ -164,9 +404,12 @@ fn to_findings(result: &QueryResult, rule: &Query) -> Result<Vec<Finding>> {
             code: text(&r[code]),
             message: text(&r[msg]),
             name: name.clone(),
-            noqa_row: noqa_row
-                .map(|i| int(&r[i]))
-                .unwrap_or_else(|| int(&r[line])),
+            noqa_row: match noqa_row {
+                Some(i) => int(&r[i]),
+                // No `# noqa` applies (syntax and I/O errors): Ruff's `noqa_row` is null.
+                None if rule.no_noqa => 0,
+                None => int(&r[line]),
+            },
         })
         .collect())
 }
@@ -215,15 +458,27 @@ struct Scope {
 }
 
 impl Scope {
-    fn new(repo: &Repo, args: &CheckArgs, store: &Store) -> Result<Scope> {
+    fn new(repo: &Repo, args: &CheckArgs, store: &Store, cwd: &Path) -> Result<Scope> {
         let root = &repo.config.root;
+        // A path names what it is called, so a link to a file is in scope under its own name:
+        // only its folder is resolved.
         let rel = |p: &Path| -> Option<String> {
-            let abs = std::fs::canonicalize(p).ok()?;
+            let abs = std::path::absolute(cwd.join(p)).ok()?;
+            let abs = match (abs.parent(), abs.file_name()) {
+                (Some(dir), Some(name)) => std::fs::canonicalize(dir).ok()?.join(name),
+                _ => std::fs::canonicalize(&abs).ok()?,
+            };
             let r = abs.strip_prefix(root).ok()?;
-            Some(r.to_string_lossy().replace('\\', "/"))
+            let r = r.to_string_lossy().replace('\\', "/");
+            Some(if r == "." { String::new() } else { r })
         };
         let mut prefixes = Vec::new();
         for p in &args.paths {
+            if std::fs::symlink_metadata(cwd.join(p)).is_err() {
+                // Reported as E902; it narrows the scope to nothing else.
+                prefixes.push(format!("\u{0}missing/{}", p.display()));
+                continue;
+            }
             match rel(p) {
                 Some(r) => prefixes.push(r),
                 None => anyhow::bail!(
@@ -239,14 +494,7 @@ impl Scope {
             Some(
                 args.files
                     .iter()
-                    .map(|f| {
-                        if f.is_absolute() {
-                            rel(f).unwrap_or_default()
-                        } else {
-                            rel(&std::env::current_dir().unwrap_or_default().join(f))
-                                .unwrap_or_else(|| f.to_string_lossy().replace('\\', "/"))
-                        }
-                    })
+                    .map(|f| rel(f).unwrap_or_else(|| f.to_string_lossy().replace('\\', "/")))
                     .collect(),
             )
         };
@@ -261,6 +509,15 @@ impl Scope {
             lanes,
             wanted_lanes: args.lane.clone(),
         })
+    }
+
+    /// How many indexed files the scope holds.
+    fn files_in_scope(&self, store: &Store) -> Result<usize> {
+        Ok(store
+            .file_lanes()?
+            .iter()
+            .filter(|(p, _)| self.contains(p))
+            .count())
     }
 
     fn contains(&self, path: &str) -> bool {

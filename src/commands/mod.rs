@@ -71,13 +71,24 @@ impl Repo {
     /// semantic layer, so it is built if the database does not hold it yet. `lookups`: the
     /// caller may look rows up by name or module, so the lookup indexes must exist.
     pub fn refresh(&self, quiet: bool, semantic: bool, lookups: bool) -> Result<IndexSummary> {
+        self.refresh_with(
+            quiet,
+            IndexOptions {
+                semantic,
+                lookup_indexes: lookups,
+                ..IndexOptions::default()
+            },
+        )
+    }
+
+    /// [`Repo::refresh`] with every option of a run (`progress` is set here).
+    pub fn refresh_with(&self, quiet: bool, opts: IndexOptions) -> Result<IndexSummary> {
         let summary = indexer::run(
             &self.config,
             &self.db,
             &IndexOptions {
                 progress: std::io::stdout().is_terminal(),
-                semantic,
-                lookup_indexes: lookups,
+                ..opts
             },
         )?;
         if let Some(why) = &summary.rebuilt {

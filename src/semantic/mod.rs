@@ -315,6 +315,10 @@ pub struct SemanticFacts {
     /// [`validate`]). Ruff reports no semantic diagnostics for a file
     /// with syntax errors, so the rule queries skip such files.
     pub has_syntax_error: bool,
+    /// The first invalid construct tree-sitter accepted without an error node (see
+    /// [`validate`]): line, column (1-based, characters) and Ruff's message. `None` when the
+    /// tree has error nodes (those are the fact base's `syntax_errors`) or the code is valid.
+    pub lenient_syntax_error: Option<(u32, u32, String)>,
     /// `from __future__ import annotations` is present.
     pub future_annotations: bool,
 }
@@ -341,7 +345,16 @@ pub fn analyze(text: &str, tree: &tree_sitter::Tree, opts: &SemanticOptions) -> 
     };
     facts.noqa = noqa;
     facts.noqa_ranges = ranges;
-    facts.has_syntax_error |=
-        sem_tree.root_node().has_error() || validate::has_lenient_syntax_error_in(text, &sem_arena);
+    let tree_error = sem_tree.root_node().has_error();
+    let lenient = if tree_error {
+        None
+    } else {
+        validate::first_lenient_syntax_error_in(text, &sem_arena)
+    };
+    facts.has_syntax_error |= tree_error || lenient.is_some();
+    facts.lenient_syntax_error = lenient.map(|(offset, message)| {
+        let (line, col) = idx.position(offset);
+        (line, col, message.to_string())
+    });
     facts
 }

@@ -15,8 +15,15 @@ pub fn has_lenient_syntax_error(text: &str, tree: &Tree) -> bool {
 
 /// [`has_lenient_syntax_error`] over an arena of the tree.
 pub fn has_lenient_syntax_error_in(text: &str, arena: &Arena) -> bool {
+    first_lenient_syntax_error_in(text, arena).is_some()
+}
+
+/// The first invalid construct tree-sitter accepted: its byte offset and Ruff's message for it.
+/// Where Ruff's parser places the error elsewhere (after `print`, at the statement after a
+/// `try`), the offset is the construct's start.
+pub fn first_lenient_syntax_error_in(text: &str, arena: &Arena) -> Option<(usize, &'static str)> {
     let k = kinds();
-    arena.iter().any(|n| is_invalid(text, k, n))
+    arena.iter().find_map(|n| is_invalid(text, k, n))
 }
 
 fn statements(n: Node) -> impl Iterator<Item = Node> + Clone {
@@ -34,54 +41,97 @@ fn starts_line(text: &str, n: Node) -> bool {
         .all(|c| c == ' ' || c == '\t' || c == '\x0c')
 }
 
+/// The indentation (bytes of leading blanks) of the line holding the byte before `end`.
+fn indentation_of_line_at(text: &str, end: usize) -> usize {
+    let at = end.saturating_sub(1);
+    let start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    text[start..]
+        .bytes()
+        .take_while(|b| *b == b' ' || *b == b'\t' || *b == b'\x0c')
+        .count()
+}
+
 /// tree-sitter's column: bytes since the last `\n`.
 fn column(text: &str, n: Node) -> usize {
     let start = n.start_byte();
     start - text[..start].rfind('\n').map_or(0, |i| i + 1)
 }
 
-fn is_invalid(text: &str, k: &Kinds, n: Node) -> bool {
+fn is_invalid(text: &str, k: &Kinds, n: Node) -> Option<(usize, &'static str)> {
     let kind = n.kind_id();
+    let at = |m: Node, msg: &'static str| Some((m.start_byte(), msg));
+    // Ruff places indentation errors at the start of the line.
+    let at_line = |m: Node, msg: &'static str| {
+        let start = m.start_byte();
+        Some((text[..start].rfind('\n').map_or(0, |i| i + 1), msg))
+    };
     if kind == k.print_statement || kind == k.exec_statement {
-        true
+        // Ruff's parser reads `print` as a name and stops at what follows it.
+        at(
+            n.named_child(0).unwrap_or(n),
+            "Simple statements must be separated by newlines or semicolons",
+        )
     } else if kind == k.tuple_pattern {
-        n.parent().is_some_and(|p| {
-            let pk = p.kind_id();
-            pk == k.parameters || pk == k.lambda_parameters || pk == k.default_parameter
-        })
+        n.parent()
+            .is_some_and(|p| {
+                let pk = p.kind_id();
+                pk == k.parameters || pk == k.lambda_parameters || pk == k.default_parameter
+            })
+            .then_some((n.start_byte(), "Expected `)`, found `(`"))
     } else if kind == k.try_statement {
-        !n.named_children().any(|c| {
+        (!n.named_children().any(|c| {
             let ck = c.kind_id();
             ck == k.except_clause || ck == k.finally_clause
+        }))
+        .then(|| {
+            // Ruff places it where the next statement starts.
+            let rest = &text[n.end_byte()..];
+            let skip = rest.len() - rest.trim_start().len();
+            (
+                n.end_byte() + skip,
+                "Expected `except` or `finally` after `try` block",
+            )
         })
     } else if kind == k.block || kind == k.module {
         let stmts = statements(n);
         if kind == k.block {
             if stmts.clone().next().is_none() {
-                return true;
+                return at(n, "Expected an indented block");
             }
             if n.parent().is_some_and(|p| {
                 let pk = p.kind_id();
                 pk == k.block || pk == k.module
             }) {
-                return true;
+                return at_line(n, "Unexpected indentation");
             }
         }
-        let Some(first) = stmts.clone().next() else {
-            return false;
-        };
+        let first = stmts.clone().next()?;
         if kind == k.module && starts_line(text, first) && column(text, first) != 0 {
-            return true;
+            return at_line(first, "Unexpected indentation");
         }
         if !starts_line(text, first) {
-            return false;
+            return None;
         }
         let col = column(text, first);
-        stmts
-            .into_iter()
-            .any(|s| starts_line(text, s) && column(text, s) != col)
+        let mut prev: Option<Node> = None;
+        for s in stmts {
+            if starts_line(text, s) && column(text, s) != col {
+                let c = column(text, s);
+                // Deeper than the block, but shallower than the line before it: a dedent to a
+                // column no enclosing block has.
+                let dedent =
+                    c < col || prev.is_some_and(|p| indentation_of_line_at(text, p.end_byte()) > c);
+                return if dedent {
+                    at_line(s, "unindent does not match any outer indentation level")
+                } else {
+                    at_line(s, "Unexpected indentation")
+                };
+            }
+            prev = Some(s);
+        }
+        None
     } else {
-        false
+        None
     }
 }
 
@@ -108,5 +158,31 @@ mod tests {
         assert!(invalid("if x:\n        a = 1\n    b = 2\n"));
         assert!(invalid("try:\n    pass\nx = 1\n"));
         assert!(invalid("def f(a, (b, c)): pass\n"));
+    }
+
+    #[test]
+    fn lenient_errors_have_a_place_and_ruffs_message() {
+        fn first(src: &str) -> (&str, &'static str) {
+            let tree = crate::syntax::parse_python(src, Duration::from_secs(5)).unwrap();
+            let (at, msg) =
+                first_lenient_syntax_error_in(src, &Arena::build(&tree, src)).expect("an error");
+            (&src[at..], msg)
+        }
+        assert_eq!(
+            first("x = 1\n    y = 2\n"),
+            ("    y = 2\n", "Unexpected indentation")
+        );
+        assert_eq!(
+            first("print 'x'\n").1,
+            "Simple statements must be separated by newlines or semicolons"
+        );
+        assert_eq!(
+            first("def f(a, (b, c)): pass\n"),
+            ("(b, c)): pass\n", "Expected `)`, found `(`")
+        );
+        assert_eq!(
+            first("try:\n    pass\nx = 1\n").1,
+            "Expected `except` or `finally` after `try` block"
+        );
     }
 }

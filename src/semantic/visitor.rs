@@ -1328,6 +1328,7 @@ impl<'a> Analyzer<'a> {
             noqa: Vec::new(),
             noqa_ranges: Vec::new(),
             has_syntax_error: false,
+            lenient_syntax_error: None,
             future_annotations: self.future_annotations,
         }
     }

@@ -32,8 +32,16 @@ pub(super) fn insert(
         conn.prepare_cached("INSERT OR IGNORE INTO first_party_modules VALUES (?1, ?2)")?
             .execute(params![file_id, pkg])?;
     }
-    conn.prepare_cached("INSERT INTO semantic_files VALUES (?1,?2,?3)")?
-        .execute(params![file_id, f.has_syntax_error, f.future_annotations])?;
+    let lenient = f.lenient_syntax_error.as_ref();
+    conn.prepare_cached("INSERT INTO semantic_files VALUES (?1,?2,?3,?4,?5,?6)")?
+        .execute(params![
+            file_id,
+            f.has_syntax_error,
+            f.future_annotations,
+            lenient.map(|l| l.0),
+            lenient.map(|l| l.1),
+            lenient.map(|l| l.2.as_str())
+        ])?;
     // The implicit scopes the analysis opens around every function and class (type
     // parameters) and method (the `__class__` cell) are stored only when something is bound
     // in them: PEP 695 type parameters, a `__class__` that is used. Otherwise what happens in
