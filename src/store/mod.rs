@@ -49,6 +49,159 @@ pub fn busy_timeout() -> Duration {
         .unwrap_or(Duration::from_secs(300))
 }
 
+/// `PRAGMA application_id` of every codefacts database ("CFCT"): the mark that makes a file
+/// ours to rebuild or delete. A file at the database path without it is never touched.
+pub const APPLICATION_ID: i32 = 0x4346_4354;
+
+/// The path the waiting message names: a process opens one index at a time.
+static BUSY_PATH: std::sync::Mutex<Option<PathBuf>> = std::sync::Mutex::new(None);
+
+thread_local! {
+    /// When the current wait for a lock began, and whether the user has been told.
+    static BUSY_WAIT: std::cell::Cell<Option<(std::time::Instant, bool)>> =
+        const { std::cell::Cell::new(None) };
+}
+
+/// SQLite's busy handler: wait for another run's lock up to [`busy_timeout`], and after a
+/// second say on which database we are waiting, once per wait.
+fn busy_handler(attempt: i32) -> bool {
+    let now = std::time::Instant::now();
+    let (since, told) = match BUSY_WAIT.get() {
+        Some(state) if attempt > 0 => state,
+        _ => (now, false),
+    };
+    let waited = now - since;
+    if waited >= busy_timeout() {
+        BUSY_WAIT.set(None);
+        return false;
+    }
+    let mut told = told;
+    if !told && waited >= Duration::from_secs(1) {
+        let path = BUSY_PATH
+            .lock()
+            .ok()
+            .and_then(|p| p.clone())
+            .map(|p| p.display().to_string())
+            .unwrap_or_else(|| "the index".into());
+        crate::errln!(
+            "codefacts: waiting for another codefacts run to release the lock on {path} \
+             (up to {:.0} s)",
+            busy_timeout().as_secs_f64()
+        );
+        told = true;
+    }
+    BUSY_WAIT.set(Some((since, told)));
+    std::thread::sleep(Duration::from_millis(if attempt < 10 { 5 } else { 25 }));
+    true
+}
+
+fn set_busy_handler(conn: &mut Connection, path: &Path) -> rusqlite::Result<()> {
+    if let Ok(mut p) = BUSY_PATH.lock() {
+        *p = Some(path.to_path_buf());
+    }
+    conn.busy_handler(Some(busy_handler))
+}
+
+/// What is at the database path before we open it.
+#[derive(Debug, PartialEq, Eq)]
+enum AtPath {
+    Nothing,
+    /// An empty regular file: nothing in it to lose.
+    Empty,
+    /// An SQLite file with our `application_id`.
+    Ours,
+    /// An SQLite file without any `application_id`: ours if its `meta` table says so (an index
+    /// written before the mark existed).
+    Unmarked,
+}
+
+/// Looks at the file at `path` without changing it. Anything that is not (or may not be) a
+/// codefacts database is an error: we never write through, rebuild or delete what is not ours.
+fn inspect(path: &Path) -> Result<AtPath> {
+    let md = match std::fs::symlink_metadata(path) {
+        Ok(md) => md,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(AtPath::Nothing),
+        Err(e) => bail!("cannot look at {}: {e}", path.display()),
+    };
+    let ft = md.file_type();
+    if !ft.is_file() {
+        let what = if ft.is_symlink() {
+            "a symbolic link (give --db the file it points to)"
+        } else if ft.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a device, pipe or socket)"
+        };
+        bail!(
+            "refusing to use {} as the index: it is {what}; codefacts only writes its own \
+             database files",
+            path.display()
+        );
+    }
+    if md.len() == 0 {
+        return Ok(AtPath::Empty);
+    }
+    let mut header = [0u8; 100];
+    let n = {
+        use std::io::Read;
+        let mut f =
+            std::fs::File::open(path).with_context(|| format!("cannot read {}", path.display()))?;
+        let mut n = 0;
+        while n < header.len() {
+            match f.read(&mut header[n..]) {
+                Ok(0) => break,
+                Ok(k) => n += k,
+                Err(e) => bail!("cannot read {}: {e}", path.display()),
+            }
+        }
+        n
+    };
+    let not_ours = |what: &str| {
+        anyhow::anyhow!(
+            "refusing to overwrite {}: {what}, not a codefacts index; move it away or give \
+             --db another path",
+            path.display()
+        )
+    };
+    if n < 100 || &header[..16] != b"SQLite format 3\0" {
+        return Err(not_ours("it is not an SQLite database"));
+    }
+    let app = i32::from_be_bytes([header[68], header[69], header[70], header[71]]);
+    match app {
+        APPLICATION_ID => Ok(AtPath::Ours),
+        0 => Ok(AtPath::Unmarked),
+        other => Err(not_ours(&format!(
+            "it is the SQLite database of another program (application_id {other:#x})"
+        ))),
+    }
+}
+
+/// An unmarked SQLite file is ours only if it has our `meta` table with a schema fingerprint.
+fn unmarked_is_ours(conn: &Connection) -> bool {
+    conn.query_row(
+        "SELECT count(*) FROM meta WHERE key = 'schema_fingerprint'",
+        [],
+        |r| r.get::<_, i64>(0),
+    )
+    .is_ok_and(|n| n == 1)
+}
+
+/// The stored tables (name and SQL), sorted, as one string: what `schema.sql` made.
+fn tables_signature(conn: &Connection) -> rusqlite::Result<String> {
+    let mut st = conn.prepare(
+        "SELECT name, sql FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' \
+         ORDER BY name",
+    )?;
+    let rows = st.query_map([], |r| {
+        Ok(format!(
+            "{}\u{1f}{}",
+            r.get::<_, String>(0)?,
+            r.get::<_, Option<String>>(1)?.unwrap_or_default()
+        ))
+    })?;
+    Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("\u{1e}"))
+}
+
 fn schema_fingerprint() -> String {
     blake3::hash(SCHEMA_SQL.as_bytes()).to_hex()[..16].to_string()
 }
@@ -100,6 +253,40 @@ pub(crate) fn explain(e: rusqlite::Error, path: &Path) -> anyhow::Error {
         )
     } else {
         anyhow::Error::new(e)
+    }
+}
+
+/// "unable to open database file" with the file and the cause the file system gives.
+fn cannot_open(e: rusqlite::Error, path: &Path) -> anyhow::Error {
+    if e.sqlite_error_code() == Some(ErrorCode::CannotOpen) {
+        let dir = path
+            .parent()
+            .filter(|d| !d.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
+        // SQLite needs to create files beside the database (its -wal and -shm files).
+        let probe = dir.join(format!(".codefacts-probe-{}", std::process::id()));
+        let cause = match std::fs::File::create(&probe) {
+            Ok(_) => {
+                let _ = std::fs::remove_file(&probe);
+                match std::fs::OpenOptions::new()
+                    .read(true)
+                    .write(true)
+                    .open(path)
+                {
+                    Ok(_) => e.to_string(),
+                    Err(io) => crate::files::io_message(&io),
+                }
+            }
+            Err(io) => format!(
+                "its folder {} is not writable ({}): SQLite keeps its -wal and -shm files beside \
+                 the database",
+                dir.display(),
+                crate::files::io_message(&io)
+            ),
+        };
+        anyhow::anyhow!("cannot open the index {}: {cause}", path.display())
+    } else {
+        explain(e, path)
     }
 }
 
@@ -180,13 +367,45 @@ fn check(conn: &Connection) -> rusqlite::Result<Check> {
             "built by a codefacts with a different schema".into(),
         ));
     }
+    // The tables must be those schema.sql made (a dropped or altered table is not an index).
+    let want: Option<String> = conn
+        .query_row("SELECT value FROM meta WHERE key = 'tables'", [], |r| {
+            r.get(0)
+        })
+        .ok();
+    let have = tables_signature(conn)?;
+    if want.as_deref() != Some(have.as_str()) {
+        let names = |s: &str| -> Vec<String> {
+            s.split('\u{1e}')
+                .filter_map(|l| l.split('\u{1f}').next())
+                .filter(|n| !n.is_empty())
+                .map(str::to_string)
+                .collect()
+        };
+        let (want_names, have_names) = (names(want.as_deref().unwrap_or("")), names(&have));
+        let missing: Vec<&str> = want_names
+            .iter()
+            .filter(|n| !have_names.contains(n))
+            .map(String::as_str)
+            .collect();
+        let why = if missing.is_empty() {
+            "its tables differ from the schema it was built with".to_string()
+        } else {
+            format!(
+                "table{} missing: {}",
+                if missing.len() == 1 { "" } else { "s" },
+                missing.join(", ")
+            )
+        };
+        return Ok(Check::Stale(why));
+    }
     Ok(Check::Current)
 }
 
-fn configure(conn: &Connection) -> rusqlite::Result<()> {
+fn configure(conn: &mut Connection, path: &Path) -> rusqlite::Result<()> {
     // A run uses a few dozen statements per file: keep them all prepared.
     conn.set_prepared_statement_cache_capacity(128);
-    conn.busy_timeout(busy_timeout())?;
+    set_busy_handler(conn, path)?;
     conn.pragma_update(None, "journal_mode", "WAL")?;
     conn.pragma_update(None, "synchronous", "NORMAL")?;
     conn.pragma_update(None, "foreign_keys", "ON")?;
@@ -196,24 +415,43 @@ fn configure(conn: &Connection) -> rusqlite::Result<()> {
 }
 
 impl Store {
-    /// Opens (creating or rebuilding as needed) the database for writing.
+    /// Opens (creating or rebuilding as needed) the database for writing. Only a file that
+    /// carries our mark (or is empty) is ever rebuilt; anything else at `path` is an error and
+    /// stays as it was.
     pub fn open(path: &Path) -> Result<(Store, OpenNote)> {
         if let Some(dir) = path.parent()
             && !dir.as_os_str().is_empty()
-            && !dir.exists()
         {
-            std::fs::create_dir_all(dir)
-                .with_context(|| format!("cannot create {}", dir.display()))?;
-            if dir.file_name().is_some_and(|n| n == ".codefacts") {
-                std::fs::write(dir.join(".gitignore"), "*\n")
-                    .with_context(|| format!("cannot write {}/.gitignore", dir.display()))?;
+            match std::fs::metadata(dir) {
+                Ok(md) if md.is_dir() => {}
+                Ok(_) => bail!(
+                    "{} is a file, not a folder: codefacts keeps its index in a folder of that \
+                     name (move the file away or give --db another path)",
+                    dir.display()
+                ),
+                Err(_) => {
+                    std::fs::create_dir_all(dir)
+                        .with_context(|| format!("cannot create the folder {}", dir.display()))?;
+                    if dir.file_name().is_some_and(|n| n == ".codefacts") {
+                        std::fs::write(dir.join(".gitignore"), "*\n").with_context(|| {
+                            format!("cannot write {}/.gitignore", dir.display())
+                        })?;
+                    }
+                }
             }
         }
         let mut rebuilt: Option<String> = None;
-        if path.exists() {
-            let conn = Connection::open(path)
-                .with_context(|| format!("cannot open database {}", path.display()))?;
-            match configure(&conn).and_then(|_| check(&conn)) {
+        let at = inspect(path)?;
+        if matches!(at, AtPath::Ours | AtPath::Unmarked) {
+            let mut conn = Connection::open(path).map_err(|e| cannot_open(e, path))?;
+            if at == AtPath::Unmarked && !unmarked_is_ours(&conn) {
+                bail!(
+                    "refusing to overwrite {}: it is an SQLite database codefacts did not \
+                     create; move it away or give --db another path",
+                    path.display()
+                );
+            }
+            match configure(&mut conn, path).and_then(|_| check(&conn)) {
                 Ok(Check::Current) => {
                     return Ok((
                         Store {
@@ -224,13 +462,14 @@ impl Store {
                         OpenNote::Existing,
                     ));
                 }
-                // An empty file (or a database without our tables): build it anew.
+                // A database without our tables: build it anew.
                 Ok(Check::Fresh) => {}
                 Ok(Check::Stale(why)) => rebuilt = Some(why),
+                // Corrupt, but it carries our mark: a cache we may rebuild.
                 Err(e) if is_corruption(&e) => {
-                    rebuilt = Some(format!("the file was corrupt or not a database ({e})"));
+                    rebuilt = Some(format!("the file was corrupt ({e})"));
                 }
-                Err(e) => return Err(explain(e, path)),
+                Err(e) => return Err(cannot_open(e, path)),
             }
         }
         let store = Store::create_staged(path)?;
@@ -251,10 +490,21 @@ impl Store {
         remove_orphaned_scratch(dir, &name);
         let tmp = dir.join(format!("{name}.tmp-{}", std::process::id()));
         remove_db_files(&tmp)?;
-        let conn = Connection::open(&tmp)
-            .with_context(|| format!("cannot create database {}", tmp.display()))?;
+        // SQLite says only "unable to open database file": ask the file system why.
+        if let Err(e) = std::fs::OpenOptions::new()
+            .write(true)
+            .create_new(true)
+            .open(&tmp)
+        {
+            bail!(
+                "cannot create the index in {}: {}",
+                dir.display(),
+                crate::files::io_message(&e)
+            );
+        }
+        let mut conn = Connection::open(&tmp).map_err(|e| cannot_open(e, &tmp))?;
         conn.set_prepared_statement_cache_capacity(128);
-        conn.busy_timeout(busy_timeout())?;
+        set_busy_handler(&mut conn, path)?;
         conn.pragma_update(None, "journal_mode", "OFF")?;
         conn.pragma_update(None, "synchronous", "OFF")?;
         // A first build inserts each file's row before its facts and deletes nothing, so the
@@ -293,18 +543,19 @@ impl Store {
 
     /// Opens an existing database read-only (for queries).
     pub fn open_read_only(path: &Path) -> Result<Store> {
-        if !path.exists() {
-            bail!(
+        match inspect(path)? {
+            AtPath::Nothing | AtPath::Empty => bail!(
                 "no index at {}: run `codefacts index` first",
                 path.display()
-            );
+            ),
+            AtPath::Ours | AtPath::Unmarked => {}
         }
-        let conn = Connection::open_with_flags(
+        let mut conn = Connection::open_with_flags(
             path,
             OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
         )
-        .with_context(|| format!("cannot open database {}", path.display()))?;
-        conn.busy_timeout(busy_timeout())?;
+        .map_err(|e| cannot_open(e, path))?;
+        set_busy_handler(&mut conn, path)?;
         conn.pragma_update(None, "query_only", "ON")?;
         match check(&conn) {
             Ok(Check::Current) => {}
@@ -313,7 +564,7 @@ impl Store {
                 "{} is out of date ({why}): run `codefacts index` to rebuild it",
                 path.display()
             ),
-            Err(e) => return Err(explain(e, path)),
+            Err(e) => return Err(cannot_open(e, path)),
         }
         Ok(Store {
             conn,
@@ -334,9 +585,14 @@ impl Store {
             }
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
+        tx.pragma_update(None, "application_id", APPLICATION_ID)?;
         tx.execute(
             "INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_fingerprint', ?1)",
             [schema_fingerprint()],
+        )?;
+        tx.execute(
+            "INSERT OR REPLACE INTO meta(key, value) VALUES ('tables', ?1)",
+            [tables_signature(&tx)?],
         )?;
         tx.commit()?;
         Ok(())
