@@ -122,8 +122,13 @@ pub struct SqlArgs {
     /// Read the SQL from a file (`-` for standard input).
     #[arg(long, short, value_name = "FILE")]
     pub file: Option<PathBuf>,
+    /// Output format. json, csv and md stream rows as they come; a table is laid out once
+    /// all rows are in, so it stops at 10,000 rows and says so.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Stop the query after this many seconds (exit 2).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
     /// Do not bring the index up to date first.
     #[arg(long)]
     pub no_index: bool,
@@ -147,6 +152,9 @@ pub struct QueryArgs {
     pub params: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
+    /// Stop the query after this many seconds (exit 2).
+    #[arg(long, value_name = "SECONDS")]
+    pub timeout: Option<f64>,
     #[arg(long)]
     pub no_index: bool,
     #[arg(long, value_name = "PATH")]

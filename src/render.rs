@@ -5,7 +5,7 @@ use std::io::Write;
 use anyhow::Result;
 
 use crate::cli::Format;
-use crate::store::{QueryResult, Value};
+use crate::store::{QueryResult, RowSink, Value};
 
 fn cell(v: &Value) -> String {
     match v {
@@ -29,78 +29,158 @@ fn json_value(v: &Value) -> serde_json::Value {
     }
 }
 
+/// Rows a table shows at most: a table is laid out only once every row is known, so it is
+/// held in memory; past this many rows it stops and says so (the other formats stream).
+pub const TABLE_ROW_CAP: usize = 10_000;
+
 /// Writes `result` to `out` in `format`.
 pub fn render(result: &QueryResult, format: Format, out: &mut dyn Write) -> Result<()> {
-    match format {
-        Format::Table => {
-            let mut table = comfy_table::Table::new();
-            table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
-            table.set_header(&result.columns);
-            for row in &result.rows {
-                table.add_row(row.iter().map(cell));
-            }
-            writeln!(out, "{table}")?;
-            writeln!(
-                out,
-                "({} row{})",
-                result.rows.len(),
-                if result.rows.len() == 1 { "" } else { "s" }
-            )?;
+    let mut sink = Renderer::new(format, out);
+    sink.columns(&result.columns)?;
+    for row in &result.rows {
+        if !sink.row(row)? {
+            break;
         }
-        Format::Json => {
-            // Written by hand so that keys keep the column order of the query.
-            writeln!(out, "[")?;
-            for (r, row) in result.rows.iter().enumerate() {
-                write!(out, "  {{")?;
-                for (i, (c, v)) in result.columns.iter().zip(row).enumerate() {
+    }
+    sink.finish()
+}
+
+/// A [`RowSink`] that writes rows as they come in one of the formats.
+pub struct Renderer<'w> {
+    format: Format,
+    out: &'w mut dyn Write,
+    columns: Vec<String>,
+    rows: usize,
+    /// Table format only: the rows so far.
+    table: Vec<Vec<String>>,
+    /// Table format only: rows were left out at the cap.
+    capped: bool,
+}
+
+impl<'w> Renderer<'w> {
+    pub fn new(format: Format, out: &'w mut dyn Write) -> Renderer<'w> {
+        Renderer {
+            format,
+            out,
+            columns: Vec::new(),
+            rows: 0,
+            table: Vec::new(),
+            capped: false,
+        }
+    }
+
+    /// Whether the table format stopped at [`TABLE_ROW_CAP`].
+    pub fn capped(&self) -> bool {
+        self.capped
+    }
+
+    /// One CSV record, quoted as the csv crate quotes.
+    fn csv_record<I, T>(&mut self, record: I) -> Result<()>
+    where
+        I: IntoIterator<Item = T>,
+        T: AsRef<[u8]>,
+    {
+        let mut w = csv::WriterBuilder::new()
+            .buffer_capacity(1024)
+            .from_writer(&mut *self.out);
+        w.write_record(record)?;
+        w.flush()?;
+        Ok(())
+    }
+}
+
+fn md_escape(s: &str) -> String {
+    s.replace('|', "\\|").replace('\n', "<br>")
+}
+
+impl RowSink for Renderer<'_> {
+    fn columns(&mut self, columns: &[String]) -> Result<()> {
+        self.columns = columns.to_vec();
+        match self.format {
+            Format::Json => writeln!(self.out, "[")?,
+            Format::Csv => self.csv_record(columns)?,
+            Format::Md => {
+                let head: Vec<String> = columns.iter().map(|c| md_escape(c)).collect();
+                writeln!(self.out, "| {} |", head.join(" | "))?;
+                writeln!(self.out, "|{}", "---|".repeat(columns.len()))?;
+            }
+            Format::Table => {}
+        }
+        Ok(())
+    }
+
+    fn row(&mut self, row: &[Value]) -> Result<bool> {
+        match self.format {
+            Format::Table => {
+                if self.table.len() >= TABLE_ROW_CAP {
+                    self.capped = true;
+                    return Ok(false);
+                }
+                self.table.push(row.iter().map(cell).collect());
+            }
+            Format::Json => {
+                // Written by hand so that keys keep the column order of the query.
+                if self.rows > 0 {
+                    writeln!(self.out, ",")?;
+                }
+                write!(self.out, "  {{")?;
+                for (i, (c, v)) in self.columns.iter().zip(row).enumerate() {
                     let sep = if i == 0 { "" } else { ", " };
                     write!(
-                        out,
+                        self.out,
                         "{sep}{}: {}",
                         serde_json::to_string(c)?,
                         serde_json::to_string(&json_value(v))?
                     )?;
                 }
-                let comma = if r + 1 == result.rows.len() { "" } else { "," };
-                writeln!(out, "}}{comma}")?;
+                write!(self.out, "}}")?;
             }
-            writeln!(out, "]")?;
-        }
-        Format::Csv => {
-            let mut w = csv::Writer::from_writer(&mut *out);
-            w.write_record(&result.columns)?;
-            for row in &result.rows {
-                w.write_record(row.iter().map(cell))?;
-            }
-            w.flush()?;
-        }
-        Format::Md => {
-            let esc = |s: String| s.replace('|', "\\|").replace('\n', "<br>");
-            writeln!(
-                out,
-                "| {} |",
-                result
-                    .columns
-                    .iter()
-                    .cloned()
-                    .map(esc)
-                    .collect::<Vec<_>>()
-                    .join(" | ")
-            )?;
-            writeln!(out, "|{}", "---|".repeat(result.columns.len()))?;
-            for row in &result.rows {
-                writeln!(
-                    out,
-                    "| {} |",
-                    row.iter()
-                        .map(|v| esc(cell(v)))
-                        .collect::<Vec<_>>()
-                        .join(" | ")
-                )?;
+            Format::Csv => self.csv_record(row.iter().map(cell))?,
+            Format::Md => {
+                let cells: Vec<String> = row.iter().map(|v| md_escape(&cell(v))).collect();
+                writeln!(self.out, "| {} |", cells.join(" | "))?;
             }
         }
+        self.rows += 1;
+        Ok(true)
     }
-    Ok(())
+
+    fn finish(&mut self) -> Result<()> {
+        match self.format {
+            Format::Table => {
+                let mut table = comfy_table::Table::new();
+                table.load_style(comfy_table::presets::UTF8_FULL_CONDENSED);
+                table.set_header(&self.columns);
+                for row in self.table.drain(..) {
+                    table.add_row(row);
+                }
+                writeln!(self.out, "{table}")?;
+                if self.capped {
+                    writeln!(
+                        self.out,
+                        "(the first {TABLE_ROW_CAP} rows; the rest were not read: use --format \
+                         csv or json for every row, or a LIMIT)"
+                    )?;
+                } else {
+                    writeln!(
+                        self.out,
+                        "({} row{})",
+                        self.rows,
+                        if self.rows == 1 { "" } else { "s" }
+                    )?;
+                }
+            }
+            Format::Json => {
+                if self.rows > 0 {
+                    writeln!(self.out)?;
+                }
+                writeln!(self.out, "]")?;
+            }
+            Format::Csv | Format::Md => {}
+        }
+        self.out.flush()?;
+        Ok(())
+    }
 }
 
 #[cfg(test)]

@@ -128,3 +128,123 @@ fn query_list_and_unknown_id() {
         .code(2)
         .stderr(predicate::str::contains("no query with @id"));
 }
+
+/// `codefacts sql --no-index ARGS... SQL` on an indexed copy of the edge fixture.
+fn sql_run(db: &std::path::Path, args: &[&str], sql: &str) -> std::process::Output {
+    codefacts()
+        .args(["sql", "--no-index", "--db"])
+        .arg(db)
+        .args(args)
+        .arg(sql)
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn sql_is_read_only_whatever_the_statement() {
+    let repo = copy_fixture("edge");
+    let db = repo.path().join("facts.db");
+    index(repo.path(), &db);
+    let before = std::fs::read(&db).unwrap();
+    let out_dir = tempfile::tempdir().unwrap();
+    let stolen = out_dir.path().join("copy.db");
+    let attempts = [
+        format!(
+            "PRAGMA query_only = OFF; VACUUM INTO '{}'",
+            stolen.display()
+        ),
+        format!("VACUUM INTO '{}'", stolen.display()),
+        "VACUUM".to_string(),
+        format!("ATTACH '{}' AS other", stolen.display()),
+        "PRAGMA query_only = OFF".to_string(),
+        "PRAGMA journal_mode = DELETE".to_string(),
+        "PRAGMA writable_schema = ON".to_string(),
+        "PRAGMA user_version = 7".to_string(),
+        "DELETE FROM files".to_string(),
+        "UPDATE files SET lane = 'x'".to_string(),
+        "INSERT INTO meta VALUES ('k', 'v')".to_string(),
+        "CREATE TEMP TABLE t(x)".to_string(),
+        "CREATE TABLE t(x)".to_string(),
+        "DROP TABLE files".to_string(),
+        "ALTER TABLE files ADD COLUMN x".to_string(),
+        "REINDEX".to_string(),
+        "ANALYZE".to_string(),
+        // A reading statement first does not open the door for the next one.
+        "SELECT 1; DELETE FROM files".to_string(),
+    ];
+    for sql in &attempts {
+        let out = sql_run(&db, &[], sql);
+        assert_eq!(out.status.code(), Some(2), "{sql} was allowed");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("codefacts sql only reads the index"),
+            "{sql}: {stderr}"
+        );
+        assert!(!stolen.exists(), "{sql} wrote {}", stolen.display());
+    }
+    assert_eq!(std::fs::read(&db).unwrap(), before, "the database changed");
+    // What a query needs still works: reading pragmas, table-valued pragmas, CTEs.
+    for sql in [
+        "PRAGMA table_info(files)",
+        "PRAGMA user_version",
+        "PRAGMA integrity_check",
+        "SELECT count(*) FROM pragma_table_info('files')",
+        "WITH RECURSIVE n(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM n WHERE x < 5) SELECT sum(x) FROM n",
+    ] {
+        let out = sql_run(&db, &[], sql);
+        assert!(
+            out.status.success(),
+            "{sql}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn sql_streams_rows_and_stops_on_time() {
+    let repo = copy_fixture("edge");
+    let db = repo.path().join("facts.db");
+    index(repo.path(), &db);
+    let endless = "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c";
+    // An endless result into a reader that takes one line: the first rows arrive and the run
+    // ends quietly when the reader goes (it was buffered to 2 GB before).
+    let bin = assert_cmd::cargo::cargo_bin("codefacts");
+    for format in ["csv", "json", "md"] {
+        let script = format!(
+            "'{}' sql --no-index --db '{}' --format {format} \"{endless}\" | head -n 2; \
+             echo \"status ${{PIPESTATUS[0]}}\"",
+            bin.display(),
+            db.display()
+        );
+        let out = std::process::Command::new("bash")
+            .arg("-c")
+            .arg(&script)
+            .output()
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.ends_with("status 0\n"), "{format}: {text}");
+        assert_eq!(text.lines().count(), 3, "{format}: {text}");
+        assert!(String::from_utf8_lossy(&out.stderr).is_empty());
+    }
+    // A table is laid out at the end: it stops at its cap and says so.
+    let out = sql_run(&db, &[], endless);
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("(the first 10000 rows; the rest were not read"),
+        "{}",
+        &text[text.len() - 200..]
+    );
+    // --timeout stops a query that produces nothing for a long time.
+    let out = sql_run(
+        &db,
+        &["--timeout", "0.5", "--format", "csv"],
+        "WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT count(*) FROM c",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("stopped after 0.5 s (--timeout)"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

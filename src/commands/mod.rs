@@ -33,6 +33,28 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
+/// Runs a read-only query and writes its rows to stdout as they come (`sql`, `query`).
+pub(crate) fn stream_result(
+    mut store: crate::store::Store,
+    sql: &str,
+    params: &[(String, String)],
+    format: crate::cli::Format,
+    timeout: Option<f64>,
+) -> Result<ExitCode> {
+    if let Some(secs) = timeout {
+        if !(secs > 0.0 && secs.is_finite()) {
+            anyhow::bail!("--timeout takes a positive number of seconds, not {secs}");
+        }
+        store.set_timeout(Some(std::time::Duration::from_secs_f64(secs)))?;
+    }
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut sink = crate::render::Renderer::new(format, &mut out);
+    store.stream(sql, params, &mut sink)?;
+    std::io::Write::flush(&mut out)?;
+    Ok(ExitCode::from(EXIT_OK))
+}
+
 /// The repository a command works on: its root, configuration and database path.
 pub struct Repo {
     pub config: Config,

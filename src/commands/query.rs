@@ -66,7 +66,5 @@ pub fn run(args: QueryArgs) -> Result<ExitCode> {
              `codefacts index --semantic`) to build it"
         );
     }
-    let result = store.query_with(query.sql, &params)?;
-    crate::render::render(&result, args.format, &mut stdout.lock())?;
-    Ok(ExitCode::from(EXIT_OK))
+    super::stream_result(store, query.sql, &params, args.format, args.timeout)
 }

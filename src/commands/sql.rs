@@ -5,7 +5,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 
-use super::{EXIT_OK, Repo};
+use super::Repo;
 use crate::cli::SqlArgs;
 use crate::store::Store;
 
@@ -36,8 +36,5 @@ pub fn run(args: SqlArgs) -> Result<ExitCode> {
              `codefacts index --semantic`) to build it"
         );
     }
-    let result = store.query(&sql)?;
-    let stdout = std::io::stdout();
-    crate::render::render(&result, args.format, &mut stdout.lock())?;
-    Ok(ExitCode::from(EXIT_OK))
+    super::stream_result(store, &sql, &[], args.format, args.timeout)
 }

@@ -16,7 +16,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-pub use query::{QueryResult, Value};
+pub use query::{QueryResult, RowSink, Value};
 pub use read::{CachedImports, StoredFile};
 pub use write::{FileRow, Writer};
 
@@ -213,6 +213,8 @@ pub struct Store {
     /// A new index is built in a scratch file beside `path` (no journal: nothing to protect
     /// yet) and renamed over `path` by [`Store::finish`]; dropped unfinished, it is deleted.
     staged: Option<PathBuf>,
+    /// `--timeout` of read-only queries (see [`Store::set_timeout`]).
+    timeout: Option<Duration>,
 }
 
 /// What happened when the database was opened.
@@ -458,6 +460,7 @@ impl Store {
                             conn,
                             path: path.to_path_buf(),
                             staged: None,
+                            timeout: None,
                         },
                         OpenNote::Existing,
                     ));
@@ -520,6 +523,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             staged: Some(tmp),
+            timeout: None,
         };
         store.apply_schema()?;
         Ok(store)
@@ -557,6 +561,10 @@ impl Store {
         .map_err(|e| cannot_open(e, path))?;
         set_busy_handler(&mut conn, path)?;
         conn.pragma_update(None, "query_only", "ON")?;
+        // Read-only in three ways: the open flags, `query_only`, and this authorizer, which
+        // refuses ATTACH, writes and pragmas that set something (`query_only = OFF` among
+        // them); `Store::stream` also refuses statements SQLite says write (VACUUM INTO).
+        conn.authorizer(Some(query::read_only_authorizer))?;
         match check(&conn) {
             Ok(Check::Current) => {}
             Ok(Check::Fresh) => bail!("{} holds no index: run `codefacts index`", path.display()),
@@ -570,6 +578,7 @@ impl Store {
             conn,
             path: path.to_path_buf(),
             staged: None,
+            timeout: None,
         })
     }
 
