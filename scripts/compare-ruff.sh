@@ -86,5 +86,28 @@ for r in rules:
 print()
 print("message/range mismatches among matches:", dict(msg_mismatch))
 print("\n".join(report))
+# Syntax errors: which files have one, and the line of the first (messages are tree-sitter's
+# where it made an error node; docs/rules.md, "Syntax errors").
+def syntax(rows):
+    out = {}
+    for x in rows:
+        if x.get("code") in (None, "invalid-syntax"):
+            out.setdefault(x["filename"], []).append(x["location"]["row"])
+    return {f: min(v) for f, v in out.items()}
+rs = syntax(json.load(open(sys.argv[1])))
+os_ = syntax(ours)
+both = set(rs) & set(os_)
+same_line = sum(1 for f in both if rs[f] == os_[f])
+print(f"\ninvalid-syntax files: both {len(both)}, only ours {len(set(os_) - set(rs))}, only ruff {len(set(rs) - set(os_))}; first error on the same line in {same_line} of {len(both)}")
+for f in sorted(f for f in both if rs[f] != os_[f])[:nsamples]:
+    print(f"  first error elsewhere: {f}: ruff line {rs[f]}, ours line {os_[f]}")
+for f in sorted(set(os_) - set(rs))[:nsamples]:
+    print(f"  only ours: {f}:{os_[f]}")
+for f in sorted(set(rs) - set(os_))[:nsamples]:
+    print(f"  only ruff: {f}:{rs[f]}")
+e902 = [x for x in ours if x["code"] == "E902"]
+print(f"E902 (files codefacts could not check): {len(e902)}")
+for x in e902[:nsamples]:
+    print(f"  {x['filename']}: {x['message']}")
 PY
 done

@@ -296,3 +296,27 @@ fn names_that_are_not_utf8_stay_distinct() {
         assert!(run.stdout.contains("1 | import os"), "{}", run.stdout);
     }
 }
+
+#[test]
+fn repeated_findings_on_one_line_are_all_kept() {
+    // Ruff reports TID252 once per imported name; so must we (a dedup once lost them).
+    let r = repo(&[
+        ("pkg/__init__.py", ""),
+        ("pkg/sub/__init__.py", ""),
+        ("pkg/sub/m.py", "from .. import a, b, c\n"),
+        ("pkg/a.py", ""),
+        ("pkg/b.py", ""),
+        ("pkg/c.py", ""),
+    ]);
+    let run = check_in(
+        r.path(),
+        &r.path().join("facts.db"),
+        &["--select", "TID252"],
+    );
+    assert_eq!(
+        run.stdout.matches("pkg/sub/m.py:1:1: TID252").count(),
+        3,
+        "{}",
+        run.stdout
+    );
+}

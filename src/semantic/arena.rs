@@ -215,6 +215,7 @@ kind_table! {
     except_clause = "except_clause";
     exec_statement = "exec_statement";
     finally_clause = "finally_clause";
+    integer = "integer";
     lambda_parameters = "lambda_parameters";
     module = "module";
     parameters = "parameters";

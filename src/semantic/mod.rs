@@ -346,10 +346,17 @@ pub fn analyze(text: &str, tree: &tree_sitter::Tree, opts: &SemanticOptions) -> 
     facts.noqa = noqa;
     facts.noqa_ranges = ranges;
     let tree_error = sem_tree.root_node().has_error();
-    let lenient = if tree_error {
+    // Errors with an ERROR or MISSING node are the fact base's `syntax_errors`; otherwise the
+    // place is found here, and a flagged tree with no place found still says so.
+    let lenient = if tree_error && validate::has_error_node(sem_tree) {
         None
     } else {
-        validate::first_lenient_syntax_error_in(text, &sem_arena)
+        validate::first_lenient_syntax_error_in(text, &sem_arena).or_else(|| {
+            tree_error.then_some((
+                0,
+                "Invalid syntax (tree-sitter rejects the file here or later)",
+            ))
+        })
     };
     facts.has_syntax_error |= tree_error || lenient.is_some();
     facts.lenient_syntax_error = lenient.map(|(offset, message)| {

@@ -13,6 +13,27 @@ pub fn has_lenient_syntax_error(text: &str, tree: &Tree) -> bool {
     has_lenient_syntax_error_in(text, &Arena::build(tree, text))
 }
 
+/// Whether the tree holds an ERROR or MISSING node. tree-sitter may flag the root alone, with
+/// no such node anywhere (`1syntax_error` after a class body): then the place comes from
+/// [`first_lenient_syntax_error_in`].
+pub fn has_error_node(tree: &Tree) -> bool {
+    let mut c = tree.walk();
+    loop {
+        let n = c.node();
+        if n.is_error() || n.is_missing() {
+            return true;
+        }
+        if n.has_error() && c.goto_first_child() {
+            continue;
+        }
+        while !c.goto_next_sibling() {
+            if !c.goto_parent() {
+                return false;
+            }
+        }
+    }
+}
+
 /// [`has_lenient_syntax_error`] over an arena of the tree.
 pub fn has_lenient_syntax_error_in(text: &str, arena: &Arena) -> bool {
     first_lenient_syntax_error_in(text, arena).is_some()
@@ -65,7 +86,27 @@ fn is_invalid(text: &str, k: &Kinds, n: Node) -> Option<(usize, &'static str)> {
         let start = m.start_byte();
         Some((text[..start].rfind('\n').map_or(0, |i| i + 1), msg))
     };
-    if kind == k.print_statement || kind == k.exec_statement {
+    if kind == k.integer {
+        // Python 2 literals tree-sitter accepts: `0377` (octal), `10L` (long).
+        let t = text[n.byte_range()].as_bytes();
+        let old_octal = t.len() > 1
+            && t[0] == b'0'
+            && t.iter().all(u8::is_ascii_digit)
+            && t.iter().any(|b| *b != b'0');
+        if old_octal {
+            return at(n, "Invalid decimal integer literal");
+        }
+        if t.len() > 1 && matches!(t[t.len() - 1], b'l' | b'L') && t[0].is_ascii_digit() {
+            return Some((
+                n.end_byte() - 1,
+                "Simple statements must be separated by newlines or semicolons",
+            ));
+        }
+        None
+    } else if kind == k.print_statement && n.named_child(0).is_some_and(|c| c.kind() == "chevron") {
+        // `print >> f, x` is a valid Python 3 expression (a tuple of a shift and `x`).
+        None
+    } else if kind == k.print_statement || kind == k.exec_statement {
         // Ruff's parser reads `print` as a name and stops at what follows it.
         at(
             n.named_child(0).unwrap_or(n),
@@ -106,6 +147,18 @@ fn is_invalid(text: &str, k: &Kinds, n: Node) -> Option<(usize, &'static str)> {
             }
         }
         let first = stmts.clone().next()?;
+        // Two statements on one line with no `;` between them (`1syntax_error`, which
+        // tree-sitter reads as `1` and `syntax_error`).
+        let mut pairs = stmts.clone().zip(stmts.clone().skip(1));
+        if let Some((_, second)) = pairs.find(|(a, b)| {
+            let between = &text[a.end_byte().min(b.start_byte())..b.start_byte()];
+            !between.contains([';', '\n', '\r'])
+        }) {
+            return at(
+                second,
+                "Simple statements must be separated by newlines or semicolons",
+            );
+        }
         if kind == k.module && starts_line(text, first) && column(text, first) != 0 {
             return at_line(first, "Unexpected indentation");
         }
@@ -153,6 +206,12 @@ mod tests {
             "class C:\n    '''doc'''\n\n    # comment\n    x = 1\n"
         ));
         assert!(invalid("print 'x'\n"));
+        assert!(!invalid("print >> sys.stderr, 'message'\n"));
+        assert!(invalid("x = 0377\n"));
+        assert!(invalid("x = 10L\n"));
+        assert!(invalid("class A:\n    pass\n\n\n1syntax_error  # NOQA\n"));
+        assert!(!invalid("a = 1; b = 2\nif x: pass\n"));
+        assert!(!invalid("x = 00 + 0 + 0x1F + 0o17 + 1_000 + 10j\n"));
         assert!(invalid("def f():\n"));
         assert!(invalid("x = 1\n    y = 2\n"));
         assert!(invalid("if x:\n        a = 1\n    b = 2\n"));
