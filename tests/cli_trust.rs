@@ -320,3 +320,46 @@ fn repeated_findings_on_one_line_are_all_kept() {
         run.stdout
     );
 }
+
+#[test]
+fn files_that_could_not_be_checked_are_e902() {
+    let r = repo(&[
+        ("small.py", "x = 1\n"),
+        ("big.py", "import os\nimport sys\nimport json\n"),
+        ("latin.py", "s = 'caf\u{e9}'\n"),
+    ]);
+    // Bytes that are not UTF-8 and no cookie saying otherwise.
+    std::fs::write(r.path().join("latin.py"), b"s = 'caf\xe9'\n").unwrap();
+    let db = r.path().join("facts.db");
+    let run = check_in(r.path(), &db, &["--config", "max-file-size = 20"]);
+    assert_eq!(run.code, 1);
+    let lines: Vec<&str> = run.stdout.lines().collect();
+    assert!(
+        lines[0].starts_with("big.py:1:1: E902 not checked: "),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        lines[1].starts_with("latin.py:1:1: E902 stream did not contain valid text"),
+        "{}",
+        run.stdout
+    );
+    // E902 is a rule like the others: it can be left out, as in Ruff.
+    let run = check_in(
+        r.path(),
+        &db,
+        &["--config", "max-file-size = 20", "--ignore", "E902"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}
+
+#[test]
+fn an_empty_repository_is_a_warning_not_a_pass() {
+    let r = repo(&[("README.md", "# nothing here\n")]);
+    let run = check_in(r.path(), &r.path().join("facts.db"), &[]);
+    assert!(
+        run.stderr.contains("No Python files found"),
+        "{}",
+        run.stderr
+    );
+}

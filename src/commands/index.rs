@@ -29,6 +29,13 @@ pub fn run(args: IndexArgs) -> Result<ExitCode> {
         }
         use std::io::Write as _;
         writeln!(std::io::stdout(), "{}", summary.line())?;
+        if summary.files == 0 {
+            crate::errln!(
+                "codefacts: warning: No Python files found under {} (check `exclude`, \
+                 `.gitignore` and the path)",
+                repo.config.root.display()
+            );
+        }
     }
     Ok(ExitCode::from(EXIT_OK))
 }
