@@ -2,10 +2,14 @@
 # Measures codefacts' agreement with Ruff on a tree of Python files.
 # Usage: scripts/compare-ruff.sh DIR [OUTDIR]
 #   TARGET=py311 (default)  BAN=parents|all (default: both, one after the other)
-# Runs `ruff check` and `codefacts check` (the real pipeline: index, rule queries, noqa) with
-# the same settings and prints per rule: matched / only ours / only Ruff, precision, recall,
-# and sample disagreements with the source line. Findings match on (file, line, code), plus
-# the name for F821. Ruff runs with --isolated; codefacts gets the same settings via --config.
+#   MODES="none explicit" (default: both)
+# Runs `ruff check` and `codefacts check` (the real pipeline: index, rule queries, noqa) and
+# prints per rule: matched / only ours / only Ruff, precision, recall, and sample disagreements
+# with the source line. Findings match on (file, line, code), plus the name for F821.
+#   none:     as a user runs both, in DIR, with no flags and no settings at all (each reads
+#             DIR's own configuration, if any); only codefacts' rules are compared.
+#   explicit: Ruff with --isolated and the same settings given to both (target, rules,
+#             ban-relative-imports; codefacts gets them via --config).
 set -euo pipefail
 DIR=$(cd "$1" && pwd)
 OUT=${2:-$(mktemp -d)}
@@ -19,7 +23,20 @@ if ! ruff --version 2>/dev/null | grep -q '^ruff 0.17.6$'; then
 fi
 (cd "$HERE" && cargo build --quiet --release --bin codefacts)
 
-for BAN in ${BAN:-parents all}; do
+RUNS=""
+for MODE in ${MODES:-none explicit}; do
+    if [ "$MODE" = none ]; then RUNS="$RUNS none"; else
+        for BAN in ${BAN:-parents all}; do RUNS="$RUNS $BAN"; done
+    fi
+done
+for BAN in $RUNS; do
+if [ "$BAN" = none ]; then
+echo "== $DIR  no settings on either side (as a user runs both)"
+(cd "$DIR" && ruff check --no-cache --exit-zero --output-format json > "$OUT/ruff-$BAN.json" \
+    2> "$OUT/ruff-$BAN.stderr" || true)
+(cd "$DIR" && "$HERE/target/release/codefacts" check --db "$OUT/facts-none.db" --exit-zero \
+    --output-format json > "$OUT/ours-$BAN.json" 2> "$OUT/ours-$BAN.stderr")
+else
 echo "== $DIR  target-version=$TARGET  ban-relative-imports=$BAN"
 (cd "$DIR" && ruff check --no-cache --isolated --target-version "$TARGET" --select "$RULES" \
     --config "lint.flake8-tidy-imports.ban-relative-imports = '$BAN'" \
@@ -28,6 +45,7 @@ echo "== $DIR  target-version=$TARGET  ban-relative-imports=$BAN"
     --select "$RULES" --output-format json \
     --config "target-version = '$TARGET'" \
     --config "lint.flake8-tidy-imports.ban-relative-imports = '$BAN'" > "$OUT/ours-$BAN.json"
+fi
 
 python3 - "$OUT/ruff-$BAN.json" "$OUT/ours-$BAN.json" "${SAMPLES:-8}" <<'PY'
 import json, re, sys, collections

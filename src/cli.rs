@@ -84,6 +84,10 @@ pub struct RepoArgs {
     /// (repeatable). Wins over `[tool.codefacts]` and Ruff's configuration.
     #[arg(long = "config", value_name = "KEY=VALUE", global = true)]
     pub config: Vec<String>,
+    /// The minimum Python version to support (`py37` ... `py314`), as Ruff's
+    /// `--target-version`: wins over `target-version` and `requires-python`.
+    #[arg(long, value_name = "VERSION", global = true)]
+    pub target_version: Option<String>,
 }
 
 #[derive(Debug, Args)]

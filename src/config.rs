@@ -37,6 +37,9 @@ pub const DEFAULT_EXCLUDES: &[&str] = &[
     ".codefacts",
 ];
 
+/// Ruff 0.17.6's Python version when nothing sets one: 3.11.
+pub const DEFAULT_TARGET_MINOR: u8 = 11;
+
 /// Default cap on a file's size: larger files are recorded but not parsed.
 pub const DEFAULT_MAX_FILE_SIZE: u64 = 10 * 1024 * 1024;
 /// Default budget for parsing one file.
@@ -162,7 +165,10 @@ pub struct Config {
     pub lanes: Vec<Lane>,
     pub max_file_size: u64,
     pub parse_timeout_ms: u64,
-    /// Ruff `target-version` as a minor version (3.x), default 3.9 as Ruff.
+    /// Ruff `target-version` as a minor version (3.x): `target-version`, else the lower bound
+    /// of `[project] requires-python` (of this `pyproject.toml`, else the closest one above),
+    /// else Ruff 0.17.6's default, 3.11 (measured: `aiter`, `ExceptionGroup` are builtins,
+    /// `PythonFinalizationError` is not; `ruff check --show-settings` resolves 3.11).
     pub target_minor: u8,
     pub lint: LintSettings,
     /// `index-references`: store every name load in `name_references` (large; off by default).
@@ -219,7 +225,7 @@ impl Config {
             lanes: Vec::new(),
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             parse_timeout_ms: DEFAULT_PARSE_TIMEOUT_MS,
-            target_minor: 9,
+            target_minor: DEFAULT_TARGET_MINOR,
             lint: LintSettings::default(),
             index_references: false,
             warnings: Vec::new(),
@@ -331,6 +337,8 @@ impl Config {
             let s = v.as_str().unwrap_or_default();
             cfg.target_minor = parse_target_version(s)
                 .with_context(|| format!("unsupported target-version `{s}`"))?;
+        } else if let Some(minor) = requires_python_minor(root)? {
+            cfg.target_minor = minor;
         }
         cfg.lint = lint_settings(&[ruff.as_ref(), ours.as_ref(), over.as_ref()])?;
         {
@@ -595,6 +603,56 @@ fn normalize_rel(s: &str) -> String {
     }
 }
 
+/// The lower bound of `[project] requires-python` in `dir/pyproject.toml`, else in the closest
+/// `pyproject.toml` above `dir` that has one, as Ruff reads it when no `target-version` is
+/// set: `>=3.10`, `~=3.10`, `==3.12.*` give their minor version, `>3.9` gives 3.9 (3.9.1
+/// is allowed); several clauses take the highest bound; clamped to 3.7–3.14.
+pub fn requires_python_minor(dir: &Path) -> Result<Option<u8>> {
+    for d in dir.ancestors() {
+        let p = d.join("pyproject.toml");
+        if !p.is_file() {
+            continue;
+        }
+        let doc = read_toml(&p)?;
+        let Some(spec) = doc
+            .get("project")
+            .and_then(|p| p.get("requires-python"))
+            .and_then(|v| v.as_str())
+        else {
+            continue;
+        };
+        return Ok(requires_python_lower_bound(spec).map(|m| m.clamp(7, 14)));
+    }
+    Ok(None)
+}
+
+/// The minor version of the lowest Python 3 a PEP 440 specifier set allows, if it bounds it.
+pub fn requires_python_lower_bound(spec: &str) -> Option<u8> {
+    let mut best: Option<u8> = None;
+    for clause in spec.split(',') {
+        let c = clause.trim();
+        let (op, ver) = ["~=", "==", ">=", "<=", "!=", ">", "<", "==="]
+            .iter()
+            .filter(|op| c.starts_with(**op))
+            .max_by_key(|op| op.len())
+            .map(|op| (*op, c[op.len()..].trim()))?;
+        if !matches!(op, "~=" | "==" | ">=" | ">" | "===") {
+            continue;
+        }
+        let mut parts = ver.trim_end_matches(".*").split('.');
+        let major: u32 = parts.next()?.trim().parse().ok()?;
+        if major != 3 {
+            continue;
+        }
+        let minor: u8 = parts
+            .next()
+            .and_then(|m| m.trim().parse().ok())
+            .unwrap_or(0);
+        best = Some(best.map_or(minor, |b| b.max(minor)));
+    }
+    best
+}
+
 /// `py311` -> 11.
 pub fn parse_target_version(s: &str) -> Option<u8> {
     let minor: u8 = s.strip_prefix("py3")?.parse().ok()?;
@@ -626,17 +684,19 @@ fn parse_lane(name: &str, spec: &toml::Value) -> Result<Lane> {
     })
 }
 
-/// The repository root: the nearest ancestor of `start` holding `pyproject.toml` or `.git`;
-/// `start` itself when none does.
+/// The repository root, one per repository whatever folder a command starts in: the git top
+/// level (the nearest ancestor holding `.git`, a folder or a worktree's file), else the topmost
+/// ancestor holding `pyproject.toml`, else `start` itself.
 pub fn find_root(start: &Path) -> PathBuf {
-    let mut cur = Some(start);
-    while let Some(dir) = cur {
-        if dir.join("pyproject.toml").is_file() || dir.join(".git").exists() {
-            return dir.to_path_buf();
-        }
-        cur = dir.parent();
+    if let Some(git) = start.ancestors().find(|d| d.join(".git").exists()) {
+        return git.to_path_buf();
     }
-    start.to_path_buf()
+    start
+        .ancestors()
+        .filter(|d| d.join("pyproject.toml").is_file())
+        .last()
+        .unwrap_or(start)
+        .to_path_buf()
 }
 
 #[cfg(test)]
@@ -792,6 +852,51 @@ extend-select = ["F706"]
         let err =
             Config::load_with_overrides(dir.path(), &["line-lenght = 90".into()]).unwrap_err();
         assert!(format!("{err:#}").contains("`line-length`"), "{err:#}");
+    }
+
+    #[test]
+    fn requires_python_gives_the_version_when_nothing_else_does() {
+        // As measured with Ruff 0.17.6.
+        assert_eq!(requires_python_lower_bound(">=3.13"), Some(13));
+        assert_eq!(requires_python_lower_bound("~=3.10"), Some(10));
+        assert_eq!(requires_python_lower_bound(">3.9,<4"), Some(9));
+        assert_eq!(requires_python_lower_bound("==3.12.*"), Some(12));
+        assert_eq!(requires_python_lower_bound(">=3.8, !=3.9.1"), Some(8));
+        assert_eq!(requires_python_lower_bound("<4"), None);
+        let dir = tempfile::tempdir().unwrap();
+        let sub = dir.path().join("sub");
+        std::fs::create_dir(&sub).unwrap();
+        assert_eq!(
+            Config::load(&sub).unwrap().target_minor,
+            DEFAULT_TARGET_MINOR
+        );
+        std::fs::write(
+            dir.path().join("pyproject.toml"),
+            "[project]\nname = 'x'\nrequires-python = '>=3.13'\n",
+        )
+        .unwrap();
+        // From the closest pyproject.toml above, with no configuration at all.
+        assert_eq!(Config::load(&sub).unwrap().target_minor, 13);
+        // And beside a ruff.toml that sets no target-version.
+        std::fs::write(sub.join("ruff.toml"), "line-length = 100\n").unwrap();
+        assert_eq!(Config::load(&sub).unwrap().target_minor, 13);
+        // target-version wins.
+        std::fs::write(sub.join("ruff.toml"), "target-version = 'py38'\n").unwrap();
+        assert_eq!(Config::load(&sub).unwrap().target_minor, 8);
+    }
+
+    #[test]
+    fn the_root_is_the_git_top_level_else_the_topmost_pyproject() {
+        let dir = tempfile::tempdir().unwrap();
+        let a = dir.path().join("packages/a");
+        std::fs::create_dir_all(&a).unwrap();
+        std::fs::write(a.join("pyproject.toml"), "").unwrap();
+        std::fs::write(dir.path().join("pyproject.toml"), "").unwrap();
+        assert_eq!(find_root(&a), dir.path());
+        std::fs::create_dir(dir.path().join("packages/.git")).unwrap();
+        assert_eq!(find_root(&a), dir.path().join("packages"));
+        let lone = tempfile::tempdir().unwrap();
+        assert_eq!(find_root(lone.path()), lone.path());
     }
 
     #[test]

@@ -86,21 +86,34 @@ fn xml_escape(s: &str) -> String {
     out
 }
 
-/// Writes the findings (already sorted) in `format`. `source` gives a file's lines for `full`.
+/// How a text format names a file, as Ruff does: relative to the current folder when the file
+/// is under it, else absolute.
+pub fn shown_path(root: &Path, cwd: &Path, rel: &str) -> String {
+    let abs = crate::files::from_rel(root, rel);
+    match crate::files::rel_path(cwd, &abs) {
+        Some(p) if !p.is_empty() => p,
+        _ => format!("{}/{rel}", root.display()),
+    }
+}
+
+/// Writes the findings (already sorted) in `format`. `source` gives a file's lines for `full`;
+/// text formats name files relative to `cwd` ([`shown_path`]).
 pub fn write(
     findings: &[Finding],
     format: OutputFormat,
     root: &Path,
+    cwd: &Path,
     source: &dyn Fn(&str) -> Option<String>,
     out: &mut dyn Write,
 ) -> Result<()> {
+    let shown = |rel: &str| shown_path(root, cwd, rel);
     match format {
         OutputFormat::Concise => {
             for f in findings {
                 writeln!(
                     out,
                     "{}:{}:{}: {} {}",
-                    f.path,
+                    shown(&f.path),
                     f.line,
                     f.col,
                     head(f),
@@ -118,11 +131,11 @@ pub fn write(
                 });
                 let Some(lines) = lines.as_ref().filter(|_| f.code != "E902") else {
                     // Nothing to show (an unreadable file): only where, as Ruff prints it.
-                    writeln!(out, "--> {}:{}:{}", f.path, f.line, f.col)?;
+                    writeln!(out, "--> {}:{}:{}", shown(&f.path), f.line, f.col)?;
                     writeln!(out)?;
                     continue;
                 };
-                writeln!(out, " --> {}:{}:{}", f.path, f.line, f.col)?;
+                writeln!(out, " --> {}:{}:{}", shown(&f.path), f.line, f.col)?;
                 {
                     let width = (f.end_line.max(f.line)).to_string().len();
                     let first = f.line.saturating_sub(1).max(1);
@@ -175,7 +188,7 @@ pub fn write(
                     f.col,
                     f.end_line,
                     f.end_col,
-                    f.path,
+                    shown(&f.path),
                     f.line,
                     f.col,
                     head(f),
@@ -252,7 +265,7 @@ pub fn write(
                 writeln!(
                     out,
                     r#"  <testsuite name="{}" tests="{}" disabled="0" errors="0" failures="{}" package="org.codefacts">"#,
-                    xml_escape(path),
+                    xml_escape(&shown(path)),
                     fs.len(),
                     fs.len()
                 )?;
@@ -261,7 +274,7 @@ pub fn write(
                         out,
                         r#"    <testcase name="org.codefacts.{}" classname="{}" line="{}" column="{}">"#,
                         xml_escape(&f.code),
-                        xml_escape(&f.path.trim_end_matches(".py").replace('/', ".")),
+                        xml_escape(&shown(&f.path).trim_end_matches(".py").replace('/', ".")),
                         f.line,
                         f.col
                     )?;
@@ -366,7 +379,15 @@ mod tests {
     fn render(format: OutputFormat) -> String {
         let mut buf = Vec::new();
         let src = |_: &str| Some("a = 1\nb = 2\nc = foo\n".to_string());
-        write(&sample(), format, Path::new("/repo"), &src, &mut buf).unwrap();
+        write(
+            &sample(),
+            format,
+            Path::new("/repo"),
+            Path::new("/repo"),
+            &src,
+            &mut buf,
+        )
+        .unwrap();
         String::from_utf8(buf).unwrap()
     }
 
@@ -428,6 +449,7 @@ mod tests {
         write(
             std::slice::from_ref(&f),
             OutputFormat::Concise,
+            Path::new("/r"),
             Path::new("/r"),
             &src,
             &mut buf,

@@ -38,7 +38,7 @@ impl std::fmt::Display for Warning {
 /// each byte that is not part of valid UTF-8 is written `\xHH`, and every backslash in a name
 /// is written `\\` ([`from_rel`] undoes both): the encoding is lossless, so two files never
 /// share a row.
-fn rel_path(root: &Path, p: &Path) -> Option<String> {
+pub fn rel_path(root: &Path, p: &Path) -> Option<String> {
     let rel = p.strip_prefix(root).ok()?;
     let mut out = String::new();
     for (i, c) in rel.components().enumerate() {

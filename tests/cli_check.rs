@@ -10,6 +10,7 @@ use predicates::prelude::*;
 
 fn check(root: &Path, args: &[&str]) -> (i32, String) {
     let out = codefacts()
+        .current_dir(root)
         .arg("check")
         .arg("--root")
         .arg(root)

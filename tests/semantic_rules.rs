@@ -45,6 +45,7 @@ fn lint(files: &[(String, String)], target: u8) -> Vec<String> {
     }
     let out = assert_cmd::Command::cargo_bin("codefacts")
         .unwrap()
+        .current_dir(dir.path())
         .args(["check", "--exit-zero", "--output-format", "concise"])
         .args(["--select", "F821,F401,F811,F822,F403,F405", "--root"])
         .arg(dir.path())
@@ -75,6 +76,7 @@ fn syntax_errors(src: &str) -> Vec<String> {
     std::fs::write(dir.path().join("t.py"), src).unwrap();
     let out = assert_cmd::Command::cargo_bin("codefacts")
         .unwrap()
+        .current_dir(dir.path())
         .args(["check", "--output-format", "concise", "--root"])
         .arg(dir.path())
         .arg("--db")
@@ -140,6 +142,7 @@ fn syntax_errors_are_placed_as_ruff_places_them() {
     std::fs::write(dir.path().join("cr.py"), "import os\rx = 1\rimport sys\r").unwrap();
     let out = assert_cmd::Command::cargo_bin("codefacts")
         .unwrap()
+        .current_dir(dir.path())
         .args(["check", "--output-format", "concise", "--root"])
         .arg(dir.path())
         .arg("--db")

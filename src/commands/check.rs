@@ -58,18 +58,25 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         .chain(&args.files)
         .map(|p| (cwd.join(p), p.to_string_lossy().into_owned()))
         .collect();
+    // No path: the folder you stand in, as Ruff (`.`); the index stays the repository's.
+    let root = repo.config.root.clone();
+    let implicit: Option<PathBuf> = (named.is_empty() && args.root.is_none())
+        .then(|| std::fs::canonicalize(&cwd).ok())
+        .flatten()
+        .filter(|c| c.starts_with(&root) && *c != root);
     let mut missing = Vec::new();
     for (abs, shown) in &named {
         if let Err(e) = std::fs::symlink_metadata(abs) {
             missing.push((abs.clone(), shown.clone(), e));
         }
     }
-    let root = repo.config.root.clone();
     if !args.no_index {
         let explicit: Vec<PathBuf> = named
             .iter()
-            .filter(|(abs, _)| abs.exists())
-            .filter_map(|(abs, _)| std::path::absolute(abs).ok())
+            .map(|(abs, _)| abs)
+            .chain(&implicit)
+            .filter(|abs| abs.exists())
+            .filter_map(|abs| std::path::absolute(abs).ok())
             .collect();
         repo.refresh_with(
             false,
@@ -124,7 +131,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         findings.extend(rule_findings?);
     }
     let ignores = PerFileIgnores::new(&lint.per_file_ignores)?;
-    let scope = Scope::new(&repo, &args, &store, &cwd)?;
+    let scope = Scope::new(&repo, &args, implicit.as_deref(), &store, &cwd)?;
     findings.retain(|f| {
         scope.contains(&f.path)
             && (f.code == SYNTAX || f.code == "E902" || !ignores.ignored(&f.path, &f.code))
@@ -168,7 +175,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     } else {
         EXIT_FINDINGS
     };
-    match print(&args, &root, &findings) {
+    match print(&args, &root, &cwd, &findings) {
         Ok(()) => {}
         // `codefacts check | head`: the findings decided the exit code, not the reader.
         Err(e) if crate::term::is_broken_pipe(&e) => {}
@@ -180,7 +187,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
 /// The code of syntax errors, which no selector turns off (as in Ruff).
 const SYNTAX: &str = "invalid-syntax";
 
-fn print(args: &CheckArgs, root: &Path, findings: &[Finding]) -> Result<()> {
+fn print(args: &CheckArgs, root: &Path, cwd: &Path, findings: &[Finding]) -> Result<()> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.statistics {
@@ -197,7 +204,8 @@ fn print(args: &CheckArgs, root: &Path, findings: &[Finding]) -> Result<()> {
             let bytes = crate::files::read(&crate::files::from_rel(root, path)).ok()?;
             crate::files::decode(&bytes).text.ok()
         };
-        diagnostics::write(findings, args.output_format, root, &source, &mut out)?;
+        let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
+        diagnostics::write(findings, args.output_format, root, &cwd, &source, &mut out)?;
     }
     std::io::Write::flush(&mut out)?;
     Ok(())
@@ -460,7 +468,13 @@ struct Scope {
 }
 
 impl Scope {
-    fn new(repo: &Repo, args: &CheckArgs, store: &Store, cwd: &Path) -> Result<Scope> {
+    fn new(
+        repo: &Repo,
+        args: &CheckArgs,
+        implicit: Option<&Path>,
+        store: &Store,
+        cwd: &Path,
+    ) -> Result<Scope> {
         let root = &repo.config.root;
         // A path names what it is called, so a link to a file is in scope under its own name:
         // only its folder is resolved.
@@ -475,7 +489,7 @@ impl Scope {
             Some(if r == "." { String::new() } else { r })
         };
         let mut prefixes = Vec::new();
-        for p in &args.paths {
+        for p in args.paths.iter().map(PathBuf::as_path).chain(implicit) {
             if std::fs::symlink_metadata(cwd.join(p)).is_err() {
                 // Reported as E902; it narrows the scope to nothing else.
                 prefixes.push(format!("\u{0}missing/{}", p.display()));

@@ -78,7 +78,14 @@ impl Repo {
                 config::find_root(&cwd)
             }
         };
-        let config = Config::load_with_overrides(&root, &args.config)?;
+        let mut overrides = args.config.clone();
+        if let Some(v) = &args.target_version {
+            if config::parse_target_version(v).is_none() {
+                anyhow::bail!("invalid value `{v}` for --target-version (py37, py38, ..., py314)");
+            }
+            overrides.push(format!("target-version = {v:?}"));
+        }
+        let config = Config::load_with_overrides(&root, &overrides)?;
         for w in &config.warnings {
             crate::errln!("codefacts: warning: {w}");
         }

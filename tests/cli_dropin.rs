@@ -1,0 +1,139 @@
+//! `codefacts check` as a drop-in for `ruff check` at the command line: the same command line
+//! gives the same answer (Ruff 0.17.6 measured for each expectation here).
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
+
+/// `codefacts check ARGS` from `cwd`, concise output; (exit code, stdout, stderr).
+fn check_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = codefacts()
+        .current_dir(cwd)
+        .args(["check", "--output-format", "concise"])
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const VERSIONED: &str =
+    "aiter\nanext\nExceptionGroup\nBaseExceptionGroup\nPythonFinalizationError\n";
+
+#[test]
+fn the_python_version_is_ruffs_when_nothing_sets_it() {
+    // Ruff 0.17.6 with no configuration: only PythonFinalizationError (3.13) is undefined.
+    let r = repo(&[("a.py", VERSIONED)]);
+    let (_, out, _) = check_in(r.path(), &["--select", "F821"]);
+    assert_eq!(
+        out.lines().filter(|l| l.contains("F821")).count(),
+        1,
+        "{out}"
+    );
+    assert!(out.contains("`PythonFinalizationError`"), "{out}");
+}
+
+#[test]
+fn requires_python_sets_the_version_as_in_ruff() {
+    for (spec, undefined) in [
+        (">=3.13", 0),
+        (">=3.10", 3),
+        (">3.9,<4", 5),
+        ("==3.12.*", 1),
+    ] {
+        let r = repo(&[
+            ("a.py", VERSIONED),
+            (
+                "pyproject.toml",
+                &format!("[project]\nname = \"x\"\nrequires-python = \"{spec}\"\n"),
+            ),
+        ]);
+        let (_, out, _) = check_in(r.path(), &["--select", "F821"]);
+        assert_eq!(
+            out.lines().filter(|l| l.contains("F821")).count(),
+            undefined,
+            "{spec}: {out}"
+        );
+    }
+}
+
+#[test]
+fn target_version_on_the_command_line_wins() {
+    let r = repo(&[
+        ("a.py", VERSIONED),
+        (
+            "pyproject.toml",
+            "[tool.ruff]\ntarget-version = \"py313\"\n",
+        ),
+    ]);
+    let (_, out, _) = check_in(r.path(), &["--select", "F821", "--target-version", "py39"]);
+    assert_eq!(
+        out.lines().filter(|l| l.contains("F821")).count(),
+        5,
+        "{out}"
+    );
+    let (code, _, err) = check_in(r.path(), &["--target-version", "py99"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("py99"), "{err}");
+}
+
+#[test]
+fn scope_and_paths_follow_where_you_stand() {
+    let r = repo(&[
+        ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F401\"]\n"),
+        ("top.py", "import os\n"),
+        ("pkg/a.py", "import sys\n"),
+        ("pkg/sub/b.py", "import json\n"),
+        ("packages/a/pyproject.toml", "[project]\nname = \"a\"\n"),
+        ("packages/a/m.py", "import re\n"),
+    ]);
+    let pkg = r.path().join("pkg");
+    // In pkg/: only pkg/ is checked, and named from there, as `ruff check` does.
+    let (_, out, _) = check_in(&pkg, &[]);
+    assert_eq!(
+        out,
+        "a.py:1:8: F401 `sys` imported but unused\nsub/b.py:1:8: F401 `json` imported but unused\nFound 2 errors.\n"
+    );
+    let (_, out, _) = check_in(&pkg, &["sub"]);
+    assert_eq!(
+        out,
+        "sub/b.py:1:8: F401 `json` imported but unused\nFound 1 error.\n"
+    );
+    // A path outside the folder you stand in is shown absolute.
+    let (_, out, _) = check_in(&pkg, &["../top.py"]);
+    let top = std::fs::canonicalize(r.path()).unwrap().join("top.py");
+    assert_eq!(
+        out,
+        format!(
+            "{}:1:8: F401 `os` imported but unused\nFound 1 error.\n",
+            top.display()
+        )
+    );
+    // One index per repository: the git top level, whatever folder you start in, even one with
+    // its own pyproject.toml; the root's settings apply there too.
+    let a = r.path().join("packages/a");
+    let (_, out, _) = check_in(&a, &[]);
+    assert_eq!(
+        out,
+        "m.py:1:8: F401 `re` imported but unused\nFound 1 error.\n"
+    );
+    assert!(r.path().join(".codefacts/facts.db").is_file());
+    assert!(!a.join(".codefacts").exists());
+    assert!(!pkg.join(".codefacts").exists());
+}
