@@ -88,7 +88,7 @@ impl BanRelativeImports {
 /// `[tool.codefacts.lint]`).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LintSettings {
-    /// `select`; `None` means Ruff's default (`E4`, `E7`, `E9`, `F`).
+    /// `select`; `None` means Ruff's default selection ([`DEFAULT_SELECT`]).
     pub select: Option<Vec<String>>,
     pub extend_select: Vec<String>,
     pub ignore: Vec<String>,
@@ -115,15 +115,21 @@ impl Default for LintSettings {
     }
 }
 
-/// Ruff's default rule selection.
-pub const DEFAULT_SELECT: &[&str] = &["E4", "E7", "E9", "F"];
+/// The selector that stands for Ruff's default selection: the 407 rules `ruff check` runs with
+/// no configuration (`src/ruff_default_rules.txt`; in Ruff 0.17 not just E4, E7, E9 and F:
+/// F403, F405 and TID252 are off, many UP, B, SIM, I and RUF rules on). It is the least
+/// specific selector: any `ignore` that matches a rule removes it.
+pub const DEFAULT_SELECT: &str = "<ruff-default>";
 
 /// Whether `code` is enabled by selectors, Ruff-style: the most specific matching selector
-/// wins; at equal specificity `ignore` beats `select`. `ALL` matches every code.
+/// wins; at equal specificity `ignore` beats `select`. `ALL` matches every code;
+/// [`DEFAULT_SELECT`] the codes of Ruff's default selection.
 pub fn code_enabled(code: &str, select: &[String], ignore: &[String]) -> bool {
     let specificity = |sel: &str| -> Option<usize> {
         if sel == "ALL" {
             Some(0)
+        } else if sel == DEFAULT_SELECT {
+            crate::ruff_rules::is_default(code).then_some(0)
         } else if code.starts_with(sel) {
             Some(sel.len())
         } else {
@@ -144,7 +150,7 @@ impl LintSettings {
     pub fn effective_select(&self) -> Vec<String> {
         let mut v: Vec<String> = match &self.select {
             Some(s) => s.clone(),
-            None => DEFAULT_SELECT.iter().map(|s| s.to_string()).collect(),
+            None => vec![DEFAULT_SELECT.to_string()],
         };
         v.extend(self.extend_select.iter().cloned());
         v
@@ -737,7 +743,16 @@ labs = { globs = ["labs/**", "candidate"], mode = "warn" }
     fn selectors_follow_ruffs_precedence() {
         let v = |x: &[&str]| x.iter().map(|s| s.to_string()).collect::<Vec<_>>();
         assert!(code_enabled("F401", &v(&["F"]), &[]));
-        assert!(!code_enabled("TID252", &v(DEFAULT_SELECT), &[]));
+        // Ruff 0.17.6's defaults (measured with --show-settings).
+        let d = v(&[DEFAULT_SELECT]);
+        assert!(!code_enabled("TID252", &d, &[]));
+        assert!(!code_enabled("F403", &d, &[]));
+        assert!(!code_enabled("F405", &d, &[]));
+        assert!(code_enabled("F401", &d, &[]));
+        assert!(code_enabled("F706", &d, &[]));
+        assert!(code_enabled("E902", &d, &[]));
+        assert!(!code_enabled("F401", &d, &v(&["F"])));
+        assert!(code_enabled("F403", &v(&[DEFAULT_SELECT, "F403"]), &[]));
         assert!(!code_enabled("F401", &v(&["F"]), &v(&["F401"])));
         assert!(code_enabled("F401", &v(&["F401"]), &v(&["F"])));
         assert!(!code_enabled("F401", &v(&["F4"]), &v(&["F4"])));

@@ -8,6 +8,23 @@ use std::sync::OnceLock;
 
 const RULES_TSV: &str = include_str!("ruff_rules.tsv");
 const OPTIONS_TXT: &str = include_str!("ruff_options.txt");
+const DEFAULT_TXT: &str = include_str!("ruff_default_rules.txt");
+
+/// Whether `ruff check` runs this rule with no configuration (Ruff 0.17.6's default selection).
+pub fn is_default(code: &str) -> bool {
+    static DEFAULT: OnceLock<Vec<&'static str>> = OnceLock::new();
+    DEFAULT
+        .get_or_init(|| {
+            let mut v: Vec<&str> = DEFAULT_TXT
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+                .collect();
+            v.sort_unstable();
+            v
+        })
+        .binary_search(&code)
+        .is_ok()
+}
 
 /// One rule Ruff knows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -137,3 +137,31 @@ fn scope_and_paths_follow_where_you_stand() {
     assert!(!a.join(".codefacts").exists());
     assert!(!pkg.join(".codefacts").exists());
 }
+
+#[test]
+fn the_default_rules_are_ruffs() {
+    // Ruff 0.17.6 with no configuration runs F401, F706, F811, F821, F822 and E902 of ours, and
+    // not F403, F405 or TID252.
+    let r = repo(&[
+        ("pkg/__init__.py", ""),
+        ("pkg/sub/__init__.py", ""),
+        (
+            "pkg/sub/m.py",
+            "from os.path import *\nfrom .. import x\nprint(join, x)\n",
+        ),
+        ("pkg/x.py", "import os\n"),
+    ]);
+    let (_, out, err) = check_in(r.path(), &[]);
+    assert_eq!(
+        out, "pkg/x.py:1:8: F401 `os` imported but unused\nFound 1 error.\n",
+        "{err}"
+    );
+    assert!(!err.contains("not implemented"), "{err}");
+    let (_, out, _) = check_in(r.path(), &["--extend-select", "F403,TID252"]);
+    assert!(
+        out.contains("F403") && out.contains("TID252") && !out.contains("F405"),
+        "{out}"
+    );
+    let (_, out, _) = check_in(r.path(), &["--ignore", "F"]);
+    assert_eq!(out, "All checks passed!\n");
+}

@@ -312,12 +312,7 @@ impl Selection {
             None => {
                 let mut explicit = cfg_select.clone().unwrap_or_default();
                 explicit.extend(cfg_extend.iter().cloned());
-                let mut v = cfg_select.unwrap_or_else(|| {
-                    config::DEFAULT_SELECT
-                        .iter()
-                        .map(|s| s.to_string())
-                        .collect()
-                });
+                let mut v = cfg_select.unwrap_or_else(|| vec![config::DEFAULT_SELECT.to_string()]);
                 v.extend(cfg_extend);
                 (v, explicit)
             }
@@ -338,7 +333,18 @@ impl Selection {
     }
 
     fn describe(&self) -> String {
-        let mut s = format!("select: {}", self.select.join(","));
+        let shown: Vec<&str> = self
+            .select
+            .iter()
+            .map(|s| {
+                if s == config::DEFAULT_SELECT {
+                    "Ruff's default rules"
+                } else {
+                    s.as_str()
+                }
+            })
+            .collect();
+        let mut s = format!("select: {}", shown.join(","));
         if !self.ignore.is_empty() {
             s.push_str(&format!("; ignore: {}", self.ignore.join(",")));
         }
