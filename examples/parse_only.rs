@@ -4,7 +4,6 @@
 //!
 //! Usage: cargo run --release --example parse_only -- PATH
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -14,8 +13,7 @@ fn main() -> anyhow::Result<()> {
     let root = std::path::Path::new(&root).canonicalize()?;
     let start = Instant::now();
     let config = codefacts::config::Config::load(&root)?;
-    let matchers = Arc::new(config.matchers()?);
-    let (files, _) = codefacts::files::discover(&config, &matchers);
+    let files = codefacts::files::discover(&config)?.files;
     let (bytes, nodes): (usize, usize) = files
         .par_iter()
         .filter(|f| f.size <= config.max_file_size)

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 use std::time::UNIX_EPOCH;
 
-use crate::config::{Config, Matchers};
+use crate::config::Config;
 
 /// A Python file found under the root, with the cheap `stat` facts.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +125,23 @@ fn unescape(part: &str) -> std::ffi::OsString {
     part.into()
 }
 
+/// `p` made absolute against `cwd`, with `.` and `..` resolved lexically (as Ruff resolves the
+/// paths it is given), so that `pkg/sub/..` names the folder `pkg`.
+pub fn normalize(cwd: &Path, p: &Path) -> PathBuf {
+    use std::path::Component;
+    let mut out = PathBuf::new();
+    for c in cwd.join(p).components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other.as_os_str()),
+        }
+    }
+    out
+}
+
 pub fn mtime_ns(md: &std::fs::Metadata) -> i64 {
     md.modified()
         .ok()
@@ -139,41 +156,47 @@ const NOT_PYTHON: &[&str] = &[
     "md", "toml", "ipynb", "json", "yaml", "yml", "txt", "cfg", "ini",
 ];
 
-/// Walks `config.root`, honouring `.gitignore`/`.ignore` files and the configured excludes.
-/// Returns the `.py`/`.pyi` files sorted by path, and the warnings met on the way.
+/// What discovery found: the files, the warnings, and the notebooks it could not take.
+#[derive(Debug, Default)]
+pub struct Discovery {
+    pub files: Vec<Discovered>,
+    pub warnings: Vec<Warning>,
+    /// `.ipynb` files `include` takes in, which codefacts does not check yet.
+    pub notebooks: Vec<String>,
+}
+
+/// Walks `config.root`, honouring `.gitignore`/`.ignore` files (unless the root configuration
+/// sets `respect-gitignore = false`) and the `exclude`/`include` of the configuration that
+/// governs each folder (the closest one up the tree, as Ruff resolves them). Returns the
+/// Python files sorted by path. A configuration that cannot be read is an error.
 ///
 /// Symbolic links, as Ruff: a link to a file is checked under the link's name; a link to a
 /// directory is not descended into (its target may lie outside the repository).
-pub fn discover(config: &Config, matchers: &Arc<Matchers>) -> (Vec<Discovered>, Vec<Warning>) {
-    let (mut found, mut warnings) = (Vec::new(), Vec::new());
-    walk(
-        &config.root,
-        &config.root,
-        matchers,
-        &mut found,
-        &mut warnings,
-    );
-    finish(found, warnings)
+pub fn discover(config: &Config) -> anyhow::Result<Discovery> {
+    let mut d = Discovery::default();
+    walk(config, &config.root, &mut d)?;
+    Ok(finish(d))
 }
 
 /// Paths named on the command line (absolute, inside the root) that discovery does not reach:
 /// files that are excluded, git-ignored or not named `*.py`, and folders that are excluded or
 /// git-ignored. They are checked as Ruff checks explicit paths: whatever `.gitignore` says, and
-/// whatever `exclude` says unless `force_exclude`. Inside such a folder the usual rules apply.
+/// whatever `exclude` says unless `force_exclude` (or the configuration's `force-exclude`).
+/// Inside such a folder the usual rules apply.
 pub fn discover_explicit(
     config: &Config,
-    matchers: &Arc<Matchers>,
     paths: &[PathBuf],
     force_exclude: bool,
     already: &[Discovered],
-) -> (Vec<Discovered>, Vec<Warning>) {
+) -> anyhow::Result<Discovery> {
     let root = &config.root;
-    let (mut found, mut warnings) = (Vec::new(), Vec::new());
+    let mut d = Discovery::default();
     for p in paths {
         let Some(rel) = rel_path(root, p) else {
             continue;
         };
-        if force_exclude && excluded_with_ancestors(matchers, &rel) {
+        let force = force_exclude || config.resolver.for_file(p)?.settings.force_exclude;
+        if force && excluded_with_ancestors(config, p)? {
             continue;
         }
         let Ok(md) = std::fs::metadata(p) else {
@@ -181,13 +204,15 @@ pub fn discover_explicit(
         };
         if md.is_file() {
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if NOT_PYTHON.contains(&ext) {
-                warnings.push(Warning {
+            if ext == "ipynb" {
+                d.notebooks.push(rel);
+            } else if NOT_PYTHON.contains(&ext) {
+                d.warnings.push(Warning {
                     path: rel,
                     message: format!("not checked: `.{ext}` files are not Python"),
                 });
-            } else if !already.iter().any(|d| d.rel == rel) {
-                found.push(Discovered {
+            } else if !already.iter().any(|f| f.rel == rel) {
+                d.files.push(Discovered {
                     rel,
                     abs: p.clone(),
                     size: md.len(),
@@ -196,101 +221,129 @@ pub fn discover_explicit(
             }
         } else if md.is_dir() {
             let prefix = format!("{rel}/");
-            let reached = rel.is_empty() || already.iter().any(|d| d.rel.starts_with(&prefix));
+            let reached = rel.is_empty() || already.iter().any(|f| f.rel.starts_with(&prefix));
             if !reached {
-                walk(root, p, matchers, &mut found, &mut warnings);
+                walk(config, p, &mut d)?;
             }
         }
     }
-    finish(found, warnings)
+    Ok(finish(d))
 }
 
-/// Whether the path or one of its folders is excluded by the configuration.
-fn excluded_with_ancestors(matchers: &Matchers, rel: &str) -> bool {
-    let mut at = 0;
-    loop {
-        let end = rel[at..].find('/').map(|i| at + i).unwrap_or(rel.len());
-        let prefix = &rel[..end];
-        let name = &rel[at..end];
-        if matchers.is_excluded(prefix, name) {
-            return true;
+/// Whether the path or one of its folders (up to the root) is excluded by the configuration
+/// that governs it.
+fn excluded_with_ancestors(config: &Config, abs: &Path) -> anyhow::Result<bool> {
+    for p in abs.ancestors() {
+        if p == config.root || !p.starts_with(&config.root) {
+            break;
         }
-        if end == rel.len() {
-            return false;
+        let parent = p.parent().unwrap_or(&config.root);
+        if config.resolver.for_dir(parent)?.is_excluded(p) {
+            return Ok(true);
         }
-        at = end + 1;
     }
+    Ok(false)
 }
 
-fn finish(
-    mut found: Vec<Discovered>,
-    mut warnings: Vec<Warning>,
-) -> (Vec<Discovered>, Vec<Warning>) {
-    found.sort_by(|a, b| a.rel.cmp(&b.rel));
-    found.dedup_by(|a, b| a.rel == b.rel);
-    for d in &found {
-        if is_escaped(&d.rel) {
-            warnings.push(Warning {
-                path: d.rel.clone(),
+fn finish(mut d: Discovery) -> Discovery {
+    d.files.sort_by(|a, b| a.rel.cmp(&b.rel));
+    d.files.dedup_by(|a, b| a.rel == b.rel);
+    for f in &d.files {
+        if is_escaped(&f.rel) {
+            d.warnings.push(Warning {
+                path: f.rel.clone(),
                 message: "the file name is not UTF-8: its bytes are shown as \\xHH".into(),
             });
         }
     }
-    warnings.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-    (found, warnings)
+    d.warnings
+        .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    d.notebooks.sort();
+    d.notebooks.dedup();
+    d
 }
 
 /// Walks `start` (the root, or a folder inside it named on the command line, which is entered
 /// whatever the excludes say), collecting Python files.
-fn walk(
-    root: &Path,
-    start: &Path,
-    matchers: &Arc<Matchers>,
-    out: &mut Vec<Discovered>,
-    out_warnings: &mut Vec<Warning>,
-) {
+fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()> {
+    let root = config.root.clone();
     let found = Mutex::new(Vec::new());
     let warnings = Mutex::new(Vec::new());
+    let notebooks = Mutex::new(Vec::new());
+    let errors: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
+    let respect_gitignore = config.settings().respect_gitignore;
     let walker = ignore::WalkBuilder::new(start)
         .hidden(false)
-        .git_ignore(true)
-        .git_exclude(true)
+        .git_ignore(respect_gitignore)
+        .git_exclude(respect_gitignore)
         .git_global(false)
-        .ignore(true)
+        .ignore(respect_gitignore)
         .parents(true)
         .require_git(false)
         .follow_links(false)
         .threads(2)
         .filter_entry({
-            let root = root.to_path_buf();
-            let matchers = Arc::clone(matchers);
+            let resolver = Arc::clone(&config.resolver);
+            let errors = Arc::clone(&errors);
+            let root = root.clone();
             move |entry| {
                 if entry.depth() == 0 {
                     return true;
                 }
-                let name = entry.file_name().to_string_lossy();
-                let rel = rel_path(&root, entry.path()).unwrap_or_default();
-                !matchers.is_excluded(&rel, &name)
+                let path = entry.path();
+                let parent = path.parent().unwrap_or(&root);
+                match resolver.for_dir(parent) {
+                    Ok(settings) => !settings.is_excluded(path),
+                    Err(e) => {
+                        errors.lock().unwrap().push(format!("{e:#}"));
+                        false
+                    }
+                }
             }
         })
         .build_parallel();
     walker.run(|| {
+        let root = &root;
         let found = &found;
         let warnings = &warnings;
+        let notebooks = &notebooks;
+        let resolver = &config.resolver;
+        let errors = &errors;
         Box::new(move |result| {
             match result {
                 Ok(entry) => {
                     let Some(ft) = entry.file_type() else {
                         return ignore::WalkState::Continue;
                     };
+                    if ft.is_dir() {
+                        return ignore::WalkState::Continue;
+                    }
                     let path = entry.path();
                     let ext = path.extension().and_then(|e| e.to_str());
-                    if !matches!(ext, Some("py") | Some("pyi")) || ft.is_dir() {
+                    let included = match resolver.for_file(path) {
+                        Ok(s) => s.is_included(path),
+                        Err(e) => {
+                            errors.lock().unwrap().push(format!("{e:#}"));
+                            false
+                        }
+                    };
+                    if !included {
                         return ignore::WalkState::Continue;
                     }
                     let Some(rel) = rel_path(root, path) else {
                         return ignore::WalkState::Continue;
                     };
+                    match ext {
+                        Some("py") | Some("pyi") => {}
+                        Some("ipynb") => {
+                            notebooks.lock().unwrap().push(rel);
+                            return ignore::WalkState::Continue;
+                        }
+                        // `pyproject.toml` (Ruff lints it for RUF200) and other included
+                        // files that are not Python source.
+                        Some("toml") => return ignore::WalkState::Continue,
+                        _ => {}
+                    }
                     // A link is followed to its target's metadata; links to folders are not
                     // walked (the walker does not follow links), links to files are checked.
                     let md = if ft.is_symlink() {
@@ -329,8 +382,16 @@ fn walk(
             ignore::WalkState::Continue
         })
     });
-    out.extend(found.into_inner().unwrap());
-    out_warnings.extend(warnings.into_inner().unwrap());
+    let mut errors = std::mem::take(&mut *errors.lock().unwrap());
+    if !errors.is_empty() {
+        errors.sort();
+        errors.dedup();
+        anyhow::bail!("{}", errors.join("\n"));
+    }
+    out.files.extend(found.into_inner().unwrap());
+    out.warnings.extend(warnings.into_inner().unwrap());
+    out.notebooks.extend(notebooks.into_inner().unwrap());
+    Ok(())
 }
 
 fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {

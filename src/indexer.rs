@@ -210,21 +210,21 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             );
         }
     };
-    let matchers = Arc::new(config.matchers()?);
-    let (mut found, mut warnings) = files::discover(config, &matchers);
+    let lanes = config.lanes()?;
+    let discovery = files::discover(config)?;
+    let mut found = discovery.files;
+    let mut warnings = discovery.warnings;
+    let mut notebooks = discovery.notebooks;
     if !opts.explicit.is_empty() {
-        let (extra, w) = files::discover_explicit(
-            config,
-            &matchers,
-            &opts.explicit,
-            opts.force_exclude,
-            &found,
-        );
-        if !extra.is_empty() {
-            found.extend(extra);
+        let extra = files::discover_explicit(config, &opts.explicit, opts.force_exclude, &found)?;
+        if !extra.files.is_empty() {
+            found.extend(extra.files);
             found.sort_by(|a, b| a.rel.cmp(&b.rel));
         }
-        warnings.extend(w);
+        warnings.extend(extra.warnings);
+        notebooks.extend(extra.notebooks);
+        notebooks.sort();
+        notebooks.dedup();
     }
     phase("discovered");
     let (mut store, note) = Store::open(db_path)?;
@@ -235,19 +235,41 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     let writer = store.writer()?;
     let stored = writer.stored_files()?;
     let semantic = opts.semantic || writer.meta("semantic")?.as_deref() == Some("1");
-    // Analysis depends on these settings and on this build: when they change, every file is
-    // analysed again.
-    let settings = Arc::new(db::AnalysisSettings {
-        target_minor: config.target_minor,
-        builtins: config.lint.builtins.clone(),
-        references: config.index_references,
-        semantic,
-    });
+    // Analysis depends on each configuration's settings and on this build: when they change,
+    // every file is analysed again. Each file takes those of the configuration governing it.
+    let mut per_config: HashMap<PathBuf, Arc<db::AnalysisSettings>> = HashMap::new();
+    for r in config.resolver.loaded() {
+        per_config.insert(
+            r.settings.dir.clone(),
+            Arc::new(db::AnalysisSettings {
+                target_minor: r.settings.target_minor,
+                builtins: r.settings.lint.builtins.clone(),
+                references: config.index_references,
+                semantic,
+            }),
+        );
+    }
     let analysis = {
         let mut h = blake3::Hasher::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        h.update(format!("{settings:?}").as_bytes());
+        let mut keys: Vec<&PathBuf> = per_config.keys().collect();
+        keys.sort();
+        for k in keys {
+            h.update(k.to_string_lossy().as_bytes());
+            h.update(format!("{:?}", per_config[k]).as_bytes());
+        }
         h.finalize().to_hex()[..16].to_string()
+    };
+    let settings_of = |f: &files::Discovered| -> Result<Arc<db::AnalysisSettings>> {
+        let dir = config.resolver.for_file(&f.abs)?.settings.dir.clone();
+        Ok(per_config.get(&dir).cloned().unwrap_or_else(|| {
+            Arc::new(db::AnalysisSettings {
+                target_minor: crate::config::DEFAULT_TARGET_MINOR,
+                builtins: Vec::new(),
+                references: config.index_references,
+                semantic,
+            })
+        }))
     };
     let reanalyse = !stored.is_empty() && writer.meta("analysis")?.as_deref() != Some(&analysis);
     phase("read stored state");
@@ -323,7 +345,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         .iter()
         .map(|f| {
             let m = resolve::module_path(&f.rel, &config.src);
-            let lane = matchers
+            let lane = lanes
                 .lane_of(&f.rel)
                 .map(|i| config.lanes[i].name.clone())
                 .unwrap_or_else(|| "default".to_string());
@@ -451,7 +473,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
                         module.clone(),
                         Content::Text(text.clone()),
                         budget,
-                        settings.clone(),
+                        settings_of(f)?,
                         ws,
                     ),
                 ));
@@ -509,7 +531,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
                     placements[i].0.clone(),
                     Content::CachedImports(imports),
                     budget,
-                    settings.clone(),
+                    settings_of(f)?,
                     ws,
                 );
                 cached_inputs.push((input, rowids));
@@ -618,7 +640,10 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             writer.replace_facts(
                 ids[i],
                 &parsed.facts,
-                parsed.semantic.as_ref().map(|s| (s, settings.references)),
+                parsed
+                    .semantic
+                    .as_ref()
+                    .map(|s| (s, config.index_references)),
                 first_party_package(module),
                 &res,
                 &target_ids(&res),
@@ -672,7 +697,11 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         writer.set_meta("indexes_pending", "1")?;
     }
     if layout_changed {
-        writer.set_layout(&config.lanes, &config.src, &config.lint.known_first_party)?;
+        writer.set_layout(
+            &config.lanes,
+            &config.src,
+            &config.settings().lint.known_first_party,
+        )?;
         writer.set_meta("layout", &layout)?;
     }
     writer.set_meta("root", &config.root.to_string_lossy())?;

@@ -165,3 +165,65 @@ fn the_default_rules_are_ruffs() {
     let (_, out, _) = check_in(r.path(), &["--ignore", "F"]);
     assert_eq!(out, "All checks passed!\n");
 }
+
+/// The cases of scripts/compare-dropin.sh: (name, folder to run in, arguments). Ruff 0.17.6's
+/// output for each is in tests/fixtures/dropin/expected/NAME.txt (recorded by that script).
+const DROPIN_CASES: &[(&str, &str, &[&str])] = &[
+    ("root", ".", &[]),
+    ("root-pkg", ".", &["pkg"]),
+    ("in-pkg", "pkg", &[]),
+    ("in-packages-b", "packages/b", &[]),
+    ("in-packages-c", "packages/c", &[]),
+    ("script", ".", &["bin/tool"]),
+    ("ignored", ".", &["ignored"]),
+    ("in-sub-parent", "pkg/sub", &["../mod.py"]),
+    ("in-sub-top", "pkg/sub", &["../../top.py"]),
+    ("in-sub-up", "pkg/sub", &[".."]),
+    (
+        "target-flag",
+        ".",
+        &["--target-version", "py39", "packages/c", "top.py"],
+    ),
+];
+
+#[test]
+fn fixture_agrees_with_ruff_from_every_folder() {
+    // Nested configurations, `extend`, requires-python, per-file-ignores, a git-ignored folder
+    // and a shebang script, run from the root and from subfolders as a user runs Ruff.
+    let repo = copy_fixture("dropin");
+    let root = repo.path();
+    std::fs::remove_dir_all(root.join("expected")).unwrap();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let canonical = std::fs::canonicalize(root).unwrap();
+    let codes = [
+        "F401",
+        "F403",
+        "F405",
+        "F706",
+        "F811",
+        "F821",
+        "F822",
+        "TID252",
+        "E902",
+        "invalid-syntax",
+    ];
+    for (name, dir, args) in DROPIN_CASES {
+        let (_, out, err) = check_in(&root.join(dir), args);
+        let mut ours: Vec<String> = out
+            .lines()
+            .filter(|l| {
+                let mut parts = l.splitn(4, ':');
+                let (_, _, _, rest) = (parts.next(), parts.next(), parts.next(), parts.next());
+                rest.is_some_and(|r| codes.iter().any(|c| r.trim_start().starts_with(c)))
+            })
+            .map(|l| l.replace(&canonical.display().to_string(), "<ROOT>"))
+            .collect();
+        ours.sort();
+        let expected =
+            std::fs::read_to_string(fixture("dropin").join(format!("expected/{name}.txt")))
+                .unwrap();
+        let mut ruff: Vec<String> = expected.lines().map(str::to_string).collect();
+        ruff.sort();
+        assert_eq!(ours, ruff, "case {name} ({dir} {args:?}): {err}");
+    }
+}

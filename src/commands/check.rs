@@ -1,9 +1,10 @@
 //! `codefacts check`: runs the rule queries, applies `# noqa`, `per-file-ignores` and the
 //! selection, and prints Ruff-compatible output.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
 
 use anyhow::{Context, Result, bail};
 use globset::{Glob, GlobSetBuilder};
@@ -11,7 +12,7 @@ use rayon::prelude::*;
 
 use super::{EXIT_FINDINGS, EXIT_OK, Repo};
 use crate::cli::CheckArgs;
-use crate::config::{self, LintSettings, code_enabled};
+use crate::config::{self, Resolved, SelectionLayer, code_enabled};
 use crate::diagnostics::{self, Finding, OutputFormat};
 use crate::indexer::IndexOptions;
 use crate::queries::{self, Query};
@@ -31,24 +32,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         }
         None => Repo::locate(None, &args.repo)?,
     };
-    let lint = &repo.config.lint;
-    let selection = Selection::new(lint, &args)?;
-    let rules: Vec<Query> = queries::rules()
-        .into_iter()
-        .filter(|q| {
-            let code = q.code.as_deref().unwrap_or("");
-            code == SYNTAX || selection.enabled(code)
-        })
-        .collect();
-    if !rules.iter().any(|q| q.code.as_deref() != Some(SYNTAX)) {
-        bail!(
-            "no rule that codefacts implements is selected ({}), so nothing would be checked; \
-             codefacts implements {}",
-            selection.describe(),
-            implemented_codes().join(", ")
-        );
-    }
-    selection.warn_unimplemented();
+    let cli = cli_layer(&args)?;
     check_lanes(&repo, &args.lane)?;
 
     // Paths named on the command line: missing ones are E902 findings, as in Ruff.
@@ -56,7 +40,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         .paths
         .iter()
         .chain(&args.files)
-        .map(|p| (cwd.join(p), p.to_string_lossy().into_owned()))
+        .map(|p| {
+            (
+                crate::files::normalize(&cwd, p),
+                p.to_string_lossy().into_owned(),
+            )
+        })
         .collect();
     // No path: the folder you stand in, as Ruff (`.`); the index stays the repository's.
     let root = repo.config.root.clone();
@@ -96,20 +85,72 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             repo.db.display()
         );
     }
-    let params = vec![(
-        "ban_relative_imports".to_string(),
-        lint.ban_relative_imports.as_str().to_string(),
-    )];
+    // Each file takes the rule selection of the configuration that governs it.
+    let resolver = &repo.config.resolver;
+    let mut rules_by_dir: BTreeMap<PathBuf, Arc<FileRules>> = BTreeMap::new();
+    let mut dir_of: HashMap<String, PathBuf> = HashMap::new();
+    let root_rules = FileRules::new(&repo.config.root_settings, &cli)?;
+    rules_by_dir.insert(repo.config.root_settings.settings.dir.clone(), root_rules);
+    for (path, _) in store.file_lanes()? {
+        let settings = resolver.for_file(&crate::files::from_rel(&root, &path))?;
+        let dir = settings.settings.dir.clone();
+        if !rules_by_dir.contains_key(&dir) {
+            rules_by_dir.insert(dir.clone(), FileRules::new(&settings, &cli)?);
+        }
+        dir_of.insert(path, dir);
+    }
+    let rules_for = |path: &str| -> &FileRules {
+        dir_of
+            .get(path)
+            .and_then(|d| rules_by_dir.get(d))
+            .or_else(|| rules_by_dir.values().next())
+            .expect("the root's rules")
+    };
+    let rules: Vec<Query> = queries::rules()
+        .into_iter()
+        .filter(|q| {
+            let code = q.code.as_deref().unwrap_or("");
+            code == SYNTAX || rules_by_dir.values().any(|r| r.enabled(code))
+        })
+        .collect();
+    if !rules.iter().any(|q| q.code.as_deref() != Some(SYNTAX)) {
+        let described: Vec<String> = rules_by_dir.values().map(|r| r.describe()).collect();
+        bail!(
+            "no rule that codefacts implements is selected ({}), so nothing would be checked; \
+             codefacts implements {}",
+            described.join("; "),
+            implemented_codes().join(", ")
+        );
+    }
+    warn_unimplemented(rules_by_dir.values().map(Arc::as_ref));
+    // TID252 runs once per `ban-relative-imports` in force; each file keeps the run of its own.
+    let mut bans: Vec<&'static str> = rules_by_dir.values().map(|r| r.ban.as_str()).collect();
+    bans.sort_unstable();
+    bans.dedup();
+    let jobs: Vec<(&Query, Option<&'static str>)> = rules
+        .iter()
+        .flat_map(|q| {
+            if q.code.as_deref() == Some("TID252") {
+                bans.iter().map(|b| (q, Some(*b))).collect::<Vec<_>>()
+            } else {
+                vec![(q, None)]
+            }
+        })
+        .collect();
     // The rules are independent read-only queries: they run in parallel, each worker on its
     // own connection; findings are sorted below, so the order they finish in never shows.
     let timings = std::env::var_os("CODEFACTS_TIMINGS").is_some();
-    let per_rule: Vec<Result<Vec<Finding>>> = rules
+    let per_rule: Vec<Result<Vec<TaggedFinding>>> = jobs
         .par_iter()
         .map_init(
             || Store::open_read_only(&repo.db),
-            |store, rule| {
+            |store, (rule, ban)| {
                 let store = store.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
                 let sql = queries::with_noqa_filter(rule);
+                let params = vec![(
+                    "ban_relative_imports".to_string(),
+                    ban.unwrap_or("parents").to_string(),
+                )];
                 let t0 = std::time::Instant::now();
                 let result = store
                     .query_with(&sql, &params)
@@ -122,22 +163,33 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                         result.rows.len()
                     );
                 }
-                to_findings(&result, rule)
+                Ok(to_findings(&result, rule)?
+                    .into_iter()
+                    .map(|f| (f, *ban))
+                    .collect())
             },
         )
         .collect();
+    let scope = Scope::new(&repo, &args, implicit.as_deref(), &store, &cwd)?;
     let mut findings = Vec::new();
     for rule_findings in per_rule {
-        findings.extend(rule_findings?);
+        for (f, ban) in rule_findings? {
+            if !scope.contains(&f.path) {
+                continue;
+            }
+            let r = rules_for(&f.path);
+            let keep = f.code == SYNTAX
+                || (r.enabled(&f.code)
+                    && ban.is_none_or(|b| b == r.ban.as_str())
+                    && !r.ignores.ignored(&root, &f.path, &f.code));
+            if keep {
+                findings.push(f);
+            }
+        }
     }
-    let ignores = PerFileIgnores::new(&lint.per_file_ignores)?;
-    let scope = Scope::new(&repo, &args, implicit.as_deref(), &store, &cwd)?;
-    findings.retain(|f| {
-        scope.contains(&f.path)
-            && (f.code == SYNTAX || f.code == "E902" || !ignores.ignored(&f.path, &f.code))
-    });
     for (abs, shown, e) in &missing {
-        if selection.enabled("E902") {
+        let r = FileRules::new(resolver.for_file(abs)?.as_ref(), &cli)?;
+        if r.enabled("E902") {
             let path = std::path::absolute(abs)
                 .ok()
                 .and_then(|a| a.strip_prefix(&root).ok().map(Path::to_path_buf))
@@ -183,6 +235,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     }
     Ok(ExitCode::from(code))
 }
+
+/// A finding with the `ban-relative-imports` its query ran with (TID252 only).
+type TaggedFinding = (Finding, Option<&'static str>);
 
 /// The code of syntax errors, which no selector turns off (as in Ruff).
 const SYNTAX: &str = "invalid-syntax";
@@ -266,121 +321,136 @@ fn root_of(p: &Path) -> PathBuf {
     }
 }
 
-/// The rule selection in force: validated (an unknown selector is an error, as in Ruff) and
-/// canonical (legacy aliases rewritten).
-struct Selection {
-    select: Vec<String>,
-    ignore: Vec<String>,
-    /// Selectors the user wrote (command line and configuration, not Ruff's default).
-    explicit: Vec<String>,
+/// The command line's selectors as one more selection layer (validated: an unknown selector is
+/// an error, as in Ruff).
+fn cli_layer(args: &CheckArgs) -> Result<SelectionLayer> {
+    let from = "the CLI";
+    Ok(SelectionLayer {
+        from: from.to_string(),
+        select: match &args.select {
+            Some(s) => Some(canonical(s, "select", from)?),
+            None => None,
+        },
+        extend_select: canonical(&args.extend_select, "extend-select", from)?,
+        ignore: canonical(&args.ignore, "ignore", from)?,
+    })
 }
 
-impl Selection {
-    fn new(lint: &LintSettings, args: &CheckArgs) -> Result<Selection> {
-        let canon = |list: &[String], key: &str, from: &str| -> Result<Vec<String>> {
-            list.iter()
-                .map(|s| {
-                    crate::ruff_rules::canonical_selector(s).with_context(|| {
-                        format!("Unknown rule selector `{s}` in `{key}` from {from}")
-                    })
-                })
-                .collect()
-        };
-        let config_src = "the configuration";
-        let cfg_select = match &lint.select {
-            Some(s) => Some(canon(s, "select", config_src)?),
-            None => None,
-        };
-        let cfg_extend = canon(&lint.extend_select, "extend-select", config_src)?;
-        let cfg_ignore = canon(&lint.ignore, "ignore", config_src)?;
-        for (pattern, codes) in &lint.per_file_ignores {
-            canon(
-                codes,
-                &format!("per-file-ignores.\"{pattern}\""),
-                config_src,
-            )?;
-        }
-        let cli_select = match &args.select {
-            Some(s) => Some(canon(s, "select", "the CLI")?),
-            None => None,
-        };
-        let cli_extend = canon(&args.extend_select, "extend-select", "the CLI")?;
-        let cli_ignore = canon(&args.ignore, "ignore", "the CLI")?;
-        // `--select` replaces the configured `select` and `extend-select`, as in Ruff.
-        let (mut select, mut explicit) = match cli_select {
-            Some(s) => (s.clone(), s),
-            None => {
-                let mut explicit = cfg_select.clone().unwrap_or_default();
-                explicit.extend(cfg_extend.iter().cloned());
-                let mut v = cfg_select.unwrap_or_else(|| vec![config::DEFAULT_SELECT.to_string()]);
-                v.extend(cfg_extend);
-                (v, explicit)
-            }
-        };
-        select.extend(cli_extend.iter().cloned());
-        explicit.extend(cli_extend);
-        let mut ignore = cfg_ignore;
-        ignore.extend(cli_ignore);
-        Ok(Selection {
-            select,
-            ignore,
-            explicit,
+fn canonical(list: &[String], key: &str, from: &str) -> Result<Vec<String>> {
+    list.iter()
+        .map(|s| {
+            crate::ruff_rules::canonical_selector(s)
+                .with_context(|| format!("Unknown rule selector `{s}` in `{key}` from {from}"))
         })
+        .collect()
+}
+
+/// The rules in force for the files one configuration governs: its selection layers (validated
+/// and canonical) with the command line's on top, its per-file-ignores and its
+/// `ban-relative-imports`.
+struct FileRules {
+    layers: Vec<SelectionLayer>,
+    ignores: PerFileIgnores,
+    ban: crate::config::BanRelativeImports,
+}
+
+impl FileRules {
+    fn new(r: &Resolved, cli: &SelectionLayer) -> Result<Arc<FileRules>> {
+        let lint = &r.settings.lint;
+        let mut layers = Vec::new();
+        for l in &lint.layers {
+            layers.push(SelectionLayer {
+                from: l.from.clone(),
+                select: match &l.select {
+                    Some(s) => Some(canonical(s, "select", &l.from)?),
+                    None => None,
+                },
+                extend_select: canonical(&l.extend_select, "extend-select", &l.from)?,
+                ignore: canonical(&l.ignore, "ignore", &l.from)?,
+            });
+        }
+        layers.push(cli.clone());
+        let mut pfi = Vec::new();
+        for (pattern, codes, anchor) in &lint.per_file_ignores {
+            let from = r
+                .settings
+                .source
+                .as_ref()
+                .map(|p| p.display().to_string())
+                .unwrap_or_else(|| "the configuration".into());
+            let codes = canonical(codes, &format!("per-file-ignores.\"{pattern}\""), &from)?;
+            pfi.push((pattern.clone(), codes, anchor.clone()));
+        }
+        Ok(Arc::new(FileRules {
+            layers,
+            ignores: PerFileIgnores::new(&pfi)?,
+            ban: lint.ban_relative_imports,
+        }))
     }
 
     fn enabled(&self, code: &str) -> bool {
-        code_enabled(code, &self.select, &self.ignore)
+        crate::config::enabled_by_layers(code, &self.layers)
     }
 
     fn describe(&self) -> String {
-        let shown: Vec<&str> = self
-            .select
-            .iter()
-            .map(|s| {
-                if s == config::DEFAULT_SELECT {
-                    "Ruff's default rules"
-                } else {
-                    s.as_str()
-                }
-            })
-            .collect();
-        let mut s = format!("select: {}", shown.join(","));
-        if !self.ignore.is_empty() {
-            s.push_str(&format!("; ignore: {}", self.ignore.join(",")));
+        let mut parts = vec!["Ruff's default rules".to_string()];
+        for l in &self.layers {
+            if let Some(s) = &l.select {
+                parts = vec![format!("select {}", s.join(","))];
+            }
+            if !l.extend_select.is_empty() {
+                parts.push(format!("extend-select {}", l.extend_select.join(",")));
+            }
+            if !l.ignore.is_empty() {
+                parts.push(format!("ignore {}", l.ignore.join(",")));
+            }
         }
-        s
+        parts.join(", ")
     }
+}
 
-    /// One warning naming the rules the user selected that codefacts does not implement (Ruff's
-    /// default selection alone warns of nothing).
-    fn warn_unimplemented(&self) {
-        let ours = implemented_codes();
-        let missing: Vec<&str> = crate::ruff_rules::rules()
+/// One warning naming the rules the user selected that codefacts does not implement (Ruff's
+/// default selection alone names none).
+fn warn_unimplemented<'a>(all: impl Iterator<Item = &'a FileRules>) {
+    let ours = implemented_codes();
+    let mut missing: Vec<&str> = Vec::new();
+    for rules in all {
+        // Only rules some layer names: Ruff's default selection is not the user's.
+        let named: Vec<&String> = rules
+            .layers
             .iter()
-            .map(|r| r.code)
-            .filter(|c| {
-                code_enabled(c, &self.explicit, &self.ignore) && !ours.iter().any(|o| o == c)
-            })
+            .flat_map(|l| l.select.iter().flatten().chain(&l.extend_select))
+            .filter(|s| *s != config::DEFAULT_SELECT)
             .collect();
-        if missing.is_empty() {
-            return;
+        for r in crate::ruff_rules::rules() {
+            let wanted = rules.enabled(r.code)
+                && named
+                    .iter()
+                    .any(|s| code_enabled(r.code, std::slice::from_ref(*s), &[]));
+            if wanted && !ours.iter().any(|o| o == r.code) && !missing.contains(&r.code) {
+                missing.push(r.code);
+            }
         }
-        let shown: Vec<&str> = missing.iter().take(12).copied().collect();
-        let more = if missing.len() > shown.len() {
-            format!(", and {} more", missing.len() - shown.len())
-        } else {
-            String::new()
-        };
-        crate::errln!(
-            "codefacts: warning: {} selected rule{} not implemented by codefacts and not \
-             checked: {}{more} (run Ruff for {}; codefacts implements {})",
-            missing.len(),
-            if missing.len() == 1 { " is" } else { "s are" },
-            shown.join(", "),
-            if missing.len() == 1 { "it" } else { "them" },
-            ours.join(", ")
-        );
     }
+    if missing.is_empty() {
+        return;
+    }
+    missing.sort_unstable();
+    let shown: Vec<&str> = missing.iter().take(12).copied().collect();
+    let more = if missing.len() > shown.len() {
+        format!(", and {} more", missing.len() - shown.len())
+    } else {
+        String::new()
+    };
+    crate::errln!(
+        "codefacts: warning: {} selected rule{} not implemented by codefacts and not \
+         checked: {}{more} (run Ruff for {}; codefacts implements {})",
+        missing.len(),
+        if missing.len() == 1 { " is" } else { "s are" },
+        shown.join(", "),
+        if missing.len() == 1 { "it" } else { "them" },
+        ours.join(", ")
+    );
 }
 
 fn to_findings(result: &QueryResult, rule: &Query) -> Result<Vec<Finding>> {
@@ -430,38 +500,46 @@ fn to_findings(result: &QueryResult, rule: &Query) -> Result<Vec<Finding>> {
         .collect())
 }
 
-/// `per-file-ignores`: a pattern with a `/` matches the repo-relative path, one without
-/// matches the file name or the path; `!pattern` applies to every file it does not match.
+/// `per-file-ignores`, as Ruff matches them: a pattern against the file's path, anchored at the
+/// folder of the configuration that set it, or against the file's name; `!pattern` applies to
+/// every file it does not match.
 struct PerFileIgnores {
-    entries: Vec<(globset::GlobSet, bool, Vec<String>)>,
+    entries: Vec<(globset::GlobSet, globset::GlobSet, bool, Vec<String>)>,
 }
 
 impl PerFileIgnores {
-    fn new(raw: &[(String, Vec<String>)]) -> Result<Self> {
+    fn new(raw: &[(String, Vec<String>, PathBuf)]) -> Result<Self> {
         let mut entries = Vec::new();
-        for (pattern, codes) in raw {
+        for (pattern, codes, anchor) in raw {
             let (negated, pat) = match pattern.strip_prefix('!') {
                 Some(p) => (true, p),
                 None => (false, pattern.as_str()),
             };
             let pat = pat.trim_start_matches("./");
-            let mut b = GlobSetBuilder::new();
-            b.add(
-                Glob::new(pat)
-                    .with_context(|| format!("invalid per-file-ignores pattern `{pattern}`"))?,
-            );
-            if !pat.contains('/') {
-                b.add(Glob::new(&format!("**/{pat}"))?);
-            }
-            entries.push((b.build()?, negated, codes.clone()));
+            let bad = || format!("invalid per-file-ignores pattern `{pattern}`");
+            let mut abs = GlobSetBuilder::new();
+            let anchored = anchor.join(pat);
+            abs.add(Glob::new(&anchored.to_string_lossy()).with_context(bad)?);
+            let mut name = GlobSetBuilder::new();
+            name.add(Glob::new(pat).with_context(bad)?);
+            entries.push((abs.build()?, name.build()?, negated, codes.clone()));
         }
         Ok(PerFileIgnores { entries })
     }
 
-    fn ignored(&self, path: &str, code: &str) -> bool {
-        self.entries.iter().any(|(set, negated, codes)| {
-            set.is_match(path) != *negated && code_enabled(code, codes, &[])
-        })
+    fn ignored(&self, root: &Path, path: &str, code: &str) -> bool {
+        if self.entries.is_empty() {
+            return false;
+        }
+        let abs = crate::files::from_rel(root, path);
+        let name = abs.file_name().map(|n| n.to_string_lossy().into_owned());
+        self.entries
+            .iter()
+            .any(|(abs_set, name_set, negated, codes)| {
+                let hit =
+                    abs_set.is_match(&abs) || name.as_deref().is_some_and(|n| name_set.is_match(n));
+                hit != *negated && code_enabled(code, codes, &[])
+            })
     }
 }
 
@@ -485,7 +563,7 @@ impl Scope {
         // A path names what it is called, so a link to a file is in scope under its own name:
         // only its folder is resolved.
         let rel = |p: &Path| -> Option<String> {
-            let abs = std::path::absolute(cwd.join(p)).ok()?;
+            let abs = crate::files::normalize(cwd, p);
             let abs = match (abs.parent(), abs.file_name()) {
                 (Some(dir), Some(name)) => std::fs::canonicalize(dir).ok()?.join(name),
                 _ => std::fs::canonicalize(&abs).ok()?,
