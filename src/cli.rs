@@ -52,11 +52,25 @@ pub struct CheckArgs {
     /// Only report these files (repo-relative or absolute; e.g. the staged files of a hook).
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub files: Vec<PathBuf>,
-    #[arg(long, value_enum, default_value = "concise")]
-    pub output_format: crate::diagnostics::OutputFormat,
+    /// Output format [default: `output-format` of the configuration, else the
+    /// `RUFF_OUTPUT_FORMAT` environment variable, else `full`, as Ruff 0.17]
+    #[arg(long, value_enum)]
+    pub output_format: Option<crate::diagnostics::OutputFormat>,
+    /// Write the findings to this file instead of standard output.
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output_file: Option<PathBuf>,
     /// Print the number of findings per rule instead of the findings.
     #[arg(long)]
     pub statistics: bool,
+    /// Print the findings and nothing else (no summary line, no warnings).
+    #[arg(long, short = 'q', conflicts_with = "silent")]
+    pub quiet: bool,
+    /// Print nothing; the exit code says it all.
+    #[arg(long, short = 's')]
+    pub silent: bool,
+    /// Accepted for Ruff's command lines; codefacts' index is its cache and always used.
+    #[arg(long, hide = true)]
+    pub no_cache: bool,
     /// Exit 0 even with findings.
     #[arg(long)]
     pub exit_zero: bool,

@@ -20,8 +20,16 @@ pub struct Finding {
     pub message: String,
     /// Ruff's rule name (`undefined-name`).
     pub name: String,
-    /// The line a `# noqa` must be on to suppress it.
+    /// The line a `# noqa` must be on to suppress it (0: none can).
     pub noqa_row: u32,
+    /// Ruff's fix title (`Remove unused import: `os``), shown as `help:` in text formats.
+    pub help: Option<String>,
+    /// The `full` format's label under the range (F811: `` `x` redefined here ``); the
+    /// message's tail after `: ` when the header shows the rest.
+    pub label: Option<String>,
+    /// A second range the `full` format marks with `-` and its label (F811: the previous
+    /// definition): line, col, end line, end col, label.
+    pub previous: Option<(u32, u32, u32, u32, String)>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -96,75 +104,127 @@ pub fn shown_path(root: &Path, cwd: &Path, rel: &str) -> String {
     }
 }
 
+/// What a rule's query header says, for SARIF's rule descriptions.
+#[derive(Debug, Clone, Default)]
+pub struct RuleInfo {
+    /// `@name`: the rule's short description.
+    pub title: String,
+    /// `@description`.
+    pub description: String,
+    /// The linter, from the `@id` (`pyflakes`, `flake8-tidy-imports`, ...).
+    pub linter: String,
+}
+
+/// How text formats are written.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TextOptions {
+    /// `-q`: the findings and nothing else (no `Found N errors.`).
+    pub quiet: bool,
+    /// Colour (a terminal, and `NO_COLOR` unset).
+    pub color: bool,
+}
+
+/// ANSI styles, or nothing.
+struct Paint(bool);
+
+impl Paint {
+    fn wrap(&self, code: &str, s: &str) -> String {
+        if self.0 {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    fn code(&self, s: &str) -> String {
+        self.wrap("1;31", s)
+    }
+    fn bold(&self, s: &str) -> String {
+        self.wrap("1", s)
+    }
+    fn gutter(&self, s: &str) -> String {
+        self.wrap("1;34", s)
+    }
+    fn help(&self, s: &str) -> String {
+        self.wrap("1;36", s)
+    }
+}
+
 /// Writes the findings (already sorted) in `format`. `source` gives a file's lines for `full`;
-/// text formats name files relative to `cwd` ([`shown_path`]).
+/// text formats name files relative to `cwd` ([`shown_path`]); `rules` describes a rule by its
+/// code for SARIF.
+#[allow(clippy::too_many_arguments)]
 pub fn write(
     findings: &[Finding],
     format: OutputFormat,
     root: &Path,
     cwd: &Path,
     source: &dyn Fn(&str) -> Option<String>,
+    rules: &dyn Fn(&str) -> Option<RuleInfo>,
+    text: TextOptions,
     out: &mut dyn Write,
 ) -> Result<()> {
     let shown = |rel: &str| shown_path(root, cwd, rel);
+    let absolute = |rel: &str| crate::files::from_rel(root, rel);
+    let paint = Paint(text.color);
     match format {
         OutputFormat::Concise => {
             for f in findings {
+                let head = if is_syntax(f) {
+                    paint.code(&head(f))
+                } else {
+                    paint.code(&f.code)
+                };
                 writeln!(
                     out,
-                    "{}:{}:{}: {} {}",
-                    shown(&f.path),
+                    "{}{}{}{}{}{} {head} {}",
+                    paint.bold(&shown(&f.path)),
+                    paint.gutter(":"),
                     f.line,
+                    paint.gutter(":"),
                     f.col,
-                    head(f),
+                    paint.gutter(":"),
                     f.message
                 )?;
             }
-            summary(findings.len(), out)?;
+            if !text.quiet {
+                summary(findings.len(), out)?;
+            }
         }
         OutputFormat::Full => {
             let mut cache: BTreeMap<&str, Option<Vec<String>>> = BTreeMap::new();
             for f in findings {
-                writeln!(out, "{} {}", head(f), f.message)?;
+                // With a label under the range, the header shows the message without it.
+                let message = f
+                    .label
+                    .as_ref()
+                    .and_then(|l| f.message.strip_suffix(&format!(": {l}")))
+                    .unwrap_or(&f.message);
+                writeln!(out, "{} {}", paint.code(&head(f)), paint.bold(message))?;
                 let lines = cache.entry(&f.path).or_insert_with(|| {
                     source(&f.path).map(|t| t.lines().map(str::to_string).collect())
                 });
                 let Some(lines) = lines.as_ref().filter(|_| f.code != "E902") else {
                     // Nothing to show (an unreadable file): only where, as Ruff prints it.
-                    writeln!(out, "--> {}:{}:{}", shown(&f.path), f.line, f.col)?;
+                    writeln!(
+                        out,
+                        "{} {}:{}:{}",
+                        paint.gutter("-->"),
+                        shown(&f.path),
+                        f.line,
+                        f.col
+                    )?;
                     writeln!(out)?;
                     continue;
                 };
-                writeln!(out, " --> {}:{}:{}", shown(&f.path), f.line, f.col)?;
-                {
-                    let width = (f.end_line.max(f.line)).to_string().len();
-                    let first = f.line.saturating_sub(1).max(1);
-                    let last = (f.line + 1).min(lines.len() as u32);
-                    writeln!(out, "{:width$} |", "")?;
-                    for n in first..=last {
-                        let text = lines.get(n as usize - 1).map(String::as_str).unwrap_or("");
-                        writeln!(out, "{n:>width$} | {text}")?;
-                        if n == f.line {
-                            let start = f.col.saturating_sub(1) as usize;
-                            let len = if f.end_line == f.line {
-                                (f.end_col.saturating_sub(f.col)).max(1) as usize
-                            } else {
-                                text.chars().count().saturating_sub(start).max(1)
-                            };
-                            writeln!(
-                                out,
-                                "{:width$} | {}{}",
-                                "",
-                                " ".repeat(start),
-                                "^".repeat(len)
-                            )?;
-                        }
-                    }
-                    writeln!(out, "{:width$} |", "")?;
+                write_snippet(out, &paint, f, lines, &shown(&f.path))?;
+                if let Some(help) = &f.help {
+                    writeln!(out, "{} {help}", paint.help("help:"))?;
                 }
                 writeln!(out)?;
             }
-            summary(findings.len(), out)?;
+            if !text.quiet {
+                summary(findings.len(), out)?;
+            }
         }
         OutputFormat::Json => {
             let arr: Vec<serde_json::Value> = findings.iter().map(|f| ruff_json(f, root)).collect();
@@ -179,38 +239,67 @@ pub fn write(
         }
         OutputFormat::Github => {
             for f in findings {
-                writeln!(
-                    out,
-                    "::error title=codefacts ({}),file={},line={},col={},endLine={},endColumn={}::{}:{}:{}: {} {}",
-                    f.code,
-                    root.join(&f.path).display(),
-                    f.line,
-                    f.col,
-                    f.end_line,
-                    f.end_col,
+                let mut msg = format!(
+                    "{}:{}:{}: {} {}",
                     shown(&f.path),
                     f.line,
                     f.col,
                     head(f),
                     f.message
+                );
+                if let Some(help) = &f.help {
+                    msg.push_str(&format!("\n  help: {help}"));
+                }
+                writeln!(
+                    out,
+                    "::error title=codefacts ({}),file={},line={},col={},endLine={},endColumn={}::{}",
+                    f.code,
+                    absolute(&f.path).display(),
+                    f.line,
+                    f.col,
+                    f.end_line,
+                    f.end_col,
+                    github_escape(&msg)
                 )?;
             }
         }
         OutputFormat::Sarif => {
-            let mut rules: BTreeMap<&str, &str> = BTreeMap::new();
+            let mut codes: BTreeMap<&str, &str> = BTreeMap::new();
             for f in findings {
-                rules.insert(&f.code, &f.name);
+                codes.insert(&f.code, &f.name);
             }
-            let rules: Vec<serde_json::Value> = rules
+            let rules: Vec<serde_json::Value> = codes
                 .iter()
                 .map(|(code, name)| {
-                    json!({
+                    let info = rules(code).unwrap_or_default();
+                    let short = if info.title.is_empty() {
+                        name.to_string()
+                    } else {
+                        info.title
+                    };
+                    let full = if info.description.is_empty() {
+                        short.clone()
+                    } else {
+                        info.description
+                    };
+                    let mut rule = json!({
                         "id": code,
                         "name": name,
-                        "helpUri": url(name),
-                        "shortDescription": {"text": name},
-                        "properties": {"id": code, "kind": "pyflakes"}
-                    })
+                        "shortDescription": {"text": short},
+                        "fullDescription": {"text": full},
+                        "help": {"text": full},
+                        "defaultConfiguration": {"enabled": true, "level": "error"},
+                        "properties": {
+                            "id": code,
+                            "name": name,
+                            "kind": info.linter,
+                            "problem.severity": "error"
+                        }
+                    });
+                    if *code != "invalid-syntax" {
+                        rule["helpUri"] = json!(url(name));
+                    }
+                    rule
                 })
                 .collect();
             let results: Vec<serde_json::Value> = findings
@@ -222,7 +311,7 @@ pub fn write(
                         "message": {"text": f.message},
                         "locations": [{
                             "physicalLocation": {
-                                "artifactLocation": {"uri": file_uri(&root.join(&f.path))},
+                                "artifactLocation": {"uri": file_uri(&absolute(&f.path))},
                                 "region": {
                                     "startLine": f.line,
                                     "startColumn": f.col,
@@ -250,48 +339,167 @@ pub fn write(
             serde_json::to_writer_pretty(&mut *out, &doc)?;
             writeln!(out)?;
         }
-        OutputFormat::Junit => {
-            let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
-            for f in findings {
-                by_file.entry(&f.path).or_default().push(f);
-            }
-            writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+        OutputFormat::Junit => write_junit(findings, &absolute, out)?,
+    }
+    Ok(())
+}
+
+/// GitHub workflow commands take `%`, CR and LF escaped.
+fn github_escape(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// JUnit as Ruff writes it (absolute file names; a `No errors found` testcase when there are
+/// none, since Jenkins' collector rejects an empty suite).
+fn write_junit(
+    findings: &[Finding],
+    absolute: &dyn Fn(&str) -> std::path::PathBuf,
+    out: &mut dyn Write,
+) -> Result<()> {
+    writeln!(out, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        out,
+        r#"<testsuites name="codefacts" tests="{}" skipped="0" failures="{}" errors="0">"#,
+        findings.len().max(1),
+        findings.len()
+    )?;
+    if findings.is_empty() {
+        writeln!(
+            out,
+            r#"    <testsuite name="codefacts" tests="1" skipped="0" errors="0" failures="0" package="org.codefacts">"#
+        )?;
+        writeln!(
+            out,
+            r#"        <testcase name="No errors found" classname="codefacts"/>"#
+        )?;
+        writeln!(out, "    </testsuite>")?;
+        writeln!(out, "</testsuites>")?;
+        return Ok(());
+    }
+    let mut by_file: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        by_file.entry(&f.path).or_default().push(f);
+    }
+    for (path, fs) in by_file {
+        let abs = absolute(path);
+        let name = abs.to_string_lossy();
+        let class = abs.with_extension("");
+        writeln!(
+            out,
+            r#"    <testsuite name="{}" tests="{}" skipped="0" errors="0" failures="{}" package="org.codefacts">"#,
+            xml_escape(&name),
+            fs.len(),
+            fs.len()
+        )?;
+        for f in fs {
             writeln!(
                 out,
-                r#"<testsuites name="codefacts" tests="{0}" failures="{0}" errors="0">"#,
-                findings.len()
+                r#"        <testcase name="org.codefacts.{}" classname="{}" line="{}" column="{}">"#,
+                xml_escape(&f.code),
+                xml_escape(&class.to_string_lossy()),
+                f.line,
+                f.col
             )?;
-            for (path, fs) in by_file {
-                writeln!(
-                    out,
-                    r#"  <testsuite name="{}" tests="{}" disabled="0" errors="0" failures="{}" package="org.codefacts">"#,
-                    xml_escape(&shown(path)),
-                    fs.len(),
-                    fs.len()
-                )?;
-                for f in fs {
-                    writeln!(
-                        out,
-                        r#"    <testcase name="org.codefacts.{}" classname="{}" line="{}" column="{}">"#,
-                        xml_escape(&f.code),
-                        xml_escape(&shown(&f.path).trim_end_matches(".py").replace('/', ".")),
-                        f.line,
-                        f.col
-                    )?;
-                    writeln!(
-                        out,
-                        r#"      <failure message="{}">line {}, col {}, {}</failure>"#,
-                        xml_escape(&f.message),
-                        f.line,
-                        f.col,
-                        xml_escape(&f.message)
-                    )?;
-                    writeln!(out, "    </testcase>")?;
-                }
-                writeln!(out, "  </testsuite>")?;
-            }
-            writeln!(out, "</testsuites>")?;
+            writeln!(out, "            <properties>")?;
+            writeln!(
+                out,
+                r#"                <property name="severity" value="error"/>"#
+            )?;
+            writeln!(out, "            </properties>")?;
+            writeln!(
+                out,
+                r#"            <failure message="{}">line {}, col {}, {}</failure>"#,
+                xml_escape(&f.message),
+                f.line,
+                f.col,
+                xml_escape(&f.message)
+            )?;
+            writeln!(out, "        </testcase>")?;
         }
+        writeln!(out, "    </testsuite>")?;
+    }
+    writeln!(out, "</testsuites>")?;
+    Ok(())
+}
+
+/// A marked range of a snippet: line, start col, end line, end col, mark, label.
+type Mark<'a> = (u32, u32, u32, u32, char, Option<&'a str>);
+
+/// The source snippet of `full`, as Ruff draws it: up to two lines of context on each side of
+/// the marked lines (blank lines at the edges left out), a line-number column as wide as the
+/// widest number shown, `^` under the range (and `-` under a previous one), with their labels,
+/// and a closing gutter line unless the snippet ends on a mark and a `help:` line follows.
+fn write_snippet(
+    out: &mut dyn Write,
+    paint: &Paint,
+    f: &Finding,
+    lines: &[String],
+    shown: &str,
+) -> Result<()> {
+    let n = lines.len() as u32;
+    let clamp = |l: u32| l.clamp(1, n.max(1));
+    let line = clamp(f.line);
+    let mut marks: Vec<Mark> = vec![(line, f.col, f.end_line, f.end_col, '^', f.label.as_deref())];
+    if let Some((pl, pc, pel, pec, label)) = &f.previous {
+        marks.push((clamp(*pl), *pc, *pel, *pec, '-', Some(label.as_str())));
+    }
+    let lo = marks.iter().map(|m| m.0).min().unwrap_or(line);
+    let hi = marks.iter().map(|m| m.0).max().unwrap_or(line);
+    let blank = |i: u32| {
+        lines
+            .get(i as usize - 1)
+            .is_none_or(|l| l.trim().is_empty())
+    };
+    let mut first = lo.saturating_sub(2).max(1);
+    while first < lo && blank(first) {
+        first += 1;
+    }
+    let mut last = (hi + 2).min(n.max(1));
+    while last > hi && blank(last) {
+        last -= 1;
+    }
+    let width = last.to_string().len();
+    let pad = " ".repeat(width);
+    writeln!(
+        out,
+        "{pad}{} {shown}:{}:{}",
+        paint.gutter("-->"),
+        f.line,
+        f.col
+    )?;
+    writeln!(out, "{pad} {}", paint.gutter("|"))?;
+    let mut ends_on_mark = false;
+    for i in first..=last {
+        let text = lines.get(i as usize - 1).map(String::as_str).unwrap_or("");
+        writeln!(out, "{} {}", paint.gutter(&format!("{i:>width$} |")), text)?;
+        ends_on_mark = false;
+        for (ml, mc, mel, mec, ch, label) in marks.iter().filter(|m| m.0 == i) {
+            let start = mc.saturating_sub(1) as usize;
+            let len = if mel == ml {
+                (mec.saturating_sub(*mc)).max(1) as usize
+            } else {
+                text.chars().count().saturating_sub(start).max(1)
+            };
+            let marker = ch.to_string().repeat(len);
+            let marker = if *ch == '^' {
+                paint.code(&marker)
+            } else {
+                paint.gutter(&marker)
+            };
+            let label = label.map(|l| format!(" {l}")).unwrap_or_default();
+            writeln!(
+                out,
+                "{pad} {} {}{marker}{label}",
+                paint.gutter("|"),
+                " ".repeat(start)
+            )?;
+            ends_on_mark = true;
+        }
+    }
+    if !(ends_on_mark && f.help.is_some()) {
+        writeln!(out, "{pad} {}", paint.gutter("|"))?;
     }
     Ok(())
 }
@@ -322,8 +530,14 @@ fn file_uri(p: &Path) -> String {
     out
 }
 
-/// `--statistics`: count per code, most frequent first, as Ruff prints it.
-pub fn write_statistics(findings: &[Finding], json: bool, out: &mut dyn Write) -> Result<()> {
+/// `--statistics`: count per code, most frequent first, as Ruff prints it (text, with the
+/// `Found N errors.` line unless `quiet`, or JSON).
+pub fn write_statistics(
+    findings: &[Finding],
+    json: bool,
+    quiet: bool,
+    out: &mut dyn Write,
+) -> Result<()> {
     let mut counts: BTreeMap<(&str, &str), usize> = BTreeMap::new();
     for f in findings {
         *counts.entry((&f.code, &f.name)).or_default() += 1;
@@ -336,7 +550,7 @@ pub fn write_statistics(findings: &[Finding], json: bool, out: &mut dyn Write) -
             .map(|((code, name), n)| {
                 // Ruff counts syntax errors under their name, with no code.
                 let code = (*code != "invalid-syntax").then_some(*code);
-                json!({"code": code, "name": name, "count": n, "fixable": false})
+                json!({"code": code, "name": name, "count": n, "fixable": false, "fixable_count": 0})
             })
             .collect();
         serde_json::to_writer_pretty(&mut *out, &v)?;
@@ -353,6 +567,9 @@ pub fn write_statistics(findings: &[Finding], json: bool, out: &mut dyn Write) -
             let code = if code == "invalid-syntax" { "" } else { code };
             // No rule of ours has a fix yet: the fixable column is always `[ ]`.
             writeln!(out, "{n:>width$}\t{code:<cw$}\t[ ] {name}")?;
+        }
+        if !quiet {
+            summary(findings.len(), out)?;
         }
     }
     Ok(())
@@ -373,6 +590,9 @@ mod tests {
             message: "Undefined name `foo`".into(),
             name: "undefined-name".into(),
             noqa_row: 3,
+            help: None,
+            label: None,
+            previous: None,
         }]
     }
 
@@ -385,6 +605,8 @@ mod tests {
             Path::new("/repo"),
             Path::new("/repo"),
             &src,
+            &|_| None,
+            TextOptions::default(),
             &mut buf,
         )
         .unwrap();
@@ -426,9 +648,28 @@ mod tests {
         let lines = render(OutputFormat::JsonLines);
         assert_eq!(lines.lines().count(), 1);
         let junit = render(OutputFormat::Junit);
+        // As Ruff writes it: absolute names, the class is the path without its extension.
         assert!(junit.contains(
-            r#"<testcase name="org.codefacts.F821" classname="pkg.a" line="3" column="5">"#
+            r#"<testcase name="org.codefacts.F821" classname="/repo/pkg/a" line="3" column="5">"#
         ));
+        assert!(junit.contains(r#"<testsuite name="/repo/pkg/a.py" tests="1" skipped="0""#));
+        let mut empty = Vec::new();
+        write(
+            &[],
+            OutputFormat::Junit,
+            Path::new("/repo"),
+            Path::new("/repo"),
+            &|_| None,
+            &|_| None,
+            TextOptions::default(),
+            &mut empty,
+        )
+        .unwrap();
+        let empty = String::from_utf8(empty).unwrap();
+        assert!(
+            empty.contains(r#"<testcase name="No errors found" classname="codefacts"/>"#),
+            "{empty}"
+        );
     }
 
     #[test]
@@ -443,6 +684,9 @@ mod tests {
             message: "Expected `)`".into(),
             name: "invalid-syntax".into(),
             noqa_row: 0,
+            help: None,
+            label: None,
+            previous: None,
         };
         let mut buf = Vec::new();
         let src = |_: &str| Some("def broken(:\n    pass\n".to_string());
@@ -452,6 +696,8 @@ mod tests {
             Path::new("/r"),
             Path::new("/r"),
             &src,
+            &|_| None,
+            TextOptions::default(),
             &mut buf,
         )
         .unwrap();

@@ -14,6 +14,28 @@ macro_rules! errln {
     }};
 }
 
+static QUIET: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+/// `-q`/`-s`: warnings are not printed (errors still are).
+pub fn set_quiet(quiet: bool) {
+    QUIET.store(quiet, std::sync::atomic::Ordering::Relaxed);
+}
+
+pub fn quiet() -> bool {
+    QUIET.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// Writes `codefacts: warning: ...` to standard error, unless `-q`/`-s` asked for quiet.
+#[macro_export]
+macro_rules! warnln {
+    ($($arg:tt)*) => {{
+        if !$crate::term::quiet() {
+            use std::io::Write as _;
+            let _ = writeln!(std::io::stderr(), "codefacts: warning: {}", format_args!($($arg)*));
+        }
+    }};
+}
+
 /// Whether an error is (caused by) a write to a closed pipe: the reader went away, so the
 /// command ends quietly, as `ripgrep` and the coreutils do.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {

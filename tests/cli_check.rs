@@ -9,9 +9,16 @@ use common::*;
 use predicates::prelude::*;
 
 fn check(root: &Path, args: &[&str]) -> (i32, String) {
+    // The concise format unless the test asks for another (Ruff's default is `full`).
+    let concise: &[&str] = if args.contains(&"--output-format") {
+        &[]
+    } else {
+        &["--output-format", "concise"]
+    };
     let out = codefacts()
         .current_dir(root)
         .arg("check")
+        .args(concise)
         .arg("--root")
         .arg(root)
         .arg("--db")

@@ -227,3 +227,111 @@ fn fixture_agrees_with_ruff_from_every_folder() {
         assert_eq!(ours, ruff, "case {name} ({dir} {args:?}): {err}");
     }
 }
+
+/// `codefacts check ARGS` from `cwd` with no --output-format; (code, stdout, stderr).
+fn check_raw(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, String) {
+    let mut c = codefacts();
+    c.current_dir(cwd)
+        .arg("check")
+        .args(args)
+        .env_remove("RUFF_OUTPUT_FORMAT");
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+const FMT_FILES: &[(&str, &str)] = &[
+    (
+        "m.py",
+        "def f(): pass\ndef f(): pass\nimport os\nimport os\n",
+    ),
+    (
+        "pk/__init__.py",
+        "import os\nfrom . import sub\nfrom .sub import a, b\n",
+    ),
+    ("pk/sub.py", "a=1\nb=2\n"),
+    (
+        "two.py",
+        "import os, sys\nprint(sys)\nfrom os import path, sep, getcwd\nprint(sep)\nimport json as j, re as r\n",
+    ),
+];
+
+#[test]
+fn the_full_format_is_ruffs_and_the_default() {
+    // tests/fixtures/full-format.expected is `ruff check --output-format full --unfixable
+    // F401,F811` on these files (Ruff without fixes: codefacts has none yet): context lines,
+    // aligned numbers, labels under both definitions of F811, `help:` lines, Ruff's order.
+    let r = repo(FMT_FILES);
+    let (code, out, _) = check_raw(
+        r.path(),
+        &["--select", "F401,F811", "m.py", "pk/__init__.py", "two.py"],
+        &[],
+    );
+    assert_eq!(code, 1);
+    let expected = std::fs::read_to_string(fixture("full-format.expected")).unwrap();
+    assert_eq!(out, expected);
+}
+
+#[test]
+fn ruffs_output_flags() {
+    let r = repo(FMT_FILES);
+    let p = r.path();
+    let args = ["--select", "F401", "two.py"];
+    // -q: the findings only; -s: nothing; both keep the exit code.
+    let (code, out, _) = check_raw(
+        p,
+        &[&args[..], &["-q", "--output-format", "concise"]].concat(),
+        &[],
+    );
+    assert_eq!(code, 1);
+    assert!(!out.contains("Found") && out.lines().count() == 5, "{out}");
+    let (code, out, err) = check_raw(p, &[&args[..], &["-s"]].concat(), &[]);
+    assert_eq!((code, out.as_str(), err.as_str()), (1, "", ""));
+    // -o FILE.
+    let (_, out, _) = check_raw(
+        p,
+        &[&args[..], &["-o", "report.json", "--output-format", "json"]].concat(),
+        &[],
+    );
+    assert!(out.is_empty());
+    let report: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(p.join("report.json")).unwrap()).unwrap();
+    assert_eq!(report.as_array().unwrap().len(), 5);
+    // The format from RUFF_OUTPUT_FORMAT, then from the configuration.
+    let (_, out, _) = check_raw(p, &args, &[("RUFF_OUTPUT_FORMAT", "concise")]);
+    assert!(out.starts_with("two.py:1:8: F401"), "{out}");
+    std::fs::write(p.join("ruff.toml"), "output-format = \"json-lines\"\n").unwrap();
+    let (_, out, _) = check_raw(p, &args, &[]);
+    assert!(out.starts_with("{\"cell\":null"), "{out}");
+    std::fs::remove_file(p.join("ruff.toml")).unwrap();
+    // --statistics ends with Ruff's summary; formats that cannot carry it are refused.
+    let (_, out, _) = check_raw(p, &[&args[..], &["--statistics"]].concat(), &[]);
+    assert_eq!(out, "5\tF401\t[ ] unused-import\nFound 5 errors.\n");
+    let (code, _, err) = check_raw(
+        p,
+        &[&args[..], &["--statistics", "--output-format", "junit"]].concat(),
+        &[],
+    );
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("Unsupported serialization format for statistics: Junit"),
+        "{err}"
+    );
+    // --no-cache is accepted.
+    let (code, _, _) = check_raw(p, &[&args[..], &["--no-cache"]].concat(), &[]);
+    assert_eq!(code, 1);
+    // JUnit with nothing found still has a testcase.
+    let (code, out, _) = check_raw(
+        p,
+        &["--select", "F821", "--output-format", "junit", "two.py"],
+        &[],
+    );
+    assert_eq!(code, 0);
+    assert!(out.contains(r#"<testcase name="No errors found""#), "{out}");
+}

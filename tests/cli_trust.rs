@@ -15,9 +15,15 @@ struct Run {
 
 /// `codefacts check ARGS` run from `cwd`, with the database in `db`.
 fn check_in(cwd: &Path, db: &Path, args: &[&str]) -> Run {
+    let concise: &[&str] = if args.contains(&"--output-format") {
+        &[]
+    } else {
+        &["--output-format", "concise"]
+    };
     let out = codefacts()
         .current_dir(cwd)
         .arg("check")
+        .args(concise)
         .arg("--db")
         .arg(db)
         .args(args)

@@ -10,10 +10,11 @@
 --   `__init__.py` it suggests re-exporting.
 -- @code F401
 -- parent_line: first line of the import statement (a noqa there also suppresses).
-SELECT f.path, b.line, b.col, b.end_line, b.end_col, 'F401' AS code,
-       '`' || b.qualified_name || '` imported but unused' ||
-       CASE WHEN b.in_import_error_try = 1
-              THEN '; consider using `importlib.util.find_spec` to test for availability'
+-- help: Ruff's fix title: re-export for the `__init__.py` case, else "Remove unused import",
+--   naming the import when it is the only unused one of its statement.
+WITH unused AS (
+SELECT f.path, b.line, b.col, b.end_line, b.end_col, b.name, b.qualified_name,
+       CASE WHEN b.in_import_error_try = 1 THEN 'try'
             WHEN f.is_package = 1 AND f.is_stub = 0 AND s.kind = 'module'
                  AND (b.level > 0 OR EXISTS (
                         -- first-party, as Ruff's isort categorises it: the file's own
@@ -29,8 +30,8 @@ SELECT f.path, b.line, b.col, b.end_line, b.end_col, 'F401' AS code,
                                AND EXISTS (SELECT 1 FROM files rf
                                            WHERE rf.module = t.top
                                               OR (rf.module > t.top || '.' AND rf.module < t.top || '/')))))
-              THEN '; consider removing, adding to `__all__`, or using a redundant alias'
-            ELSE '' END AS message,
+              THEN 'reexport'
+            ELSE '' END AS variant,
        b.stmt_line AS parent_line
 FROM bindings b
 JOIN files f ON f.file_id = b.file_id
@@ -43,4 +44,16 @@ WHERE b.kind IN ('import', 'from_import', 'submodule_import')
   AND b.is_redundant_alias = 0
   AND b.is_global = 0
   AND b.is_nonlocal = 0
-ORDER BY f.path, b.line, b.col;
+)
+SELECT path, line, col, end_line, end_col, 'F401' AS code,
+       '`' || qualified_name || '` imported but unused' ||
+       CASE variant
+         WHEN 'try' THEN '; consider using `importlib.util.find_spec` to test for availability'
+         WHEN 'reexport' THEN '; consider removing, adding to `__all__`, or using a redundant alias'
+         ELSE '' END AS message,
+       parent_line,
+       CASE WHEN variant = 'reexport' THEN 'Use an explicit re-export: `' || name || ' as ' || name || '`'
+            WHEN count(*) OVER (PARTITION BY path, parent_line) > 1 THEN 'Remove unused import'
+            ELSE 'Remove unused import: `' || qualified_name || '`' END AS help
+FROM unused
+ORDER BY path, line, col;

@@ -4,7 +4,8 @@
 -- @code F403
 SELECT f.path, s.line, s.col, s.end_line, s.end_col, 'F403' AS code,
        '`from ' || s.module || ' import *` used; unable to detect undefined names' AS message,
-       NULL AS parent_line
+       NULL AS parent_line,
+       NULL AS help
 FROM star_imports s
 JOIN files f ON f.file_id = s.file_id
 JOIN semantic_files sf ON sf.file_id = f.file_id AND sf.has_syntax_error = 0

@@ -4,10 +4,11 @@
 --   nesting of if/for/while/try/with/match (a `return` inside a nested function or lambda
 --   is fine). `yield` outside a function is F704, not this rule.
 -- @code F706
--- Columns: path, line, col, end_line, end_col, code, message, parent_line.
+-- Columns: path, line, col, end_line, end_col, code, message, parent_line, help.
 SELECT f.path, r.line, r.col, r.end_line, r.end_col, 'F706' AS code,
        '`return` statement outside of a function/method' AS message,
-       NULL AS parent_line
+       NULL AS parent_line,
+       NULL AS help
 FROM outside_returns r
 JOIN files f ON f.file_id = r.file_id
 WHERE r.kind = 'return'

@@ -20,7 +20,12 @@ WITH pairs AS (
 SELECT f.path, b.line, b.col, b.end_line, b.end_col, 'F811' AS code,
        'Redefinition of unused `' || CASE WHEN b.kind = 'submodule_import' THEN b.qualified_name ELSE b.name END || '` from line ' || s.line ||
        ': `' || CASE WHEN b.kind = 'submodule_import' THEN b.qualified_name ELSE b.name END || '` redefined here' AS message,
-       NULL AS parent_line
+       NULL AS parent_line,
+       'Remove definition: `' || CASE WHEN b.kind = 'submodule_import' THEN b.qualified_name ELSE b.name END || '`' AS help,
+       '`' || CASE WHEN b.kind = 'submodule_import' THEN b.qualified_name ELSE b.name END || '` redefined here' AS label,
+       s.line AS previous_line, s.col AS previous_col, s.end_line AS previous_end_line,
+       s.end_col AS previous_end_col,
+       'previous definition of `' || CASE WHEN s.kind = 'submodule_import' THEN s.qualified_name ELSE s.name END || '` here' AS previous_label
 FROM pairs p
 JOIN bindings b ON b.file_id = p.file_id AND b.binding_id = p.binding_id
 JOIN bindings s ON s.file_id = p.file_id AND s.binding_id = p.shadowed_id

@@ -14,7 +14,8 @@ SELECT f.path, u.line, u.col, u.end_line, u.end_col, 'F821' AS code,
                  '"` or `tool.ruff.target-version = "py3' || u.builtin_added_in ||
                  '"` in your `pyproject.toml` file.'
             ELSE '' END AS message,
-       NULL AS parent_line
+       NULL AS parent_line,
+       NULL AS help
 FROM unresolved_references u
 JOIN files f ON f.file_id = u.file_id
 JOIN semantic_files sf ON sf.file_id = f.file_id AND sf.has_syntax_error = 0

@@ -6,7 +6,8 @@
 -- @code F822
 SELECT f.path, u.line, u.col, u.end_line, u.end_col, 'F822' AS code,
        'Undefined name `' || u.name || '` in `__all__`' AS message,
-       u.parent_line AS parent_line
+       u.parent_line AS parent_line,
+       NULL AS help
 FROM unresolved_references u
 JOIN files f ON f.file_id = u.file_id
 JOIN semantic_files sf ON sf.file_id = f.file_id AND sf.has_syntax_error = 0

@@ -19,7 +19,8 @@ WITH located AS (
                        LIMIT 1), fi.parent_line) END AS noqa_line2
     FROM findings fi JOIN files f ON f.path = fi.path
 )
-SELECT l.path, l.line, l.col, l.end_line, l.end_col, l.code, l.message, l.noqa_line AS noqa_row
+-- Every column of the rule passes through (help, labels), plus noqa_row.
+SELECT l.*, l.noqa_line AS noqa_row
 FROM located l
 WHERE NOT EXISTS (
     SELECT 1 FROM noqa_directives d

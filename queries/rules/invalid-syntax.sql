@@ -8,7 +8,7 @@
 --   parser where tree-sitter recovers differently (docs/rules.md, "Syntax errors").
 -- @code invalid-syntax
 -- @noqa none
--- Columns: path, line, col, end_line, end_col, code, message.
+-- Columns: path, line, col, end_line, end_col, code, message, help.
 SELECT f.path, e.line, e.col, e.end_line, e.end_col, 'invalid-syntax' AS code,
        CASE e.kind
          WHEN 'missing' THEN 'Expected `' || e.text || '`'
@@ -16,13 +16,14 @@ SELECT f.path, e.line, e.col, e.end_line, e.end_col, 'invalid-syntax' AS code,
               CASE WHEN instr(e.text, char(10)) > 0
                    THEN substr(e.text, 1, instr(e.text, char(10)) - 1) || '...'
                    ELSE e.text END || '`' END
-       END AS message
+       END AS message,
+       NULL AS help
 FROM syntax_errors e
 JOIN files f ON f.file_id = e.file_id
 JOIN semantic_files sf ON sf.file_id = f.file_id AND sf.has_syntax_error = 1
 UNION ALL
 SELECT f.path, sf.lenient_error_line, sf.lenient_error_col, sf.lenient_error_line,
-       sf.lenient_error_col, 'invalid-syntax', sf.lenient_error
+       sf.lenient_error_col, 'invalid-syntax', sf.lenient_error, NULL
 FROM semantic_files sf
 JOIN files f ON f.file_id = sf.file_id
 WHERE sf.lenient_error IS NOT NULL

@@ -32,7 +32,17 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         }
         None => Repo::locate(None, &args.repo)?,
     };
+    crate::term::set_quiet(args.quiet || args.silent);
     let cli = cli_layer(&args)?;
+    let format = output_format(&args, &repo, &cwd)?;
+    if args.statistics
+        && !matches!(
+            format,
+            OutputFormat::Concise | OutputFormat::Full | OutputFormat::Json
+        )
+    {
+        bail!("Unsupported serialization format for statistics: {format:?}");
+    }
     check_lanes(&repo, &args.lane)?;
 
     // Paths named on the command line: missing ones are E902 findings, as in Ruff.
@@ -205,21 +215,30 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 message: ruff_io_message(e),
                 name: "io-error".into(),
                 noqa_row: 0,
+                help: None,
+                label: None,
+                previous: None,
             });
         } else {
-            crate::errln!(
-                "codefacts: warning: Failed to lint {shown}: {}",
-                ruff_io_message(e)
-            );
+            crate::warnln!("Failed to lint {shown}: {}", ruff_io_message(e));
         }
     }
-    findings.sort();
+    // Ruff's order: file, start, then the rule (by name: F811 `redefined-while-unused` comes
+    // before F401 `unused-import` at the same place).
+    findings.sort_by(|a, b| {
+        (
+            &a.path, a.line, a.col, &a.name, a.end_line, a.end_col, &a.message,
+        )
+            .cmp(&(
+                &b.path, b.line, b.col, &b.name, b.end_line, b.end_col, &b.message,
+            ))
+    });
     // A missing path named twice (as PATH and in --files) is one E902; rule findings may
     // repeat legitimately (TID252 once per name of `from .. import a, b`).
     findings.dedup_by(|a, b| a.code == "E902" && a == b);
     let checked = scope.files_in_scope(&store)?;
     if checked == 0 && findings.is_empty() {
-        crate::errln!("codefacts: warning: No Python files found under the given path(s)");
+        crate::warnln!("No Python files found under the given path(s)");
     }
 
     let code = if findings.is_empty() || args.exit_zero {
@@ -227,7 +246,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     } else {
         EXIT_FINDINGS
     };
-    match print(&args, &root, &cwd, &findings) {
+    match print(&args, format, &root, &cwd, &findings) {
         Ok(()) => {}
         // `codefacts check | head`: the findings decided the exit code, not the reader.
         Err(e) if crate::term::is_broken_pipe(&e) => {}
@@ -242,16 +261,64 @@ type TaggedFinding = (Finding, Option<&'static str>);
 /// The code of syntax errors, which no selector turns off (as in Ruff).
 const SYNTAX: &str = "invalid-syntax";
 
-fn print(args: &CheckArgs, root: &Path, cwd: &Path, findings: &[Finding]) -> Result<()> {
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+/// The output format: `--output-format`, else `RUFF_OUTPUT_FORMAT`, else the `output-format`
+/// of the configuration for the folder you stand in, else Ruff 0.17's default, `full`.
+fn output_format(args: &CheckArgs, repo: &Repo, cwd: &Path) -> Result<OutputFormat> {
+    use clap::ValueEnum;
+    if let Some(f) = args.output_format {
+        return Ok(f);
+    }
+    let parse = |s: &str, from: &str| {
+        OutputFormat::from_str(s, true).map_err(|_| {
+            anyhow::anyhow!(
+                "unknown output format `{s}` in {from} (concise, full, json, json-lines, \
+                 github, sarif, junit)"
+            )
+        })
+    };
+    if let Ok(v) = std::env::var("RUFF_OUTPUT_FORMAT")
+        && !v.is_empty()
+    {
+        return parse(&v, "RUFF_OUTPUT_FORMAT");
+    }
+    let settings = repo.config.resolver.for_dir(cwd)?;
+    if let Some(v) = &settings.settings.output_format {
+        return parse(v, "`output-format`");
+    }
+    Ok(OutputFormat::Full)
+}
+
+fn print(
+    args: &CheckArgs,
+    format: OutputFormat,
+    root: &Path,
+    cwd: &Path,
+    findings: &[Finding],
+) -> Result<()> {
+    if args.silent {
+        return Ok(());
+    }
+    let to_file = args.output_file.is_some();
+    let mut out: Box<dyn std::io::Write> = match &args.output_file {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(cwd.join(p))
+                .with_context(|| format!("cannot write {}", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let color = !to_file
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        && matches!(format, OutputFormat::Concise | OutputFormat::Full);
+    let text = diagnostics::TextOptions {
+        quiet: args.quiet,
+        color,
+    };
     if args.statistics {
         diagnostics::write_statistics(
             findings,
-            matches!(
-                args.output_format,
-                OutputFormat::Json | OutputFormat::JsonLines
-            ),
+            matches!(format, OutputFormat::Json),
+            args.quiet,
             &mut out,
         )?;
     } else {
@@ -259,10 +326,27 @@ fn print(args: &CheckArgs, root: &Path, cwd: &Path, findings: &[Finding]) -> Res
             let bytes = crate::files::read(&crate::files::from_rel(root, path)).ok()?;
             crate::files::decode(&bytes).text.ok()
         };
+        let infos: HashMap<String, diagnostics::RuleInfo> = queries::rules()
+            .into_iter()
+            .filter_map(|q| {
+                let linter = q.id.split('/').next().unwrap_or("").to_string();
+                Some((
+                    q.code?,
+                    diagnostics::RuleInfo {
+                        title: q.name,
+                        description: q.description,
+                        linter,
+                    },
+                ))
+            })
+            .collect();
+        let rules = |code: &str| infos.get(code).cloned();
         let cwd = std::fs::canonicalize(cwd).unwrap_or_else(|_| cwd.to_path_buf());
-        diagnostics::write(findings, args.output_format, root, &cwd, &source, &mut out)?;
+        diagnostics::write(
+            findings, format, root, &cwd, &source, &rules, text, &mut out,
+        )?;
     }
-    std::io::Write::flush(&mut out)?;
+    out.flush()?;
     Ok(())
 }
 
@@ -442,8 +526,8 @@ fn warn_unimplemented<'a>(all: impl Iterator<Item = &'a FileRules>) {
     } else {
         String::new()
     };
-    crate::errln!(
-        "codefacts: warning: {} selected rule{} not implemented by codefacts and not \
+    crate::warnln!(
+        "{} selected rule{} not implemented by codefacts and not \
          checked: {}{more} (run Ruff for {}; codefacts implements {})",
         missing.len(),
         if missing.len() == 1 { " is" } else { "s are" },
@@ -468,6 +552,15 @@ fn to_findings(result: &QueryResult, rule: &Query) -> Result<Vec<Finding>> {
         need("message")?,
     );
     let noqa_row = col("noqa_row");
+    let help = col("help");
+    let label = col("label");
+    let previous = [
+        col("previous_line"),
+        col("previous_col"),
+        col("previous_end_line"),
+        col("previous_end_col"),
+        col("previous_label"),
+    ];
     let name = rule.id.rsplit('/').next().unwrap_or(&rule.id).to_string();
     let int = |v: &Value| match v {
         Value::Integer(i) => *i as u32,
@@ -490,6 +583,22 @@ fn to_findings(result: &QueryResult, rule: &Query) -> Result<Vec<Finding>> {
             code: text(&r[code]),
             message: text(&r[msg]),
             name: name.clone(),
+            help: help.and_then(|i| match &r[i] {
+                Value::Text(s) => Some(s.clone()),
+                _ => None,
+            }),
+            label: label.and_then(|i| match &r[i] {
+                Value::Text(s) => Some(s.clone()),
+                _ => None,
+            }),
+            previous: match previous {
+                [Some(a), Some(b), Some(c), Some(d), Some(e)]
+                    if matches!(r[a], Value::Integer(_)) =>
+                {
+                    Some((int(&r[a]), int(&r[b]), int(&r[c]), int(&r[d]), text(&r[e])))
+                }
+                _ => None,
+            },
             noqa_row: match noqa_row {
                 Some(i) => int(&r[i]),
                 // No `# noqa` applies (syntax and I/O errors): Ruff's `noqa_row` is null.

@@ -30,8 +30,8 @@ pub fn run(args: IndexArgs) -> Result<ExitCode> {
         use std::io::Write as _;
         writeln!(std::io::stdout(), "{}", summary.line())?;
         if summary.files == 0 {
-            crate::errln!(
-                "codefacts: warning: No Python files found under {} (check `exclude`, \
+            crate::warnln!(
+                "No Python files found under {} (check `exclude`, \
                  `.gitignore` and the path)",
                 repo.config.root.display()
             );

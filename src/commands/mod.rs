@@ -87,7 +87,7 @@ impl Repo {
         }
         let config = Config::load_with_overrides(&root, &overrides)?;
         for w in &config.warnings {
-            crate::errln!("codefacts: warning: {w}");
+            crate::warnln!("{w}");
         }
         let db = match db {
             Some(d) => d.to_path_buf(),

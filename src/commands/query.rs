@@ -60,8 +60,8 @@ pub fn run(args: QueryArgs) -> Result<ExitCode> {
         && crate::store::reads_semantic_tables(query.sql)
         && !store.has_semantic_layer()?
     {
-        crate::errln!(
-            "codefacts: warning: this database has no semantic layer yet, so its scopes, \
+        crate::warnln!(
+            "this database has no semantic layer yet, so its scopes, \
              bindings and references tables are empty; run without --no-index (or \
              `codefacts index --semantic`) to build it"
         );

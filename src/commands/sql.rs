@@ -30,8 +30,8 @@ pub fn run(args: SqlArgs) -> Result<ExitCode> {
     }
     let store = Store::open_read_only(&repo.db)?;
     if args.no_index && crate::store::reads_semantic_tables(&sql) && !store.has_semantic_layer()? {
-        crate::errln!(
-            "codefacts: warning: this database has no semantic layer yet, so its scopes, \
+        crate::warnln!(
+            "this database has no semantic layer yet, so its scopes, \
              bindings and references tables are empty; run without --no-index (or \
              `codefacts index --semantic`) to build it"
         );
