@@ -259,6 +259,13 @@ CREATE TABLE IF NOT EXISTS noqa_line_ranges (
     end_line INTEGER NOT NULL
 );
 
+-- noqa comments Ruff warns about (and, for `invalid`, ignores): `codefacts check` prints them.
+CREATE TABLE IF NOT EXISTS noqa_warnings (
+    file_id INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
+    line INTEGER NOT NULL,              -- line of the comment
+    kind TEXT NOT NULL                  -- invalid | invalid_file_level | missing_or_joined
+);
+
 -- For F401 and F811: unused imports, and the bindings that replace another.
 CREATE INDEX IF NOT EXISTS bindings_unused_imports ON bindings(file_id) WHERE kind IN ('import', 'from_import', 'submodule_import') AND uses = 0;
 CREATE INDEX IF NOT EXISTS bindings_shadows ON bindings(shadows_id) WHERE shadows_id IS NOT NULL;

@@ -335,3 +335,34 @@ fn ruffs_output_flags() {
     assert_eq!(code, 0);
     assert!(out.contains(r#"<testcase name="No errors found""#), "{out}");
 }
+
+#[test]
+fn noqa_directives_as_ruff_reads_and_warns_about_them() {
+    let r = repo(&[
+        ("a.py", "# ruff : noqa: F401\nimport os\n"),
+        (
+            "c.py",
+            "import os  # noqa:\nimport sys  # noqa: F401,,\nimport re # noqa : F401\nimport json  # noqa F401\n",
+        ),
+        ("d.py", "import os\n# ruff: noqa: XYZ\n"),
+    ]);
+    let (_, out, err) = check_in(r.path(), &["--select", "F401"]);
+    // Ruff 0.17.6: a.py is exempt; `# noqa:` and `# ruff: noqa: XYZ` suppress nothing.
+    assert_eq!(
+        out,
+        "c.py:1:8: F401 `os` imported but unused\nd.py:1:8: F401 `os` imported but unused\nFound 2 errors.\n"
+    );
+    assert!(err.contains("Invalid `# noqa` directive on c.py:1: expected a comma-separated list of codes (e.g., `# noqa: F401, F841`)."), "{err}");
+    assert!(
+        err.contains("Missing or joined rule code(s) at c.py:2: expected rule code between commas"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "Invalid `# ruff: noqa` directive at d.py:2: expected a comma-separated list of codes"
+        ),
+        "{err}"
+    );
+    let (_, _, err) = check_in(r.path(), &["--select", "F401", "-q"]);
+    assert!(err.is_empty(), "{err}");
+}

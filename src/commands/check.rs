@@ -236,6 +236,39 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     // A missing path named twice (as PATH and in --files) is one E902; rule findings may
     // repeat legitimately (TID252 once per name of `from .. import a, b`).
     findings.dedup_by(|a, b| a.code == "E902" && a == b);
+    // The noqa comments Ruff warns about, in the files checked.
+    let noqa_warnings = store.query(
+        "SELECT f.path, w.line, w.kind FROM noqa_warnings w JOIN files f USING (file_id) \
+         ORDER BY f.path, w.line, w.kind",
+    )?;
+    let canonical_cwd = std::fs::canonicalize(&cwd).unwrap_or_else(|_| cwd.clone());
+    for row in &noqa_warnings.rows {
+        let (Value::Text(path), Value::Integer(line), Value::Text(kind)) =
+            (&row[0], &row[1], &row[2])
+        else {
+            continue;
+        };
+        if !scope.contains(path) {
+            continue;
+        }
+        let at = format!(
+            "{}:{line}",
+            diagnostics::shown_path(&root, &canonical_cwd, path)
+        );
+        match kind.as_str() {
+            "invalid" => crate::warnln!(
+                "Invalid `# noqa` directive on {at}: expected a comma-separated list of codes \
+                 (e.g., `# noqa: F401, F841`)."
+            ),
+            "invalid_file_level" => crate::warnln!(
+                "Invalid `# ruff: noqa` directive at {at}: expected a comma-separated list of \
+                 codes (e.g., `# noqa: F401, F841`)."
+            ),
+            _ => crate::warnln!(
+                "Missing or joined rule code(s) at {at}: expected rule code between commas"
+            ),
+        }
+    }
     let checked = scope.files_in_scope(&store)?;
     if checked == 0 && findings.is_empty() {
         crate::warnln!("No Python files found under the given path(s)");

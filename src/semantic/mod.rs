@@ -311,6 +311,8 @@ pub struct SemanticFacts {
     pub branches: Vec<Option<u32>>,
     pub noqa: Vec<NoqaDirective>,
     pub noqa_ranges: Vec<NoqaLineRange>,
+    /// Directives Ruff warns about (line, kind).
+    pub noqa_warnings: Vec<(u32, noqa::NoqaWarning)>,
     /// The parse has ERROR or MISSING nodes, or invalid code tree-sitter accepts (see
     /// [`validate`]). Ruff reports no semantic diagnostics for a file
     /// with syntax errors, so the rule queries skip such files.
@@ -339,12 +341,13 @@ pub fn analyze(text: &str, tree: &tree_sitter::Tree, opts: &SemanticOptions) -> 
     let idx = crate::syntax::LineIndex::new(text);
     let mut facts = visitor::run(text, &idx, &sem_arena, opts);
     // Directives come from the file as written (the reparse blanks comments in brackets).
-    let (noqa, ranges) = match reparsed {
+    let (noqa, ranges, noqa_warnings) = match reparsed {
         Some(_) => noqa::extract(text, tree),
         None => noqa::extract_from(text, &idx, &sem_arena),
     };
     facts.noqa = noqa;
     facts.noqa_ranges = ranges;
+    facts.noqa_warnings = noqa_warnings;
     let tree_error = sem_tree.root_node().has_error();
     // Errors with an ERROR or MISSING node are the fact base's `syntax_errors`; otherwise the
     // place is found here, and a flagged tree with no place found still says so.

@@ -37,18 +37,22 @@ pub struct NoqaLineRange {
     pub end_line: u32,
 }
 
-pub fn extract(text: &str, tree: &Tree) -> (Vec<NoqaDirective>, Vec<NoqaLineRange>) {
+/// The directives, the line ranges, and the directives Ruff warns about.
+pub type Extracted = (
+    Vec<NoqaDirective>,
+    Vec<NoqaLineRange>,
+    Vec<(u32, NoqaWarning)>,
+);
+
+pub fn extract(text: &str, tree: &Tree) -> Extracted {
     extract_from(text, &LineIndex::new(text), &Arena::build(tree, text))
 }
 
 /// [`extract`] over an arena of the tree (`idx` indexes `text`).
-pub fn extract_from(
-    text: &str,
-    idx: &LineIndex,
-    arena: &Arena,
-) -> (Vec<NoqaDirective>, Vec<NoqaLineRange>) {
+pub fn extract_from(text: &str, idx: &LineIndex, arena: &Arena) -> Extracted {
     let k = kinds();
     let mut directives = Vec::new();
+    let mut warnings = Vec::new();
     let mut ranges = Vec::new();
     let mut string_ranges: Vec<(usize, usize)> = Vec::new();
     // Pre-order over the named nodes; the insides of strings without interpolations are
@@ -61,7 +65,13 @@ pub fn extract_from(
             let line = idx.line_of(node.start_byte());
             let before = &text[idx.line_start(line)..node.start_byte()];
             let own_line = before.trim().is_empty();
-            parse_comment(&text[node.byte_range()], line, own_line, &mut directives);
+            parse_comment(
+                &text[node.byte_range()],
+                line,
+                own_line,
+                &mut directives,
+                &mut warnings,
+            );
         } else if kind == k.string {
             string_ranges.push((node.start_byte(), node.end_byte()));
             let (s, e) = (idx.line_of(node.start_byte()), idx.line_of(node.end_byte()));
@@ -129,15 +139,46 @@ pub fn extract_from(
         }
         merged.push(r);
     }
-    (directives, merged)
+    (directives, merged, warnings)
+}
+
+/// A directive Ruff warns about, by kind (the message is `codefacts check`'s).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum NoqaWarning {
+    /// `# noqa:` with no valid code after it (it suppresses nothing).
+    Invalid,
+    /// `# ruff: noqa:` with no valid code after it.
+    InvalidFileLevel,
+    /// Codes with nothing between two commas, or joined (`F401E501`).
+    MissingOrJoined,
+}
+
+impl NoqaWarning {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NoqaWarning::Invalid => "invalid",
+            NoqaWarning::InvalidFileLevel => "invalid_file_level",
+            NoqaWarning::MissingOrJoined => "missing_or_joined",
+        }
+    }
 }
 
 /// Codes after `noqa:`: `[A-Z]+[0-9]+` separated by commas and/or whitespace (joined codes
 /// like `F401E501` are split, as Ruff does with a warning). Stops at the first other word.
-fn parse_codes(rest: &str) -> Vec<String> {
+/// The flag says whether the list was malformed (an empty item between commas, joined codes).
+fn parse_codes(rest: &str) -> (Vec<String>, bool) {
     let mut codes = Vec::new();
-    for tok in rest.split(|c: char| c == ',' || c.is_whitespace()) {
+    let mut malformed = false;
+    let mut last_comma = false;
+    let mut seen_code = false;
+    for tok in rest.split_inclusive(|c: char| c == ',' || c.is_whitespace()) {
+        let comma = tok.ends_with(',');
+        let tok = tok.trim_end_matches(|c: char| c == ',' || c.is_whitespace());
         if tok.is_empty() {
+            if comma && (last_comma || !seen_code) {
+                malformed = true;
+            }
+            last_comma |= comma;
             continue;
         }
         let mut t = tok;
@@ -157,12 +198,25 @@ fn parse_codes(rest: &str) -> Vec<String> {
         if found.is_empty() || !t.is_empty() {
             break;
         }
+        if found.len() > 1 {
+            malformed = true;
+        }
+        seen_code = true;
+        last_comma = comma;
         codes.extend(found);
     }
-    codes
+    let malformed = malformed && !codes.is_empty();
+    (codes, malformed)
 }
 
-fn parse_comment(comment: &str, line: u32, own_line: bool, out: &mut Vec<NoqaDirective>) {
+/// Parses one comment into directives (and the warnings Ruff would print about it).
+pub(crate) fn parse_comment(
+    comment: &str,
+    line: u32,
+    own_line: bool,
+    out: &mut Vec<NoqaDirective>,
+    warnings: &mut Vec<(u32, NoqaWarning)>,
+) {
     // Every directive contains `noqa` (any case): most comments are rejected here.
     if !comment
         .as_bytes()
@@ -171,39 +225,50 @@ fn parse_comment(comment: &str, line: u32, own_line: bool, out: &mut Vec<NoqaDir
     {
         return;
     }
-    // File-level exemptions: `# ruff: noqa[: codes]`, `# flake8: noqa[: codes]`, only on a
-    // line of their own.
+    // File-level exemptions: `# ruff: noqa[: codes]`, `# flake8: noqa[: codes]` (spaces
+    // allowed around the colon, as Ruff allows them), only on a line of their own.
     let body = if own_line {
         comment.trim_start_matches('#').trim_start()
     } else {
         ""
     };
     let lower = body.to_ascii_lowercase();
-    for prefix in ["ruff:", "flake8:"] {
-        if let Some(after) = lower.strip_prefix(prefix) {
-            let after_t = after.trim_start();
-            if let Some(rest) = after_t.strip_prefix("noqa") {
-                let off = body.len() - rest.len();
-                let rest = body[off..].trim_start();
-                if rest.is_empty() {
+    for tool in ["ruff", "flake8"] {
+        let Some(after) = lower
+            .strip_prefix(tool)
+            .map(str::trim_start)
+            .and_then(|a| a.strip_prefix(':'))
+        else {
+            continue;
+        };
+        let after_t = after.trim_start();
+        if let Some(rest) = after_t.strip_prefix("noqa") {
+            let off = body.len() - rest.len();
+            let rest = body[off..].trim_start();
+            if rest.is_empty() {
+                out.push(NoqaDirective {
+                    line,
+                    code: None,
+                    file_level: true,
+                });
+                return;
+            }
+            if let Some(codes) = rest.strip_prefix(':') {
+                let (codes, malformed) = parse_codes(codes);
+                if codes.is_empty() {
+                    // Ruff warns and ignores it.
+                    warnings.push((line, NoqaWarning::InvalidFileLevel));
+                } else if malformed {
+                    warnings.push((line, NoqaWarning::MissingOrJoined));
+                }
+                for c in codes {
                     out.push(NoqaDirective {
                         line,
-                        code: None,
+                        code: Some(c),
                         file_level: true,
                     });
-                    return;
                 }
-                if let Some(codes) = rest.strip_prefix(':') {
-                    // Invalid code lists are ignored (Ruff warns).
-                    for c in parse_codes(codes) {
-                        out.push(NoqaDirective {
-                            line,
-                            code: Some(c),
-                            file_level: true,
-                        });
-                    }
-                    return;
-                }
+                return;
             }
         }
     }
@@ -216,9 +281,15 @@ fn parse_comment(comment: &str, line: u32, own_line: bool, out: &mut Vec<NoqaDir
             continue;
         };
         let rest = &comment[comment.len() - rest_l.len()..];
-        if let Some(codes) = rest.strip_prefix(':') {
-            let codes = parse_codes(codes.trim_start());
-            // `# noqa: <not a code>` is invalid and ignored by Ruff.
+        // `# noqa: X` and `# noqa : X` (Ruff allows the space).
+        if let Some(codes) = rest.trim_start().strip_prefix(':') {
+            let (codes, malformed) = parse_codes(codes.trim_start());
+            if codes.is_empty() {
+                // `# noqa: <not a code>` is invalid and ignored by Ruff, with a warning.
+                warnings.push((line, NoqaWarning::Invalid));
+            } else if malformed {
+                warnings.push((line, NoqaWarning::MissingOrJoined));
+            }
             for c in codes {
                 out.push(NoqaDirective {
                     line,
@@ -245,8 +316,35 @@ mod tests {
 
     fn dirs(c: &str) -> Vec<(Option<String>, bool)> {
         let mut v = Vec::new();
-        parse_comment(c, 1, true, &mut v);
+        parse_comment(c, 1, true, &mut v, &mut Vec::new());
         v.into_iter().map(|d| (d.code, d.file_level)).collect()
+    }
+
+    fn warned(c: &str) -> Vec<NoqaWarning> {
+        let mut w = Vec::new();
+        parse_comment(c, 1, true, &mut Vec::new(), &mut w);
+        w.into_iter().map(|(_, k)| k).collect()
+    }
+
+    #[test]
+    fn directives_ruff_warns_about() {
+        // As Ruff 0.17.6 parses and warns.
+        assert_eq!(
+            dirs("# ruff : noqa: F401"),
+            vec![(Some("F401".into()), true)]
+        );
+        assert_eq!(dirs("# ruff : noqa"), vec![(None, true)]);
+        assert_eq!(dirs("# noqa : F401"), vec![(Some("F401".into()), false)]);
+        assert_eq!(warned("# noqa:"), vec![NoqaWarning::Invalid]);
+        assert_eq!(warned("# noqa: F401,,"), vec![NoqaWarning::MissingOrJoined]);
+        assert_eq!(dirs("# noqa: F401,,"), vec![(Some("F401".into()), false)]);
+        assert_eq!(
+            warned("# ruff: noqa: XYZ"),
+            vec![NoqaWarning::InvalidFileLevel]
+        );
+        assert!(warned("# noqa: F401, F811").is_empty());
+        assert!(warned("# noqa").is_empty());
+        assert!(warned("# noqa F401").is_empty());
     }
 
     #[test]
@@ -280,7 +378,7 @@ mod tests {
             vec![(Some("F401".into()), false), (Some("E501".into()), false)]
         );
         let mut v = Vec::new();
-        parse_comment("# ruff: noqa", 1, false, &mut v);
+        parse_comment("# ruff: noqa", 1, false, &mut v, &mut Vec::new());
         assert!(v.is_empty());
         assert!(dirs("# a comment").is_empty());
     }

@@ -1327,6 +1327,7 @@ impl<'a> Analyzer<'a> {
             branches: self.branches,
             noqa: Vec::new(),
             noqa_ranges: Vec::new(),
+            noqa_warnings: Vec::new(),
             has_syntax_error: false,
             lenient_syntax_error: None,
             future_annotations: self.future_annotations,

@@ -17,6 +17,7 @@ pub(super) const TABLES: &[&str] = &[
     "branches",
     "noqa_directives",
     "noqa_line_ranges",
+    "noqa_warnings",
 ];
 
 /// Inserts one file's semantic facts (the caller owns the transaction). `package` is the
@@ -187,5 +188,11 @@ pub(super) fn insert(
         ranges.push([int(file_id), int(r.start_line), int(r.end_line)]);
     }
     ranges.insert(conn)?;
+    if !f.noqa_warnings.is_empty() {
+        let mut st = conn.prepare_cached("INSERT INTO noqa_warnings VALUES (?1,?2,?3)")?;
+        for (line, kind) in &f.noqa_warnings {
+            st.execute(params![file_id, line, kind.as_str()])?;
+        }
+    }
     Ok(())
 }
