@@ -43,6 +43,8 @@ pub struct IndexSummary {
     pub undecodable: usize,
     pub refused: usize,
     pub warnings: Vec<Warning>,
+    /// Notebooks `include` takes in, which codefacts does not read yet (repo-relative).
+    pub notebooks: Vec<String>,
     pub rebuilt: Option<String>,
     pub elapsed: Duration,
 }
@@ -384,6 +386,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         files: found.len(),
         removed: removed.len(),
         warnings,
+        notebooks,
         rebuilt,
         ..IndexSummary::default()
     };

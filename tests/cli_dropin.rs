@@ -366,3 +366,18 @@ fn noqa_directives_as_ruff_reads_and_warns_about_them() {
     let (_, _, err) = check_in(r.path(), &["--select", "F401", "-q"]);
     assert!(err.is_empty(), "{err}");
 }
+
+#[test]
+fn notebooks_are_named_as_not_checked() {
+    // Ruff checks notebooks by default; codefacts does not read them yet, and says so.
+    let r = repo(&[
+        ("a.py", "x = 1\n"),
+        ("nb/analysis.ipynb", "{\"cells\": []}\n"),
+    ]);
+    let (code, _, err) = check_in(r.path(), &[]);
+    assert_eq!(code, 0);
+    assert!(
+        err.contains("1 notebook is not checked (nb/analysis.ipynb): codefacts does not read `.ipynb` files yet"),
+        "{err}"
+    );
+}
