@@ -13,7 +13,7 @@ use crate::config::Config;
 use crate::db::{self, Content, Database, SourceFile, Workspace};
 use crate::files::{self, Discovered, Warning};
 use crate::resolve::{self, IndexedFile, ModulePath};
-use crate::store::{FileRow, OpenNote, Store};
+use crate::store::{FileRow, OpenNote, Store, Writer};
 
 /// Options of a run.
 #[derive(Debug, Clone, Default)]
@@ -195,88 +195,96 @@ fn parse_one_index(next: &std::sync::atomic::AtomicUsize, len: usize) -> Option<
 /// A parsed file on its way from a rayon worker to the writer.
 type Parsed = (usize, Arc<db::ParsedFile>, Arc<Vec<resolve::Resolution>>);
 
-/// Runs one incremental indexing of `config.root` into `db_path`.
-///
-/// Everything from reading the stored state to the commit happens in one write transaction:
-/// runs are serialised (a second run waits, then finds the work done), and a run killed at
-/// any point leaves the previous index as it was.
-pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<IndexSummary> {
-    let start = Instant::now();
-    let timings = std::env::var_os("CODEFACTS_TIMINGS").is_some();
-    let phase = |name: &str| {
-        if timings {
-            crate::errln!(
-                "timing: {name} at {:.1} ms (process CPU {:.0} ms)",
-                start.elapsed().as_secs_f64() * 1e3,
-                process_cpu_ms().unwrap_or(f64::NAN)
-            );
-        }
-    };
-    let lanes = config.lanes()?;
-    let discovery = files::discover(config)?;
-    let mut found = discovery.files;
-    let mut warnings = discovery.warnings;
-    let mut notebooks = discovery.notebooks;
+/// Discovery: the files of the repository, plus those named on the command line that
+/// discovery does not reach (git-ignored, excluded, not `*.py`).
+fn discover(config: &Config, opts: &IndexOptions) -> Result<files::Discovery> {
+    let mut d = files::discover(config)?;
     if !opts.explicit.is_empty() {
-        let extra = files::discover_explicit(config, &opts.explicit, opts.force_exclude, &found)?;
+        let extra = files::discover_explicit(config, &opts.explicit, opts.force_exclude, &d.files)?;
         if !extra.files.is_empty() {
-            found.extend(extra.files);
-            found.sort_by(|a, b| a.rel.cmp(&b.rel));
+            d.files.extend(extra.files);
+            d.files.sort_by(|a, b| a.rel.cmp(&b.rel));
         }
-        warnings.extend(extra.warnings);
-        notebooks.extend(extra.notebooks);
-        notebooks.sort();
-        notebooks.dedup();
+        d.warnings.extend(extra.warnings);
+        d.notebooks.extend(extra.notebooks);
+        d.notebooks.sort();
+        d.notebooks.dedup();
     }
-    phase("discovered");
-    let (mut store, note) = Store::open(db_path)?;
-    let rebuilt = match note {
-        OpenNote::Rebuilt(why) => Some(why),
-        _ => None,
-    };
-    let writer = store.writer()?;
-    let stored = writer.stored_files()?;
-    let semantic = opts.semantic || writer.meta("semantic")?.as_deref() == Some("1");
-    // Analysis depends on each configuration's settings and on this build: when they change,
-    // every file is analysed again. Each file takes those of the configuration governing it.
-    let mut per_config: HashMap<PathBuf, Arc<db::AnalysisSettings>> = HashMap::new();
-    for r in config.resolver.loaded() {
-        per_config.insert(
-            r.settings.dir.clone(),
+    Ok(d)
+}
+
+/// The analysis settings of each configuration (target version, builtins) and their
+/// fingerprint: when it changes, every file is analysed again.
+struct Analysis {
+    per_config: HashMap<PathBuf, Arc<db::AnalysisSettings>>,
+    default: Arc<db::AnalysisSettings>,
+    fingerprint: String,
+}
+
+impl Analysis {
+    /// Call after discovery, which loads every configuration.
+    fn new(config: &Config, semantic: bool) -> Analysis {
+        let settings = |target_minor: u8, builtins: Vec<String>| {
             Arc::new(db::AnalysisSettings {
-                target_minor: r.settings.target_minor,
-                builtins: r.settings.lint.builtins.clone(),
-                references: config.index_references,
-                semantic,
-            }),
-        );
-    }
-    let analysis = {
-        let mut h = blake3::Hasher::new();
-        h.update(env!("CARGO_PKG_VERSION").as_bytes());
-        let mut keys: Vec<&PathBuf> = per_config.keys().collect();
-        keys.sort();
-        for k in keys {
-            h.update(k.to_string_lossy().as_bytes());
-            h.update(format!("{:?}", per_config[k]).as_bytes());
-        }
-        h.finalize().to_hex()[..16].to_string()
-    };
-    let settings_of = |f: &files::Discovered| -> Result<Arc<db::AnalysisSettings>> {
-        let dir = config.resolver.for_file(&f.abs)?.settings.dir.clone();
-        Ok(per_config.get(&dir).cloned().unwrap_or_else(|| {
-            Arc::new(db::AnalysisSettings {
-                target_minor: crate::config::DEFAULT_TARGET_MINOR,
-                builtins: Vec::new(),
+                target_minor,
+                builtins,
                 references: config.index_references,
                 semantic,
             })
-        }))
-    };
-    let reanalyse = !stored.is_empty() && writer.meta("analysis")?.as_deref() != Some(&analysis);
-    phase("read stored state");
+        };
+        let per_config: HashMap<PathBuf, Arc<db::AnalysisSettings>> = config
+            .resolver
+            .loaded()
+            .iter()
+            .map(|r| {
+                (
+                    r.settings.dir.clone(),
+                    settings(r.settings.target_minor, r.settings.lint.builtins.clone()),
+                )
+            })
+            .collect();
+        let mut h = blake3::Hasher::new();
+        h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        let mut dirs: Vec<&PathBuf> = per_config.keys().collect();
+        dirs.sort();
+        for d in dirs {
+            h.update(d.to_string_lossy().as_bytes());
+            h.update(format!("{:?}", per_config[d]).as_bytes());
+        }
+        Analysis {
+            per_config,
+            default: settings(crate::config::DEFAULT_TARGET_MINOR, Vec::new()),
+            fingerprint: h.finalize().to_hex()[..16].to_string(),
+        }
+    }
 
-    // Probe every file whose stat moved (or that is new), in parallel.
+    /// The settings of the configuration that governs `f`.
+    fn for_file(
+        &self,
+        config: &Config,
+        f: &files::Discovered,
+    ) -> Result<Arc<db::AnalysisSettings>> {
+        let dir = &config.resolver.for_file(&f.abs)?.settings.dir;
+        Ok(self.per_config.get(dir).unwrap_or(&self.default).clone())
+    }
+}
+
+/// What probing found: files whose bytes are unchanged (only their stat moved), and files to
+/// store anew (indexes into the found files).
+struct Changes {
+    touched: Vec<usize>,
+    changed: Vec<(usize, Fresh)>,
+}
+
+/// Probes every file whose stat moved (or that is new, or every file when `reanalyse`), in
+/// parallel. Files that vanished, or are new and unreadable, are dropped from `found`.
+fn probe_all(
+    found: &mut Vec<Discovered>,
+    stored: &HashMap<String, crate::store::StoredFile>,
+    reanalyse: bool,
+    max_file_size: u64,
+    warnings: &mut Vec<Warning>,
+) -> Changes {
     let probes: Vec<(usize, Probe)> = found
         .par_iter()
         .enumerate()
@@ -288,14 +296,9 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             {
                 return None;
             }
-            Some((
-                i,
-                probe(f, s.map(|s| s.hash.as_str()), config.max_file_size),
-            ))
+            Some((i, probe(f, s.map(|s| s.hash.as_str()), max_file_size)))
         })
         .collect();
-    phase("probed changed files");
-
     let mut touched = Vec::new();
     let mut changed: Vec<(usize, Fresh)> = Vec::new();
     let mut dropped = Vec::new();
@@ -318,7 +321,6 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             }
         }
     }
-    // Files that vanished, or are new and unreadable, are not part of this index.
     if !dropped.is_empty() {
         dropped.sort_unstable();
         let mut remap = vec![None; found.len()];
@@ -341,8 +343,17 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             keep
         });
     }
+    Changes { touched, changed }
+}
 
-    // Placement of every file: module path and lane.
+/// Where every file sits: its module path and lane, and the layout fingerprint (settings and
+/// every path, module and lane: when it changes, every stored import is resolved again).
+struct Placement {
+    placements: Vec<(ModulePath, String)>,
+    layout: String,
+}
+
+fn place(config: &Config, lanes: &crate::config::Lanes, found: &[Discovered]) -> Placement {
     let placements: Vec<(ModulePath, String)> = found
         .iter()
         .map(|f| {
@@ -354,33 +365,411 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             (m, lane)
         })
         .collect();
-    let layout = {
-        let mut h = blake3::Hasher::new();
-        h.update(config.fingerprint().as_bytes());
-        for (f, (m, lane)) in found.iter().zip(&placements) {
-            h.update(f.rel.as_bytes());
-            h.update(b"\0");
-            h.update(m.module.as_deref().unwrap_or("").as_bytes());
-            h.update(b"\0");
-            h.update(lane.as_bytes());
-            h.update(b"\n");
+    let mut h = blake3::Hasher::new();
+    h.update(config.fingerprint().as_bytes());
+    for (f, (m, lane)) in found.iter().zip(&placements) {
+        h.update(f.rel.as_bytes());
+        h.update(b"\0");
+        h.update(m.module.as_deref().unwrap_or("").as_bytes());
+        h.update(b"\0");
+        h.update(lane.as_bytes());
+        h.update(b"\n");
+    }
+    Placement {
+        placements,
+        layout: h.finalize().to_hex()[..32].to_string(),
+    }
+}
+
+/// The ids of stored files that are gone, in path order.
+fn removed_ids(
+    found: &[Discovered],
+    stored: &HashMap<String, crate::store::StoredFile>,
+) -> Vec<i64> {
+    let present: std::collections::HashSet<&str> = found.iter().map(|f| f.rel.as_str()).collect();
+    let mut r: Vec<(&String, i64)> = stored
+        .iter()
+        .filter(|(p, _)| !present.contains(p.as_str()))
+        .map(|(p, s)| (p, s.file_id))
+        .collect();
+    r.sort();
+    r.into_iter().map(|(_, id)| id).collect()
+}
+
+/// What preparing the parse reads.
+struct PrepareCtx<'a> {
+    config: &'a Config,
+    found: &'a [Discovered],
+    placements: &'a [(ModulePath, String)],
+    changed: &'a [(usize, Fresh)],
+    stored: &'a HashMap<String, crate::store::StoredFile>,
+    ids: &'a [i64],
+    fresh: bool,
+    layout_changed: bool,
+    settings_of: &'a dyn Fn(&Discovered) -> Result<Arc<db::AnalysisSettings>>,
+}
+
+/// The salsa inputs of a run.
+struct Prepared<'a> {
+    sdb: Database,
+    /// Files to parse: (index into `found`, input).
+    parse_inputs: Vec<(usize, SourceFile)>,
+    /// (hash, encoding) of each file to parse.
+    meta: HashMap<usize, (&'a str, &'a str)>,
+    /// Files whose stored imports are resolved again (the layout changed), with the rowids of
+    /// those imports.
+    cached_inputs: Vec<(SourceFile, Vec<i64>)>,
+}
+
+/// Sets up the salsa database: an input per changed file (files that cannot be parsed are
+/// written right away), and one per unchanged file whose imports must be resolved again.
+fn prepare<'a>(
+    p: &PrepareCtx<'a>,
+    writer: &mut Writer<'_>,
+    summary: &mut IndexSummary,
+) -> Result<Prepared<'a>> {
+    // The salsa database for this run.
+    let sdb = Database::default();
+    let indexed: Vec<IndexedFile> = p
+        .found
+        .iter()
+        .zip(p.placements)
+        .map(|(f, (m, _))| IndexedFile {
+            rel_path: f.rel.clone(),
+            module: m.clone(),
+        })
+        .collect();
+    let ws = Workspace::new(&sdb, Arc::new(indexed));
+    let budget = p.config.parse_timeout_ms;
+    let mut parse_inputs: Vec<(usize, SourceFile)> = Vec::new();
+    let mut meta: HashMap<usize, (&str, &str)> = HashMap::new();
+    for (i, fr) in p.changed {
+        let f = &p.found[*i];
+        let (module, lane) = &p.placements[*i];
+        match fr {
+            Fresh::Text {
+                text,
+                hash,
+                encoding,
+            } => {
+                meta.insert(*i, (hash.as_str(), encoding.as_str()));
+                parse_inputs.push((
+                    *i,
+                    SourceFile::new(
+                        &sdb,
+                        f.rel.clone(),
+                        module.clone(),
+                        Content::Text(text.clone()),
+                        budget,
+                        (p.settings_of)(f)?,
+                        ws,
+                    ),
+                ));
+            }
+            Fresh::Unparsed {
+                hash,
+                encoding,
+                status,
+                error,
+                lines,
+            } => {
+                if *status == "undecodable" {
+                    summary.undecodable += 1;
+                } else {
+                    summary.refused += 1;
+                }
+                writer.upsert_file(
+                    p.ids[*i],
+                    &FileRow {
+                        path: &f.rel,
+                        module,
+                        lane,
+                        size: f.size,
+                        mtime_ns: f.mtime_ns,
+                        lines: *lines,
+                        hash,
+                        encoding,
+                        status,
+                        error: Some(error),
+                        decode_errors: u32::from(*status == "undecodable"),
+                        syntax_errors: 0,
+                    },
+                )?;
+                writer.replace_facts(
+                    p.ids[*i],
+                    &Default::default(),
+                    None,
+                    None,
+                    &[],
+                    &[],
+                    p.fresh,
+                )?;
+            }
         }
-        h.finalize().to_hex()[..32].to_string()
+    }
+    // When the module layout changed, every stored import is resolved again.
+    let mut cached_inputs: Vec<(SourceFile, Vec<i64>)> = Vec::new();
+    if p.layout_changed && !p.stored.is_empty() {
+        let changed_set: std::collections::HashSet<usize> =
+            p.changed.iter().map(|(i, _)| *i).collect();
+        let mut cached = writer.cached_imports()?;
+        for (i, f) in p.found.iter().enumerate() {
+            if changed_set.contains(&i) {
+                continue;
+            }
+            let Some(s) = p.stored.get(&f.rel) else {
+                continue;
+            };
+            if let Some((imports, rowids)) = cached.by_file.remove(&s.file_id) {
+                let input = SourceFile::new(
+                    &sdb,
+                    f.rel.clone(),
+                    p.placements[i].0.clone(),
+                    Content::CachedImports(imports),
+                    budget,
+                    (p.settings_of)(f)?,
+                    ws,
+                );
+                cached_inputs.push((input, rowids));
+            }
+        }
+    }
+    Ok(Prepared {
+        sdb,
+        parse_inputs,
+        meta,
+        cached_inputs,
+    })
+}
+
+/// What the parse-and-write phase reads.
+struct WriteCtx<'a> {
+    config: &'a Config,
+    found: &'a [Discovered],
+    placements: &'a [(ModulePath, String)],
+    /// (hash, encoding) of each file to parse, by index into `found`.
+    meta: &'a HashMap<usize, (&'a str, &'a str)>,
+    ids: &'a [i64],
+    /// A first build: nothing to delete before inserting.
+    fresh: bool,
+    /// A bulk load that builds the lookup indexes while the last files are parsed.
+    early_indexes: bool,
+    progress: bool,
+    timings: bool,
+    phase: &'a dyn Fn(&str),
+}
+
+/// Parses the changed files in parallel (one salsa handle per rayon job) and writes each as it
+/// arrives, on this thread, which holds the transaction and parses too. Returns the salsa
+/// handle the helpers cloned (freed later, off the critical path).
+fn parse_and_write(
+    ctx: &WriteCtx<'_>,
+    writer: &mut Writer<'_>,
+    sdb: &Database,
+    parse_inputs: &[(usize, SourceFile)],
+    summary: &mut IndexSummary,
+) -> Result<std::sync::Mutex<Database>> {
+    let target_ids = |res: &[resolve::Resolution]| -> Vec<Option<i64>> {
+        res.iter()
+            .map(|r| r.target_file.and_then(|t| ctx.ids.get(t as usize).copied()))
+            .collect()
     };
+    // Parse in parallel (one salsa handle per rayon job) and write each file as it arrives.
+    let bar = (ctx.progress && parse_inputs.len() >= 200).then(|| {
+        let pb = indicatif::ProgressBar::new(parse_inputs.len() as u64);
+        pb.set_style(
+            indicatif::ProgressStyle::with_template(
+                "{spinner} parsing {pos}/{len} files [{bar:40}] {elapsed_precise}",
+            )
+            .unwrap()
+            .progress_chars("=> "),
+        );
+        pb
+    });
+    // `Database` is Send but not Sync: each rayon job clones its own handle.
+    let handle = std::sync::Mutex::new(sdb.clone());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let parse_one = |db: &Database, k: usize| -> Option<Parsed> {
+        let (i, file) = parse_inputs.get(k)?;
+        let parsed = db::file_facts(db, *file).clone();
+        let res = db::resolved_imports(db, *file).clone();
+        if let Some(pb) = &bar {
+            pb.inc(1);
+        }
+        Some((*i, parsed, res))
+    };
+    let claim = || parse_one_index(&next, parse_inputs.len());
+    // The writer's thread parses too: with one helper per other core there are as many busy
+    // threads as cores, and the writes fill the writer's gaps instead of preempting a parse.
+    let helpers = rayon::current_num_threads().saturating_sub(1);
+    let write_result: Result<()> = rayon::in_place_scope(|scope| {
+        // Salsa keeps every file's facts until the run ends anyway, so a deep queue costs no
+        // memory; it lets the helpers go on while the writer builds the lookup indexes.
+        let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(4096);
+        for _ in 0..helpers {
+            let tx = tx.clone();
+            let (handle, parse_one, claim) = (&handle, &parse_one, &claim);
+            scope.spawn(move |_| {
+                let db = handle.lock().unwrap().clone();
+                while let Some(k) = claim() {
+                    let Some(p) = parse_one(&db, k) else { break };
+                    // A closed channel means the writer failed: stop.
+                    if tx.send(p).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        let mut busy = std::time::Duration::ZERO;
+        let writer_cpu_start = thread_cpu_ms();
+        // On a bulk load, the lookup indexes are built when the last 4% of the files are still
+        // being parsed: the build (a sort of every row so far, on this thread) overlaps the
+        // end of the parsing instead of following it on one core, and the last files' rows
+        // go into the built indexes.
+        let early_indexes = ctx
+            .early_indexes
+            .then(|| parse_inputs.len() - (parse_inputs.len() / 25).max(1));
+        let mut written = 0usize;
+        let mut write = |(i, parsed, res): Parsed| -> Result<()> {
+            if Some(written) == early_indexes {
+                writer.create_indexes()?;
+                (ctx.phase)("built the lookup indexes");
+            }
+            written += 1;
+            let t0 = Instant::now();
+            let f = &ctx.found[i];
+            let (module, lane) = &ctx.placements[i];
+            let (hash, encoding) = ctx.meta[&i];
+            summary.parsed += 1;
+            let n_syntax = parsed.facts.syntax_errors.len() as u32;
+            if n_syntax > 0 {
+                summary.with_syntax_errors += 1;
+            }
+            let error = parsed.failure.as_ref().map(|f| format!("{f}; not parsed"));
+            let status = match &parsed.failure {
+                Some(_) => {
+                    summary.refused += 1;
+                    "parse_timeout"
+                }
+                None if n_syntax > 0 => "syntax_error",
+                None => "ok",
+            };
+            writer.upsert_file(
+                ctx.ids[i],
+                &FileRow {
+                    path: &f.rel,
+                    module,
+                    lane,
+                    size: f.size,
+                    mtime_ns: f.mtime_ns,
+                    lines: parsed.facts.lines,
+                    hash,
+                    encoding,
+                    status,
+                    error: error.as_deref(),
+                    decode_errors: 0,
+                    syntax_errors: n_syntax,
+                },
+            )?;
+            writer.replace_facts(
+                ctx.ids[i],
+                &parsed.facts,
+                parsed
+                    .semantic
+                    .as_ref()
+                    .map(|s| (s, ctx.config.index_references)),
+                first_party_package(module),
+                &res,
+                &target_ids(&res),
+                ctx.fresh,
+            )?;
+            busy += t0.elapsed();
+            Ok(())
+        };
+        // Write what the helpers parsed, then parse one file here; when none is left, write
+        // the rest as it arrives.
+        loop {
+            while let Ok(p) = rx.try_recv() {
+                write(p)?;
+            }
+            let Some(p) = claim().and_then(|k| parse_one(sdb, k)) else {
+                break;
+            };
+            write(p)?;
+        }
+        (ctx.phase)("parsed every changed file");
+        for p in rx {
+            write(p)?;
+        }
+        if ctx.timings {
+            crate::errln!(
+                "timing: writing took {:.1} ms (wall) of the main thread, which parsed too and used {:.0} ms of CPU",
+                busy.as_secs_f64() * 1e3,
+                thread_cpu_ms().unwrap_or(f64::NAN) - writer_cpu_start.unwrap_or(f64::NAN)
+            );
+        }
+        Ok(())
+    });
+    if let Some(pb) = bar {
+        pb.finish_and_clear();
+    }
+    write_result?;
+    Ok(handle)
+}
+
+/// Runs one incremental indexing of `config.root` into `db_path`.
+///
+/// Everything from reading the stored state to the commit happens in one write transaction:
+/// runs are serialised (a second run waits, then finds the work done), and a run killed at
+/// any point leaves the previous index as it was.
+pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<IndexSummary> {
+    let start = Instant::now();
+    let timings = std::env::var_os("CODEFACTS_TIMINGS").is_some();
+    let phase = |name: &str| {
+        if timings {
+            crate::errln!(
+                "timing: {name} at {:.1} ms (process CPU {:.0} ms)",
+                start.elapsed().as_secs_f64() * 1e3,
+                process_cpu_ms().unwrap_or(f64::NAN)
+            );
+        }
+    };
+    let lanes = config.lanes()?;
+    let files::Discovery {
+        files: mut found,
+        mut warnings,
+        notebooks,
+    } = discover(config, opts)?;
+    phase("discovered");
+    let (mut store, note) = Store::open(db_path)?;
+    let rebuilt = match note {
+        OpenNote::Rebuilt(why) => Some(why),
+        _ => None,
+    };
+    let mut writer = store.writer()?;
+    let stored = writer.stored_files()?;
+    let semantic = opts.semantic || writer.meta("semantic")?.as_deref() == Some("1");
+    let analysis = Analysis::new(config, semantic);
+    let settings_of = |f: &files::Discovered| analysis.for_file(config, f);
+    let reanalyse =
+        !stored.is_empty() && writer.meta("analysis")?.as_deref() != Some(&analysis.fingerprint);
+    phase("read stored state");
+
+    let Changes { touched, changed } = probe_all(
+        &mut found,
+        &stored,
+        reanalyse,
+        config.max_file_size,
+        &mut warnings,
+    );
+    phase("probed changed files");
+
+    let Placement { placements, layout } = place(config, &lanes, &found);
     let layout_changed = writer.meta("layout")?.as_deref() != Some(layout.as_str());
     let pending_indexes = writer.meta("indexes_pending")?.as_deref() == Some("1");
     let build_pending = pending_indexes && opts.lookup_indexes;
-    let removed: Vec<i64> = {
-        let present: std::collections::HashSet<&str> =
-            found.iter().map(|f| f.rel.as_str()).collect();
-        let mut r: Vec<(&String, i64)> = stored
-            .iter()
-            .filter(|(p, _)| !present.contains(p.as_str()))
-            .map(|(p, s)| (p, s.file_id))
-            .collect();
-        r.sort();
-        r.into_iter().map(|(_, id)| id).collect()
-    };
+    let removed = removed_ids(&found, &stored);
 
     let mut summary = IndexSummary {
         files: found.len(),
@@ -444,245 +833,41 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             .collect()
     };
 
-    // The salsa database for this run.
-    let sdb = Database::default();
-    let indexed: Vec<IndexedFile> = found
-        .iter()
-        .zip(&placements)
-        .map(|(f, (m, _))| IndexedFile {
-            rel_path: f.rel.clone(),
-            module: m.clone(),
-        })
-        .collect();
-    let ws = Workspace::new(&sdb, Arc::new(indexed));
-    let budget = config.parse_timeout_ms;
-    let mut parse_inputs: Vec<(usize, SourceFile)> = Vec::new();
-    let mut meta: HashMap<usize, (&str, &str)> = HashMap::new();
-    for (i, fr) in &changed {
-        let f = &found[*i];
-        let (module, lane) = &placements[*i];
-        match fr {
-            Fresh::Text {
-                text,
-                hash,
-                encoding,
-            } => {
-                meta.insert(*i, (hash.as_str(), encoding.as_str()));
-                parse_inputs.push((
-                    *i,
-                    SourceFile::new(
-                        &sdb,
-                        f.rel.clone(),
-                        module.clone(),
-                        Content::Text(text.clone()),
-                        budget,
-                        settings_of(f)?,
-                        ws,
-                    ),
-                ));
-            }
-            Fresh::Unparsed {
-                hash,
-                encoding,
-                status,
-                error,
-                lines,
-            } => {
-                if *status == "undecodable" {
-                    summary.undecodable += 1;
-                } else {
-                    summary.refused += 1;
-                }
-                writer.upsert_file(
-                    ids[*i],
-                    &FileRow {
-                        path: &f.rel,
-                        module,
-                        lane,
-                        size: f.size,
-                        mtime_ns: f.mtime_ns,
-                        lines: *lines,
-                        hash,
-                        encoding,
-                        status,
-                        error: Some(error),
-                        decode_errors: u32::from(*status == "undecodable"),
-                        syntax_errors: 0,
-                    },
-                )?;
-                writer.replace_facts(ids[*i], &Default::default(), None, None, &[], &[], fresh)?;
-            }
-        }
-    }
-    // When the module layout changed, every stored import is resolved again.
-    let mut cached_inputs: Vec<(SourceFile, Vec<i64>)> = Vec::new();
-    if layout_changed && !stored.is_empty() {
-        let changed_set: std::collections::HashSet<usize> =
-            changed.iter().map(|(i, _)| *i).collect();
-        let mut cached = writer.cached_imports()?;
-        for (i, f) in found.iter().enumerate() {
-            if changed_set.contains(&i) {
-                continue;
-            }
-            let Some(s) = stored.get(&f.rel) else {
-                continue;
-            };
-            if let Some((imports, rowids)) = cached.by_file.remove(&s.file_id) {
-                let input = SourceFile::new(
-                    &sdb,
-                    f.rel.clone(),
-                    placements[i].0.clone(),
-                    Content::CachedImports(imports),
-                    budget,
-                    settings_of(f)?,
-                    ws,
-                );
-                cached_inputs.push((input, rowids));
-            }
-        }
-    }
+    let Prepared {
+        sdb,
+        parse_inputs,
+        meta,
+        cached_inputs,
+    } = prepare(
+        &PrepareCtx {
+            config,
+            found: &found,
+            placements: &placements,
+            changed: &changed,
+            stored: &stored,
+            ids: &ids,
+            fresh,
+            layout_changed,
+            settings_of: &settings_of,
+        },
+        &mut writer,
+        &mut summary,
+    )?;
     phase("prepared");
 
-    // Parse in parallel (one salsa handle per rayon job) and write each file as it arrives.
-    let bar = (opts.progress && parse_inputs.len() >= 200).then(|| {
-        let pb = indicatif::ProgressBar::new(parse_inputs.len() as u64);
-        pb.set_style(
-            indicatif::ProgressStyle::with_template(
-                "{spinner} parsing {pos}/{len} files [{bar:40}] {elapsed_precise}",
-            )
-            .unwrap()
-            .progress_chars("=> "),
-        );
-        pb
-    });
-    // `Database` is Send but not Sync: each rayon job clones its own handle.
-    let handle = std::sync::Mutex::new(sdb.clone());
-    let next = std::sync::atomic::AtomicUsize::new(0);
-    let parse_one = |db: &Database, k: usize| -> Option<Parsed> {
-        let (i, file) = parse_inputs.get(k)?;
-        let parsed = db::file_facts(db, *file).clone();
-        let res = db::resolved_imports(db, *file).clone();
-        if let Some(pb) = &bar {
-            pb.inc(1);
-        }
-        Some((*i, parsed, res))
+    let ctx = WriteCtx {
+        config,
+        found: &found,
+        placements: &placements,
+        meta: &meta,
+        ids: &ids,
+        fresh,
+        early_indexes: bulk && opts.lookup_indexes,
+        progress: opts.progress,
+        timings,
+        phase: &phase,
     };
-    let claim = || parse_one_index(&next, parse_inputs.len());
-    // The writer's thread parses too: with one helper per other core there are as many busy
-    // threads as cores, and the writes fill the writer's gaps instead of preempting a parse.
-    let helpers = rayon::current_num_threads().saturating_sub(1);
-    let write_result: Result<()> = rayon::in_place_scope(|scope| {
-        // Salsa keeps every file's facts until the run ends anyway, so a deep queue costs no
-        // memory; it lets the helpers go on while the writer builds the lookup indexes.
-        let (tx, rx) = std::sync::mpsc::sync_channel::<Parsed>(4096);
-        for _ in 0..helpers {
-            let tx = tx.clone();
-            let (handle, parse_one, claim) = (&handle, &parse_one, &claim);
-            scope.spawn(move |_| {
-                let db = handle.lock().unwrap().clone();
-                while let Some(k) = claim() {
-                    let Some(p) = parse_one(&db, k) else { break };
-                    // A closed channel means the writer failed: stop.
-                    if tx.send(p).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        let mut busy = std::time::Duration::ZERO;
-        let writer_cpu_start = thread_cpu_ms();
-        // On a bulk load, the lookup indexes are built when the last 4% of the files are still
-        // being parsed: the build (a sort of every row so far, on this thread) overlaps the
-        // end of the parsing instead of following it on one core, and the last files' rows
-        // go into the built indexes.
-        let early_indexes = (bulk && opts.lookup_indexes)
-            .then(|| parse_inputs.len() - (parse_inputs.len() / 25).max(1));
-        let mut written = 0usize;
-        let mut write = |(i, parsed, res): Parsed| -> Result<()> {
-            if Some(written) == early_indexes {
-                writer.create_indexes()?;
-                phase("built the lookup indexes");
-            }
-            written += 1;
-            let t0 = Instant::now();
-            let f = &found[i];
-            let (module, lane) = &placements[i];
-            let (hash, encoding) = meta[&i];
-            summary.parsed += 1;
-            let n_syntax = parsed.facts.syntax_errors.len() as u32;
-            if n_syntax > 0 {
-                summary.with_syntax_errors += 1;
-            }
-            let error = parsed.failure.as_ref().map(|f| format!("{f}; not parsed"));
-            let status = match &parsed.failure {
-                Some(_) => {
-                    summary.refused += 1;
-                    "parse_timeout"
-                }
-                None if n_syntax > 0 => "syntax_error",
-                None => "ok",
-            };
-            writer.upsert_file(
-                ids[i],
-                &FileRow {
-                    path: &f.rel,
-                    module,
-                    lane,
-                    size: f.size,
-                    mtime_ns: f.mtime_ns,
-                    lines: parsed.facts.lines,
-                    hash,
-                    encoding,
-                    status,
-                    error: error.as_deref(),
-                    decode_errors: 0,
-                    syntax_errors: n_syntax,
-                },
-            )?;
-            writer.replace_facts(
-                ids[i],
-                &parsed.facts,
-                parsed
-                    .semantic
-                    .as_ref()
-                    .map(|s| (s, config.index_references)),
-                first_party_package(module),
-                &res,
-                &target_ids(&res),
-                fresh,
-            )?;
-            busy += t0.elapsed();
-            Ok(())
-        };
-        // Write what the helpers parsed, then parse one file here; when none is left, write
-        // the rest as it arrives.
-        loop {
-            while let Ok(p) = rx.try_recv() {
-                write(p)?;
-            }
-            let Some(p) = claim().and_then(|k| parse_one(&sdb, k)) else {
-                break;
-            };
-            write(p)?;
-        }
-        phase("parsed every changed file");
-        for p in rx {
-            write(p)?;
-        }
-        if timings {
-            crate::errln!(
-                "timing: writing took {:.1} ms (wall) of the main thread, which parsed too and used {:.0} ms of CPU",
-                busy.as_secs_f64() * 1e3,
-                thread_cpu_ms().unwrap_or(f64::NAN) - writer_cpu_start.unwrap_or(f64::NAN)
-            );
-        }
-        Ok(())
-    });
-    if let Some(pb) = bar {
-        pb.finish_and_clear();
-    }
-    write_result?;
+    let handle = parse_and_write(&ctx, &mut writer, &sdb, &parse_inputs, &mut summary)?;
     phase("parsed and wrote changed files");
 
     for (input, rowids) in &cached_inputs {
@@ -708,7 +893,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         writer.set_meta("layout", &layout)?;
     }
     writer.set_meta("root", &config.root.to_string_lossy())?;
-    writer.set_meta("analysis", &analysis)?;
+    writer.set_meta("analysis", &analysis.fingerprint)?;
     writer.set_meta("semantic", if semantic { "1" } else { "0" })?;
     writer.commit()?;
     store.finish()?;
