@@ -114,6 +114,8 @@ pub struct Resolver {
     ours: Option<toml::Table>,
     /// Folder -> the configuration found in it, or `None` when the folder has none.
     cache: Mutex<HashMap<PathBuf, Option<Arc<Resolved>>>>,
+    /// Folder -> the configuration that governs it (the answer of [`Resolver::for_dir`]).
+    governing: Mutex<HashMap<PathBuf, Arc<Resolved>>>,
     /// For folders with no configuration up to the root.
     fallback: Arc<Resolved>,
 }
@@ -165,6 +167,7 @@ impl Resolver {
             overrides,
             ours,
             cache: Mutex::new(HashMap::new()),
+            governing: Mutex::new(HashMap::new()),
             fallback: Arc::new(Resolved::new(Settings::defaults(root))?),
         };
         // Above the root: the closest configuration there governs what has none of its own.
@@ -188,15 +191,24 @@ impl Resolver {
 
     /// The settings that govern the files in folder `dir` (absolute).
     pub fn for_dir(&self, dir: &Path) -> Result<Arc<Resolved>> {
+        if let Some(r) = self.governing.lock().unwrap().get(dir) {
+            return Ok(r.clone());
+        }
+        let mut found = self.fallback.clone();
         for d in dir.ancestors() {
             if !d.starts_with(&self.root) {
                 break;
             }
             if let Some(r) = self.config_in(d)? {
-                return Ok(r);
+                found = r;
+                break;
             }
         }
-        Ok(self.fallback.clone())
+        self.governing
+            .lock()
+            .unwrap()
+            .insert(dir.to_path_buf(), found.clone());
+        Ok(found)
     }
 
     /// The settings that govern a file (absolute path).
