@@ -118,6 +118,17 @@ CREATE TABLE IF NOT EXISTS syntax_errors (
 );
 CREATE INDEX IF NOT EXISTS syntax_errors_file ON syntax_errors(file_id);
 
+-- A notebook's code cells: the file's text is its code cells one after the other (IPython
+-- escapes blanked), and every position of every table is in that text. Ruff names a place in a
+-- notebook `cell N:row:col`: N is `cell`, row is `line - first_line + 1`.
+CREATE TABLE IF NOT EXISTS notebook_cells (
+  file_id    INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
+  cell       INTEGER NOT NULL,                 -- 1-based among all the notebook's cells (markdown too)
+  first_line INTEGER NOT NULL,                 -- line of the text where the cell starts
+  lines      INTEGER NOT NULL,                 -- the cell's number of lines
+  PRIMARY KEY (file_id, cell)
+) WITHOUT ROWID;
+
 -- String literals that look like file-system paths (contain '/', no spaces): drift checks.
 CREATE TABLE IF NOT EXISTS path_strings (
   file_id  INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,

@@ -33,9 +33,11 @@ CASES=(
   "in-sub-top|pkg/sub|../../top.py"
   "in-sub-up|pkg/sub|.."
   "target-flag|.|--target-version py39 packages/c top.py"
+  "in-notebooks|notebooks|"
+  "notebook-file|.|notebooks/explore.ipynb"
 )
 # Absolute paths (files outside the folder run in) are written relative to <ROOT>.
-norm() { { grep -E "^[^ ]+:[0-9]+:[0-9]+: $CODES" || true; } | sed -e 's/ \[\*\]//' -e "s|$TMP/repo|<ROOT>|g" | LC_ALL=C sort; }
+norm() { { grep -E "^[^ ]+:(cell [0-9]+:)?[0-9]+:[0-9]+: $CODES" || true; } | sed -e 's/ \[\*\]//' -e "s|$TMP/repo|<ROOT>|g" | LC_ALL=C sort; }
 printf "%-16s %8s %8s %8s %8s\n" case ruff ours matched differ
 total=0; bad=0
 for c in "${CASES[@]}"; do

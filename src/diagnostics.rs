@@ -30,6 +30,28 @@ pub struct Finding {
     /// A second range the `full` format marks with `-` and its label (F811: the previous
     /// definition): line, col, end line, end col, label.
     pub previous: Option<(u32, u32, u32, u32, String)>,
+    /// In a notebook: the cell, and the lines are the cell's (see [`NotebookCell`]).
+    pub cell: Option<NotebookCell>,
+}
+
+/// Where a notebook finding sits: Ruff names it `nb.ipynb:cell N:row:col`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub struct NotebookCell {
+    /// 1-based among all the notebook's cells.
+    pub number: u32,
+    /// The line of the analysed text where the cell starts, and its number of lines.
+    pub first_line: u32,
+    pub lines: u32,
+}
+
+impl Finding {
+    /// `path:` plus `cell N:` for a notebook.
+    fn place(&self, shown: &str) -> String {
+        match self.cell {
+            Some(c) => format!("{shown}:cell {}", c.number),
+            None => shown.to_string(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -64,7 +86,7 @@ fn head(f: &Finding) -> String {
 
 fn ruff_json(f: &Finding, root: &Path) -> serde_json::Value {
     json!({
-        "cell": null,
+        "cell": f.cell.map(|c| c.number),
         "code": f.code,
         "end_location": {"column": f.end_col, "row": f.end_line},
         "filename": root.join(&f.path).to_string_lossy(),
@@ -177,7 +199,7 @@ pub fn write(
                 writeln!(
                     out,
                     "{}{}{}{}{}{} {head} {}",
-                    paint.bold(&shown(&f.path)),
+                    paint.bold(&f.place(&shown(&f.path))),
                     paint.gutter(":"),
                     f.line,
                     paint.gutter(":"),
@@ -216,7 +238,16 @@ pub fn write(
                     writeln!(out)?;
                     continue;
                 };
-                write_snippet(out, &paint, f, lines, &shown(&f.path))?;
+                // A notebook finding is drawn from its cell's lines.
+                let lines: &[String] = match f.cell {
+                    Some(c) => {
+                        let from = (c.first_line as usize).saturating_sub(1).min(lines.len());
+                        let to = (from + c.lines as usize).min(lines.len());
+                        &lines[from..to]
+                    }
+                    None => lines,
+                };
+                write_snippet(out, &paint, f, lines, &f.place(&shown(&f.path)))?;
                 if let Some(help) = &f.help {
                     writeln!(out, "{} {help}", paint.help("help:"))?;
                 }
@@ -241,7 +272,7 @@ pub fn write(
             for f in findings {
                 let mut msg = format!(
                     "{}:{}:{}: {} {}",
-                    shown(&f.path),
+                    f.place(&shown(&f.path)),
                     f.line,
                     f.col,
                     head(f),
@@ -593,6 +624,7 @@ mod tests {
             help: None,
             label: None,
             previous: None,
+            cell: None,
         }]
     }
 
@@ -687,6 +719,7 @@ mod tests {
             help: None,
             label: None,
             previous: None,
+            cell: None,
         };
         let mut buf = Vec::new();
         let src = |_: &str| Some("def broken(:\n    pass\n".to_string());

@@ -156,13 +156,11 @@ const NOT_PYTHON: &[&str] = &[
     "md", "toml", "ipynb", "json", "yaml", "yml", "txt", "cfg", "ini",
 ];
 
-/// What discovery found: the files, the warnings, and the notebooks it could not take.
+/// What discovery found: the files and the warnings.
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub files: Vec<Discovered>,
     pub warnings: Vec<Warning>,
-    /// `.ipynb` files `include` takes in, which codefacts does not check yet.
-    pub notebooks: Vec<String>,
 }
 
 /// Walks `config.root`, honouring `.gitignore`/`.ignore` files (unless the root configuration
@@ -204,9 +202,7 @@ pub fn discover_explicit(
         };
         if md.is_file() {
             let ext = p.extension().and_then(|e| e.to_str()).unwrap_or("");
-            if ext == "ipynb" {
-                d.notebooks.push(rel);
-            } else if NOT_PYTHON.contains(&ext) {
+            if NOT_PYTHON.contains(&ext) {
                 d.warnings.push(Warning {
                     path: rel,
                     message: format!("not checked: `.{ext}` files are not Python"),
@@ -258,8 +254,6 @@ fn finish(mut d: Discovery) -> Discovery {
     }
     d.warnings
         .sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
-    d.notebooks.sort();
-    d.notebooks.dedup();
     d
 }
 
@@ -269,7 +263,6 @@ fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()
     let root = config.root.clone();
     let found = Mutex::new(Vec::new());
     let warnings = Mutex::new(Vec::new());
-    let notebooks = Mutex::new(Vec::new());
     let errors: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
     let respect_gitignore = config.settings().respect_gitignore;
     let walker = ignore::WalkBuilder::new(start)
@@ -306,7 +299,6 @@ fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()
         let root = &root;
         let found = &found;
         let warnings = &warnings;
-        let notebooks = &notebooks;
         let resolver = &config.resolver;
         let errors = &errors;
         Box::new(move |result| {
@@ -333,16 +325,10 @@ fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()
                     let Some(rel) = rel_path(root, path) else {
                         return ignore::WalkState::Continue;
                     };
-                    match ext {
-                        Some("py") | Some("pyi") => {}
-                        Some("ipynb") => {
-                            notebooks.lock().unwrap().push(rel);
-                            return ignore::WalkState::Continue;
-                        }
-                        // `pyproject.toml` (Ruff lints it for RUF200) and other included
-                        // files that are not Python source.
-                        Some("toml") => return ignore::WalkState::Continue,
-                        _ => {}
+                    // `pyproject.toml` (Ruff lints it for RUF200) is not Python source;
+                    // notebooks are read as their code cells.
+                    if ext == Some("toml") {
+                        return ignore::WalkState::Continue;
                     }
                     // A link is followed to its target's metadata; links to folders are not
                     // walked (the walker does not follow links), links to files are checked.
@@ -390,7 +376,6 @@ fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()
     }
     out.files.extend(found.into_inner().unwrap());
     out.warnings.extend(warnings.into_inner().unwrap());
-    out.notebooks.extend(notebooks.into_inner().unwrap());
     Ok(())
 }
 
@@ -440,9 +425,131 @@ pub fn content_hash(bytes: &[u8]) -> String {
 /// The outcome of decoding a file's bytes into text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decoded {
-    /// `utf-8`, `utf-8-sig`, or the declared coding as normalised (`latin-1`, `windows-1252`, ...).
+    /// `utf-8`, `utf-8-sig`, the declared coding as normalised (`latin-1`, `windows-1252`,
+    /// ...), or `ipynb` for a notebook.
     pub encoding: String,
     pub text: Result<String, String>,
+    /// A notebook's code cells, in the order their lines make up `text`.
+    pub cells: Option<Vec<Cell>>,
+}
+
+/// One code cell of a notebook, as it sits in the text codefacts analyses (the code cells one
+/// after the other, each ending with a newline).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Cell {
+    /// 1-based number of the cell among all the notebook's cells (markdown ones included), as
+    /// Ruff numbers them (`nb.ipynb:cell 2:1:8`).
+    pub number: u32,
+    /// 1-based line of the text where the cell starts.
+    pub first_line: u32,
+    /// Number of lines of the cell.
+    pub lines: u32,
+}
+
+/// Decodes a file by its kind: a notebook (`.ipynb`) as its code cells, anything else as
+/// Python source ([`decode`]).
+pub fn decode_file(path: &Path, bytes: &[u8]) -> Decoded {
+    if path.extension().is_some_and(|e| e == "ipynb") {
+        decode_notebook(bytes)
+    } else {
+        decode(bytes)
+    }
+}
+
+/// Cell magics whose body is Python, which Ruff lints.
+const PYTHON_CELL_MAGICS: &[&str] = &[
+    "time", "timeit", "capture", "prun", "debug", "python", "python3", "pypy",
+];
+
+/// Whether a line of a code cell is an IPython escape (`%magic`, `!shell`, `?help`, `name?`),
+/// which Ruff does not lint as Python.
+fn is_escape_line(line: &str) -> bool {
+    let t = line.trim_start();
+    t.starts_with('%')
+        || t.starts_with('!')
+        || t.starts_with('?')
+        || (t.trim_end().ends_with('?') && !t.starts_with('#') && !t.contains(['(', '"', '\'']))
+}
+
+/// A notebook's code cells, one after the other, as the text to analyse. IPython escapes are
+/// blanked (spaces, so positions stay); a cell that starts with a cell magic (`%%time`) is
+/// blanked whole, as Ruff does not lint it as Python.
+pub fn decode_notebook(bytes: &[u8]) -> Decoded {
+    notebook_text(bytes, true)
+}
+
+/// The text a reader sees for a file: a notebook's code cells as written (escapes kept, for
+/// drawing snippets; positions are those of [`decode_file`]'s text), else [`decode`]'s.
+pub fn display_text(path: &Path, bytes: &[u8]) -> Option<String> {
+    if path.extension().is_some_and(|e| e == "ipynb") {
+        notebook_text(bytes, false).text.ok()
+    } else {
+        decode(bytes).text.ok()
+    }
+}
+
+fn notebook_text(bytes: &[u8], blank_escapes: bool) -> Decoded {
+    let fail = |e: String| Decoded {
+        encoding: "ipynb".into(),
+        text: Err(e),
+        cells: None,
+    };
+    let doc: serde_json::Value = match serde_json::from_slice(bytes) {
+        Ok(v) => v,
+        Err(e) => return fail(format!("not a notebook: invalid JSON ({e})")),
+    };
+    let Some(cells) = doc.get("cells").and_then(|c| c.as_array()) else {
+        return fail("not a notebook: no `cells` list".into());
+    };
+    let mut text = String::new();
+    let mut out = Vec::new();
+    let mut line = 1u32;
+    for (i, cell) in cells.iter().enumerate() {
+        if cell.get("cell_type").and_then(|t| t.as_str()) != Some("code") {
+            continue;
+        }
+        let source: String = match cell.get("source") {
+            Some(serde_json::Value::String(s)) => s.clone(),
+            Some(serde_json::Value::Array(parts)) => {
+                parts.iter().filter_map(|p| p.as_str()).collect()
+            }
+            _ => String::new(),
+        };
+        let mut src = source.replace("\r\n", "\n");
+        if !src.ends_with('\n') {
+            src.push('\n');
+        }
+        // A cell magic: the cell is Python only for the magics that run Python (measured with
+        // Ruff 0.17.6: `%%time`, `%%timeit`, `%%capture`, `%%prun`, `%%debug`, `%%python`,
+        // `%%python3`, `%%pypy`); then only its first line is blanked, else the whole cell.
+        let magic = src
+            .trim_start()
+            .strip_prefix("%%")
+            .map(|m| m.split_whitespace().next().unwrap_or(""));
+        let cell_magic = magic.is_some_and(|m| !PYTHON_CELL_MAGICS.contains(&m));
+        let mut n = 0u32;
+        for l in src.split_inclusive('\n') {
+            let body = l.strip_suffix('\n').unwrap_or(l);
+            if blank_escapes && (cell_magic || is_escape_line(body)) {
+                text.push_str(&" ".repeat(body.len()));
+                text.push('\n');
+            } else {
+                text.push_str(l);
+            }
+            n += 1;
+        }
+        out.push(Cell {
+            number: i as u32 + 1,
+            first_line: line,
+            lines: n,
+        });
+        line += n;
+    }
+    Decoded {
+        encoding: "ipynb".into(),
+        text: Ok(text),
+        cells: Some(out),
+    }
 }
 
 /// Decodes Python source: UTF-8 with or without BOM, or the PEP 263 coding cookie's encoding.
@@ -483,6 +590,7 @@ fn decode_bytes(bytes: &[u8]) -> Decoded {
         Ok(s) => Decoded {
             encoding: encoding.to_string(),
             text: Ok(s.to_string()),
+            cells: None,
         },
         Err(e) => {
             let at = e.valid_up_to();
@@ -492,6 +600,7 @@ fn decode_bytes(bytes: &[u8]) -> Decoded {
                 text: Err(format!(
                     "invalid {encoding} at byte {at} (line {line}) and no coding cookie declares another encoding"
                 )),
+                cells: None,
             }
         }
     };
@@ -509,6 +618,7 @@ fn decode_bytes(bytes: &[u8]) -> Decoded {
             text: Err(format!(
                 "UTF-8 byte order mark together with coding cookie `{cookie}`"
             )),
+            cells: None,
         };
     }
     if matches!(
@@ -519,6 +629,7 @@ fn decode_bytes(bytes: &[u8]) -> Decoded {
         return Decoded {
             encoding: "latin-1".into(),
             text: Ok(body.iter().map(|&b| b as char).collect()),
+            cells: None,
         };
     }
     if norm == "ascii" || norm == "us-ascii" {
@@ -526,10 +637,12 @@ fn decode_bytes(bytes: &[u8]) -> Decoded {
             None => Decoded {
                 encoding: "ascii".into(),
                 text: Ok(String::from_utf8_lossy(body).into_owned()),
+                cells: None,
             },
             Some(at) => Decoded {
                 encoding: "ascii".into(),
                 text: Err(format!("non-ASCII byte at {at} in a file declared ascii")),
+                cells: None,
             },
         };
     }
@@ -550,12 +663,14 @@ fn decode_bytes(bytes: &[u8]) -> Decoded {
                 } else {
                     Ok(text.into_owned())
                 },
+                cells: None,
             };
         }
     }
     Decoded {
         encoding: norm,
         text: Err(format!("unknown encoding `{cookie}` in coding cookie")),
+        cells: None,
     }
 }
 
@@ -651,6 +766,32 @@ mod tests {
     fn lone_carriage_returns_end_lines_as_in_python() {
         let d = decode(b"import os\r\nx = 1\rimport sys\r");
         assert_eq!(d.text.unwrap(), "import os\r\nx = 1\nimport sys\n");
+    }
+
+    #[test]
+    fn notebooks_are_their_code_cells_with_escapes_blanked() {
+        let nb = br##"{"cells": [
+            {"cell_type": "markdown", "source": ["# T"]},
+            {"cell_type": "code", "source": ["import os\n", "%matplotlib inline\n", "x = 1"]},
+            {"cell_type": "code", "source": "!pip install a\nprint(x)\n"},
+            {"cell_type": "code", "source": ["%%bash\n", "ls here\n"]}
+        ]}"##;
+        let d = decode_notebook(nb);
+        assert_eq!(
+            d.text.unwrap(),
+            "import os\n                  \nx = 1\n              \nprint(x)\n      \n       \n"
+        );
+        let cells = d.cells.unwrap();
+        assert_eq!(
+            cells
+                .iter()
+                .map(|c| (c.number, c.first_line, c.lines))
+                .collect::<Vec<_>>(),
+            [(2, 1, 3), (3, 4, 2), (4, 6, 2)]
+        );
+        let shown = display_text(Path::new("a.ipynb"), nb).unwrap();
+        assert!(shown.contains("%matplotlib inline\n"));
+        assert!(decode_notebook(b"not json").text.is_err());
     }
 
     #[test]

@@ -43,8 +43,6 @@ pub struct IndexSummary {
     pub undecodable: usize,
     pub refused: usize,
     pub warnings: Vec<Warning>,
-    /// Notebooks `include` takes in, which codefacts does not read yet (repo-relative).
-    pub notebooks: Vec<String>,
     pub rebuilt: Option<String>,
     pub elapsed: Duration,
 }
@@ -79,6 +77,8 @@ enum Fresh {
         hash: String,
         encoding: String,
         text: Arc<str>,
+        /// A notebook's code cells.
+        cells: Option<Vec<files::Cell>>,
     },
     /// Not parsed: undecodable or too large; `status` and `error` say why.
     Unparsed {
@@ -134,12 +134,13 @@ fn probe(f: &Discovered, stored_hash: Option<&str>, max_size: u64) -> Probe {
     if stored_hash == Some(hash.as_str()) {
         return Probe::Touched;
     }
-    let decoded = files::decode(&bytes);
+    let decoded = files::decode_file(&f.abs, &bytes);
     match decoded.text {
         Ok(text) => Probe::Changed(Fresh::Text {
             hash,
             encoding: decoded.encoding,
             text: Arc::from(text),
+            cells: decoded.cells,
         }),
         Err(error) => Probe::Changed(Fresh::Unparsed {
             hash,
@@ -206,9 +207,6 @@ fn discover(config: &Config, opts: &IndexOptions) -> Result<files::Discovery> {
             d.files.sort_by(|a, b| a.rel.cmp(&b.rel));
         }
         d.warnings.extend(extra.warnings);
-        d.notebooks.extend(extra.notebooks);
-        d.notebooks.sort();
-        d.notebooks.dedup();
     }
     Ok(d)
 }
@@ -396,6 +394,9 @@ fn removed_ids(
     r.into_iter().map(|(_, id)| id).collect()
 }
 
+/// (hash, encoding, a notebook's cells) of a file to parse.
+type FileMeta<'a> = (&'a str, &'a str, Option<&'a [files::Cell]>);
+
 /// What preparing the parse reads.
 struct PrepareCtx<'a> {
     config: &'a Config,
@@ -415,7 +416,7 @@ struct Prepared<'a> {
     /// Files to parse: (index into `found`, input).
     parse_inputs: Vec<(usize, SourceFile)>,
     /// (hash, encoding) of each file to parse.
-    meta: HashMap<usize, (&'a str, &'a str)>,
+    meta: HashMap<usize, FileMeta<'a>>,
     /// Files whose stored imports are resolved again (the layout changed), with the rowids of
     /// those imports.
     cached_inputs: Vec<(SourceFile, Vec<i64>)>,
@@ -442,7 +443,7 @@ fn prepare<'a>(
     let ws = Workspace::new(&sdb, Arc::new(indexed));
     let budget = p.config.parse_timeout_ms;
     let mut parse_inputs: Vec<(usize, SourceFile)> = Vec::new();
-    let mut meta: HashMap<usize, (&str, &str)> = HashMap::new();
+    let mut meta: HashMap<usize, FileMeta> = HashMap::new();
     for (i, fr) in p.changed {
         let f = &p.found[*i];
         let (module, lane) = &p.placements[*i];
@@ -451,8 +452,9 @@ fn prepare<'a>(
                 text,
                 hash,
                 encoding,
+                cells,
             } => {
-                meta.insert(*i, (hash.as_str(), encoding.as_str()));
+                meta.insert(*i, (hash.as_str(), encoding.as_str(), cells.as_deref()));
                 parse_inputs.push((
                     *i,
                     SourceFile::new(
@@ -548,7 +550,7 @@ struct WriteCtx<'a> {
     found: &'a [Discovered],
     placements: &'a [(ModulePath, String)],
     /// (hash, encoding) of each file to parse, by index into `found`.
-    meta: &'a HashMap<usize, (&'a str, &'a str)>,
+    meta: &'a HashMap<usize, FileMeta<'a>>,
     ids: &'a [i64],
     /// A first build: nothing to delete before inserting.
     fresh: bool,
@@ -640,7 +642,7 @@ fn parse_and_write(
             let t0 = Instant::now();
             let f = &ctx.found[i];
             let (module, lane) = &ctx.placements[i];
-            let (hash, encoding) = ctx.meta[&i];
+            let (hash, encoding, cells) = ctx.meta[&i];
             summary.parsed += 1;
             let n_syntax = parsed.facts.syntax_errors.len() as u32;
             if n_syntax > 0 {
@@ -684,6 +686,9 @@ fn parse_and_write(
                 &target_ids(&res),
                 ctx.fresh,
             )?;
+            if let Some(cells) = cells {
+                writer.set_cells(ctx.ids[i], cells)?;
+            }
             busy += t0.elapsed();
             Ok(())
         };
@@ -739,7 +744,6 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     let files::Discovery {
         files: mut found,
         mut warnings,
-        notebooks,
     } = discover(config, opts)?;
     phase("discovered");
     let (mut store, note) = Store::open(db_path)?;
@@ -775,7 +779,6 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         files: found.len(),
         removed: removed.len(),
         warnings,
-        notebooks,
         rebuilt,
         ..IndexSummary::default()
     };

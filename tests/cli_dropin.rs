@@ -212,9 +212,9 @@ fn fixture_agrees_with_ruff_from_every_folder() {
         let mut ours: Vec<String> = out
             .lines()
             .filter(|l| {
-                let mut parts = l.splitn(4, ':');
-                let (_, _, _, rest) = (parts.next(), parts.next(), parts.next(), parts.next());
-                rest.is_some_and(|r| codes.iter().any(|c| r.trim_start().starts_with(c)))
+                codes
+                    .iter()
+                    .any(|c| l.contains(&format!(": {c} ")) || l.contains(&format!(": {c}: ")))
             })
             .map(|l| l.replace(&canonical.display().to_string(), "<ROOT>"))
             .collect();
@@ -368,16 +368,45 @@ fn noqa_directives_as_ruff_reads_and_warns_about_them() {
 }
 
 #[test]
-fn notebooks_are_named_as_not_checked() {
-    // Ruff checks notebooks by default; codefacts does not read them yet, and says so.
-    let r = repo(&[
-        ("a.py", "x = 1\n"),
-        ("nb/analysis.ipynb", "{\"cells\": []}\n"),
-    ]);
-    let (code, _, err) = check_in(r.path(), &[]);
-    assert_eq!(code, 0);
+fn notebooks_are_checked_cell_by_cell_as_in_ruff() {
+    // Locations are the cell's, as Ruff gives them (measured: `nb.ipynb:cell 3:2:7`), and the
+    // JSON `cell` field says which; IPython escapes (`%magic`, `!shell`) are not Python.
+    let nb = r##"{"cells": [
+  {"cell_type": "markdown", "metadata": {}, "source": ["# Title"]},
+  {"cell_type": "code", "execution_count": 1, "metadata": {}, "outputs": [], "source": ["import os\n", "%matplotlib inline\n", "x = 1"]},
+  {"cell_type": "code", "execution_count": 2, "metadata": {}, "outputs": [], "source": ["!pip install foo\n", "print(undefined_nb, x)\n", "import sys"]}
+ ], "metadata": {}, "nbformat": 4, "nbformat_minor": 5}"##;
+    let r = repo(&[("a.ipynb", nb)]);
+    let (_, out, _) = check_in(r.path(), &["--select", "F401,F821"]);
+    assert_eq!(
+        out,
+        "a.ipynb:cell 2:1:8: F401 `os` imported but unused\na.ipynb:cell 3:2:7: F821 Undefined name `undefined_nb`\na.ipynb:cell 3:3:8: F401 `sys` imported but unused\nFound 3 errors.\n"
+    );
+    let (_, json, _) = check_raw(
+        r.path(),
+        &["--select", "F401,F821", "--output-format", "json"],
+        &[],
+    );
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let cells: Vec<(i64, i64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["cell"].as_i64().unwrap(),
+                f["location"]["row"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(cells, [(2, 1), (3, 2), (3, 3)]);
+    assert_eq!(v[1]["noqa_row"], 2);
+    // The full format draws the cell as written, escapes included (Ruff's output).
+    let (_, full, _) = check_raw(r.path(), &["--select", "F821"], &[]);
     assert!(
-        err.contains("1 notebook is not checked (nb/analysis.ipynb): codefacts does not read `.ipynb` files yet"),
-        "{err}"
+        full.contains(
+            " --> a.ipynb:cell 3:2:7\n  |\n1 | !pip install foo\n2 | print(undefined_nb, x)\n"
+        ),
+        "{full}"
     );
 }

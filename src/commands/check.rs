@@ -218,6 +218,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 help: None,
                 label: None,
                 previous: None,
+                cell: None,
             });
         } else {
             crate::warnln!("Failed to lint {shown}: {}", ruff_io_message(e));
@@ -236,6 +237,51 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     // A missing path named twice (as PATH and in --files) is one E902; rule findings may
     // repeat legitimately (TID252 once per name of `from .. import a, b`).
     findings.dedup_by(|a, b| a.code == "E902" && a == b);
+    // Notebooks: lines are the cell's, as Ruff names them.
+    let cells = store.query(
+        "SELECT f.path, c.cell, c.first_line, c.lines FROM notebook_cells c \
+         JOIN files f USING (file_id) ORDER BY f.path, c.first_line",
+    )?;
+    if !cells.rows.is_empty() {
+        let mut by_path: HashMap<String, Vec<diagnostics::NotebookCell>> = HashMap::new();
+        for row in &cells.rows {
+            if let (Value::Text(p), Value::Integer(n), Value::Integer(first), Value::Integer(len)) =
+                (&row[0], &row[1], &row[2], &row[3])
+            {
+                by_path
+                    .entry(p.clone())
+                    .or_default()
+                    .push(diagnostics::NotebookCell {
+                        number: *n as u32,
+                        first_line: *first as u32,
+                        lines: *len as u32,
+                    });
+            }
+        }
+        for f in &mut findings {
+            let Some(cells) = by_path.get(&f.path) else {
+                continue;
+            };
+            let Some(c) = cells
+                .iter()
+                .find(|c| f.line >= c.first_line && f.line < c.first_line + c.lines.max(1))
+            else {
+                continue;
+            };
+            let rel = |l: u32| l.saturating_sub(c.first_line) + 1;
+            f.line = rel(f.line);
+            f.end_line = rel(f.end_line);
+            if f.noqa_row > 0 {
+                f.noqa_row = rel(f.noqa_row);
+            }
+            f.previous = f
+                .previous
+                .take()
+                .filter(|p| p.0 >= c.first_line && p.0 < c.first_line + c.lines)
+                .map(|(l, col, el, ec, label)| (rel(l), col, rel(el), ec, label));
+            f.cell = Some(*c);
+        }
+    }
     // The noqa comments Ruff warns about, in the files checked.
     let noqa_warnings = store.query(
         "SELECT f.path, w.line, w.kind FROM noqa_warnings w JOIN files f USING (file_id) \
@@ -356,8 +402,9 @@ fn print(
         )?;
     } else {
         let source = |path: &str| -> Option<String> {
-            let bytes = crate::files::read(&crate::files::from_rel(root, path)).ok()?;
-            crate::files::decode(&bytes).text.ok()
+            let abs = crate::files::from_rel(root, path);
+            let bytes = crate::files::read(&abs).ok()?;
+            crate::files::display_text(&abs, &bytes)
         };
         let infos: HashMap<String, diagnostics::RuleInfo> = queries::rules()
             .into_iter()
@@ -632,6 +679,7 @@ fn to_findings(result: &QueryResult, rule: &Query) -> Result<Vec<Finding>> {
                 }
                 _ => None,
             },
+            cell: None,
             noqa_row: match noqa_row {
                 Some(i) => int(&r[i]),
                 // No `# noqa` applies (syntax and I/O errors): Ruff's `noqa_row` is null.

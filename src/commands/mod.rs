@@ -126,15 +126,6 @@ impl Repo {
                 self.db.display()
             );
         }
-        if let Some(first) = summary.notebooks.first() {
-            let n = summary.notebooks.len();
-            crate::warnln!(
-                "{n} notebook{} not checked ({first}{}): codefacts does not read `.ipynb` \
-                 files yet; Ruff checks them",
-                if n == 1 { " is" } else { "s are" },
-                if n > 1 { ", ..." } else { "" }
-            );
-        }
         if !quiet && !summary.warnings.is_empty() {
             crate::errln!(
                 "codefacts: {} warning(s) while indexing; `codefacts index -v` lists them",

@@ -138,6 +138,18 @@ impl<'c> Writer<'c> {
         Ok(id)
     }
 
+    /// Stores a notebook's code cells (call after [`Writer::replace_facts`], which deletes the
+    /// old ones).
+    pub fn set_cells(&self, file_id: i64, cells: &[crate::files::Cell]) -> Result<()> {
+        let mut st = self
+            .tx
+            .prepare_cached("INSERT INTO notebook_cells VALUES (?1, ?2, ?3, ?4)")?;
+        for c in cells {
+            st.execute(params![file_id, c.number, c.first_line, c.lines])?;
+        }
+        Ok(())
+    }
+
     /// Records a new stat for a file whose content did not change.
     pub fn touch(&self, file_id: i64, size: u64, mtime_ns: i64) -> Result<()> {
         self.tx
@@ -188,6 +200,7 @@ impl<'c> Writer<'c> {
                 "outside_returns",
                 "syntax_errors",
                 "path_strings",
+                "notebook_cells",
             ]
             .iter()
             .chain(super::semantic::TABLES)
