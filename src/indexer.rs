@@ -745,6 +745,23 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         files: mut found,
         mut warnings,
     } = discover(config, opts)?;
+    // `.gitignore` is honoured or not for the whole walk, as the root configuration says.
+    let root_gitignore = config.settings().respect_gitignore;
+    for r in config.resolver.loaded() {
+        if r.settings.respect_gitignore != root_gitignore
+            && let Some(source) = &r.settings.source
+        {
+            warnings.push(Warning {
+                path: files::rel_path(&config.root, source)
+                    .unwrap_or_else(|| source.display().to_string()),
+                message: format!(
+                    "`respect-gitignore = {}` is not honoured below the root configuration \
+                     (codefacts reads it from the root only, where it is {root_gitignore})",
+                    r.settings.respect_gitignore
+                ),
+            });
+        }
+    }
     phase("discovered");
     let (mut store, note) = Store::open(db_path)?;
     let rebuilt = match note {

@@ -410,3 +410,23 @@ fn notebooks_are_checked_cell_by_cell_as_in_ruff() {
         "{full}"
     );
 }
+
+#[test]
+fn a_nested_respect_gitignore_is_named_not_silently_ignored() {
+    // codefacts reads respect-gitignore from the root configuration only: a nested one that
+    // differs is a warning naming its file.
+    let r = repo(&[
+        ("sub/ruff.toml", "respect-gitignore = false\n"),
+        ("sub/a.py", "x = 1\n"),
+    ]);
+    let out = codefacts()
+        .current_dir(r.path())
+        .args(["index", "-v"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("sub/ruff.toml: `respect-gitignore = false` is not honoured below the root configuration"),
+        "{err}"
+    );
+}
