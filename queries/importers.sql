@@ -3,6 +3,7 @@
 -- @description Every import statement in the repository that loads :module (by its absolute
 --   module name, relative imports resolved), with file, line and how it is written.
 --   Run with `--param module=pkg.mod`.
+-- @param module: the module imported, by its absolute name, e.g. `pkg.mod` (required)
 
 SELECT f.path,
        i.line,

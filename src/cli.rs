@@ -24,8 +24,10 @@ pub enum Command {
     Index(IndexArgs),
     /// Run SQL over the index (brought up to date first).
     Sql(SqlArgs),
-    /// Run a canned query from queries/ by its @id (`codefacts query --list` lists them).
-    Query(QueryArgs),
+    /// Run a report from queries/ by its @id (`codefacts report --list` lists them;
+    /// `query` is the same command under its old name).
+    #[command(visible_alias = "query")]
+    Report(ReportArgs),
     /// Print the database schema (schema.sql).
     Schema,
     /// Lint with the rule queries of queries/rules/ (F401, F403, F405, F706, F811, F821,
@@ -158,23 +160,33 @@ pub struct SqlArgs {
 }
 
 #[derive(Debug, Args)]
-pub struct QueryArgs {
-    /// The query's @id (e.g. `import-graph`).
-    #[arg(required_unless_present = "list")]
+pub struct ReportArgs {
+    /// The report's @id (e.g. `import-graph`).
+    #[arg(required_unless_present_any = ["list", "docs"])]
     pub id: Option<String>,
-    /// List the canned queries.
+    /// Narrow the report to rows about files under these paths (its first `path` column).
+    pub paths: Vec<PathBuf>,
+    /// List the reports.
     #[arg(long)]
     pub list: bool,
-    /// Set a query parameter `:NAME` (repeatable), e.g. `--param module=email.mime`.
+    /// Print docs/reports.md, generated from the reports' headers.
+    #[arg(long, hide = true)]
+    pub docs: bool,
+    /// Set a report parameter `:NAME` (repeatable), e.g. `--param module=email.mime`.
     #[arg(long = "param", short = 'p', value_name = "NAME=VALUE")]
     pub params: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Stop the query after this many seconds (exit 2).
+    /// Write the report to this file instead of standard output.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Stop the report after this many seconds (exit 2).
     #[arg(long, value_name = "SECONDS")]
     pub timeout: Option<f64>,
+    /// Do not bring the index up to date first.
     #[arg(long)]
     pub no_index: bool,
+    /// Repository root [default: found from the current directory]
     #[arg(long, value_name = "PATH")]
     pub path: Option<PathBuf>,
     #[command(flatten)]

@@ -19,7 +19,36 @@ pub struct Query {
     pub code: Option<String>,
     /// `@noqa none`: findings no `# noqa` can hide (syntax and I/O errors, as in Ruff).
     pub no_noqa: bool,
+    /// `@param name: meaning (default)`: the report's parameters, in header order.
+    pub params: Vec<Param>,
+    /// `@picture`: the report can be drawn (`--format dot|mermaid`).
+    pub picture: bool,
     pub sql: &'static str,
+}
+
+/// One `@param` of a report: `:name` in its SQL.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Param {
+    pub name: String,
+    pub meaning: String,
+    /// The value when `--param` does not give one; `None`: the parameter is required.
+    pub default: Option<String>,
+}
+
+/// `name: meaning (default)`; a trailing `(required)` or no parenthesis means no default.
+fn parse_param(value: &str) -> Param {
+    let (name, rest) = value.split_once(':').unwrap_or((value, ""));
+    let rest = rest.trim();
+    let (meaning, default) = match rest.strip_suffix(')').and_then(|r| r.rsplit_once('(')) {
+        Some((m, d)) if d.trim() != "required" => (m.trim(), Some(d.trim().to_string())),
+        Some((m, _)) => (m.trim(), None),
+        None => (rest, None),
+    };
+    Param {
+        name: name.trim().to_string(),
+        meaning: meaning.to_string(),
+        default,
+    }
 }
 
 /// Parses the `-- @key value` header of a query file.
@@ -31,6 +60,8 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
         description: String::new(),
         code: None,
         no_noqa: false,
+        params: Vec::new(),
+        picture: false,
         sql,
     };
     let mut last: Option<&str> = None;
@@ -53,15 +84,27 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
                 "description" => q.description = value,
                 "code" => q.code = Some(value),
                 "noqa" => q.no_noqa = value == "none",
+                "param" => q.params.push(parse_param(&value)),
+                "picture" => q.picture = true,
                 _ => {}
             }
             last = Some(match key {
                 "description" => "description",
+                "param" => "param",
                 _ => "",
             });
         } else if last == Some("description") && !rest.is_empty() {
             q.description.push(' ');
             q.description.push_str(rest);
+        } else if last == Some("param") && !rest.is_empty() {
+            // A continued parameter line: re-read the whole text for its default.
+            if let Some(p) = q.params.pop() {
+                let text = match &p.default {
+                    Some(d) => format!("{}: {} {rest} ({d})", p.name, p.meaning),
+                    None => format!("{}: {} {rest}", p.name, p.meaning),
+                };
+                q.params.push(parse_param(&text));
+            }
         } else {
             last = None;
         }
@@ -151,6 +194,53 @@ mod tests {
                 "{}: every query needs an ORDER BY",
                 q.file
             );
+        }
+    }
+
+    #[test]
+    fn params_and_pictures_are_read_from_the_header() {
+        let q = parse(
+            "queries/x.sql",
+            "-- @id x\n-- @name X\n-- @description D.\n-- @param module: the module (required)\n\
+             -- @param graph: eager or all (eager)\n-- @param depth: levels\n-- @picture\nSELECT 1;\n",
+        );
+        assert_eq!(q.params.len(), 3);
+        assert_eq!(q.params[0].name, "module");
+        assert_eq!(q.params[0].default, None);
+        assert_eq!(q.params[1].meaning, "eager or all");
+        assert_eq!(q.params[1].default.as_deref(), Some("eager"));
+        assert_eq!(q.params[2].default, None);
+        assert!(q.picture);
+    }
+
+    #[test]
+    fn every_report_documents_the_parameters_its_sql_uses() {
+        for q in all().into_iter().filter(|q| q.code.is_none()) {
+            let mut used: Vec<String> = Vec::new();
+            let sql: String = q
+                .sql
+                .lines()
+                .filter(|l| !l.trim_start().starts_with("--"))
+                .collect::<Vec<_>>()
+                .join("\n");
+            let b = sql.as_bytes();
+            for (i, _) in sql.match_indices(':') {
+                let name: String = sql[i + 1..]
+                    .chars()
+                    .take_while(|c| c.is_ascii_alphanumeric() || *c == '_')
+                    .collect();
+                let after_word = i > 0 && (b[i - 1].is_ascii_alphanumeric() || b[i - 1] == b':');
+                if !name.is_empty() && !after_word && !used.contains(&name) {
+                    used.push(name);
+                }
+            }
+            for name in &used {
+                assert!(
+                    q.params.iter().any(|p| &p.name == name),
+                    "{}: `:{name}` has no `-- @param {name}: ...` line",
+                    q.file
+                );
+            }
         }
     }
 

@@ -89,6 +89,55 @@ impl<'w> Renderer<'w> {
     }
 }
 
+/// A [`RowSink`] that passes on only the rows whose first path column (named `path` or
+/// ending in `_path`) is one of `prefixes` or lies under one (repo-relative, `""` is all).
+pub struct Narrow<'s> {
+    inner: &'s mut dyn RowSink,
+    prefixes: Vec<String>,
+    column: Option<usize>,
+}
+
+impl<'s> Narrow<'s> {
+    pub fn new(inner: &'s mut dyn RowSink, prefixes: &[String]) -> Narrow<'s> {
+        Narrow {
+            inner,
+            prefixes: prefixes.to_vec(),
+            column: None,
+        }
+    }
+}
+
+impl RowSink for Narrow<'_> {
+    fn columns(&mut self, columns: &[String]) -> Result<()> {
+        self.column = columns
+            .iter()
+            .position(|c| c == "path" || c.ends_with("_path"));
+        if self.column.is_none() {
+            anyhow::bail!(
+                "this report has no path column (columns: {}), so PATH arguments cannot narrow it",
+                columns.join(", ")
+            );
+        }
+        self.inner.columns(columns)
+    }
+
+    fn row(&mut self, row: &[Value]) -> Result<bool> {
+        let keep = match self.column.and_then(|i| row.get(i)) {
+            Some(Value::Text(p)) => self.prefixes.iter().any(|pre| {
+                pre.is_empty()
+                    || p == pre
+                    || (p.starts_with(pre.as_str()) && p.as_bytes().get(pre.len()) == Some(&b'/'))
+            }),
+            _ => false,
+        };
+        if keep { self.inner.row(row) } else { Ok(true) }
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        self.inner.finish()
+    }
+}
+
 fn md_escape(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', "<br>")
 }

@@ -126,7 +126,9 @@ fn query_list_and_unknown_id() {
         .args(["query", "no-such-query"])
         .assert()
         .code(2)
-        .stderr(predicate::str::contains("no query with @id"));
+        .stderr(predicate::str::contains(
+            "no report with @id `no-such-query`",
+        ));
 }
 
 /// `codefacts sql --no-index ARGS... SQL` on an indexed copy of the edge fixture.

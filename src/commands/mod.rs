@@ -2,7 +2,7 @@
 
 mod check;
 mod index;
-mod query;
+mod report;
 mod schema;
 mod sql;
 
@@ -27,19 +27,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     match cli.command {
         Command::Index(args) => index::run(args),
         Command::Sql(args) => sql::run(args),
-        Command::Query(args) => query::run(args),
+        Command::Report(args) => report::run(args),
         Command::Schema => schema::run(),
         Command::Check(args) => check::run(args),
     }
 }
 
-/// Runs a read-only query and writes its rows to stdout as they come (`sql`, `query`).
+/// Runs a read-only query and writes its rows as they come (`sql`, `report`), to stdout or to
+/// `out`; `narrow` keeps only rows whose first path column lies under one of the prefixes.
 pub(crate) fn stream_result(
     mut store: crate::store::Store,
     sql: &str,
     params: &[(String, String)],
     format: crate::cli::Format,
     timeout: Option<f64>,
+    out: Option<&Path>,
+    narrow: Option<&[String]>,
 ) -> Result<ExitCode> {
     if let Some(secs) = timeout {
         if !(secs > 0.0 && secs.is_finite()) {
@@ -47,11 +50,22 @@ pub(crate) fn stream_result(
         }
         store.set_timeout(Some(std::time::Duration::from_secs_f64(secs)))?;
     }
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
-    let mut sink = crate::render::Renderer::new(format, &mut out);
-    store.stream(sql, params, &mut sink)?;
-    std::io::Write::flush(&mut out)?;
+    let mut writer: Box<dyn std::io::Write> = match out {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    };
+    let mut renderer = crate::render::Renderer::new(format, &mut writer);
+    match narrow {
+        Some(prefixes) => {
+            let mut sink = crate::render::Narrow::new(&mut renderer, prefixes);
+            store.stream(sql, params, &mut sink)?;
+        }
+        None => store.stream(sql, params, &mut renderer)?,
+    }
+    drop(renderer);
+    writer.flush()?;
     Ok(ExitCode::from(EXIT_OK))
 }
 

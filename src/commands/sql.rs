@@ -36,5 +36,5 @@ pub fn run(args: SqlArgs) -> Result<ExitCode> {
              `codefacts index --semantic`) to build it"
         );
     }
-    super::stream_result(store, &sql, &[], args.format, args.timeout)
+    super::stream_result(store, &sql, &[], args.format, args.timeout, None, None)
 }

@@ -1,0 +1,222 @@
+//! `codefacts report ID [PATH...]`, `codefacts report --list` (`query` is the same command under
+//! its old name).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::{Context, Result, bail};
+
+use super::{EXIT_OK, Repo};
+use crate::cli::{Format, ReportArgs};
+use crate::queries::Query;
+use crate::store::{QueryResult, Store, Value};
+
+/// The reports: every query of queries/ that is not a rule.
+pub fn reports() -> Vec<Query> {
+    crate::queries::all()
+        .into_iter()
+        .filter(|q| q.code.is_none())
+        .collect()
+}
+
+pub fn run(args: ReportArgs) -> Result<ExitCode> {
+    if args.docs {
+        use std::io::Write as _;
+        write!(std::io::stdout(), "{}", docs())?;
+        return Ok(ExitCode::from(EXIT_OK));
+    }
+    if args.list {
+        return list(&args);
+    }
+    let id = args.id.as_deref().unwrap_or_default();
+    let Some(report) = reports().into_iter().find(|q| q.id == id) else {
+        let ids: Vec<String> = reports().into_iter().map(|q| q.id).collect();
+        bail!("no report with @id `{id}`; the reports: {}", ids.join(", "));
+    };
+    let params = parameters(&report, &args.params)?;
+    let repo = Repo::locate(args.path.as_deref(), &args.repo)?;
+    let narrow = narrowing(&repo, &args.paths)?;
+    let semantic = crate::store::reads_semantic_tables(report.sql);
+    if !args.no_index {
+        repo.refresh(false, semantic, true)?;
+    }
+    let store = Store::open_read_only(&repo.db)?;
+    if args.no_index && semantic && !store.has_semantic_layer()? {
+        crate::warnln!(
+            "this database has no semantic layer yet, so its scopes, bindings and references \
+             tables are empty; run without --no-index (or `codefacts index --semantic`) to \
+             build it"
+        );
+    }
+    super::stream_result(
+        store,
+        report.sql,
+        &params,
+        args.format,
+        args.timeout,
+        args.out.as_deref(),
+        narrow.as_deref(),
+    )
+}
+
+fn list(args: &ReportArgs) -> Result<ExitCode> {
+    let rows = reports()
+        .into_iter()
+        .map(|q| {
+            let params: Vec<String> = q
+                .params
+                .iter()
+                .map(|p| match &p.default {
+                    Some(d) => format!("{}={d}", p.name),
+                    None => p.name.clone(),
+                })
+                .collect();
+            vec![
+                Value::Text(q.id),
+                Value::Text(q.name),
+                Value::Text(params.join(", ")),
+                Value::Text(q.description),
+            ]
+        })
+        .collect();
+    let result = QueryResult {
+        columns: vec![
+            "id".into(),
+            "name".into(),
+            "params".into(),
+            "description".into(),
+        ],
+        rows,
+    };
+    let format = if args.format == Format::Table {
+        Format::Md
+    } else {
+        args.format
+    };
+    let stdout = std::io::stdout();
+    crate::render::render(&result, format, &mut stdout.lock())?;
+    Ok(ExitCode::from(EXIT_OK))
+}
+
+/// `--param NAME=VALUE` checked against the report's `@param` lines, defaults filled in.
+fn parameters(report: &Query, given: &[String]) -> Result<Vec<(String, String)>> {
+    let mut out: Vec<(String, String)> = Vec::new();
+    let known: Vec<&str> = report.params.iter().map(|p| p.name.as_str()).collect();
+    for g in given {
+        let Some((k, v)) = g.split_once('=') else {
+            bail!("--param takes NAME=VALUE, got `{g}`");
+        };
+        let k = k.trim();
+        if !known.contains(&k) {
+            let near = crate::ruff_rules::closest(k, known.iter().copied())
+                .map(|n| format!(" (did you mean `{n}`?)"))
+                .unwrap_or_default();
+            bail!(
+                "report `{}` has no parameter `{k}`{near}; its parameters: {}",
+                report.id,
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            );
+        }
+        out.retain(|(n, _)| n != k);
+        out.push((k.to_string(), v.to_string()));
+    }
+    for p in &report.params {
+        if out.iter().any(|(n, _)| *n == p.name) {
+            continue;
+        }
+        match &p.default {
+            Some(d) => out.push((p.name.clone(), d.clone())),
+            None => bail!(
+                "report `{}` needs --param {}=VALUE ({})",
+                report.id,
+                p.name,
+                p.meaning
+            ),
+        }
+    }
+    Ok(out)
+}
+
+/// PATH arguments as repo-relative prefixes (`None`: no narrowing).
+fn narrowing(repo: &Repo, paths: &[PathBuf]) -> Result<Option<Vec<String>>> {
+    if paths.is_empty() {
+        return Ok(None);
+    }
+    let cwd = std::env::current_dir().context("cannot read the current directory")?;
+    let root = &repo.config.root;
+    let mut out = Vec::new();
+    for p in paths {
+        let abs = crate::files::normalize(&cwd, p);
+        if !abs.exists() {
+            bail!("{}: no such file or folder", p.display());
+        }
+        let abs = std::fs::canonicalize(&abs).unwrap_or(abs);
+        let Some(rel) = crate::files::rel_path(root, &abs) else {
+            bail!(
+                "{} is not inside the repository {}",
+                p.display(),
+                root.display()
+            );
+        };
+        out.push(rel);
+    }
+    Ok(Some(out))
+}
+
+/// docs/reports.md, generated from the reports' headers (`codefacts report --docs`; a test
+/// fails when the file is stale).
+pub fn docs() -> String {
+    let mut s = String::from(
+        "# Reports\n\n<!-- Generated by `codefacts report --docs` from the headers of queries/*.sql; \
+         do not edit (tests/cli_report.rs fails when it is stale). -->\n\n\
+         `codefacts report ID [PATH...] [--param NAME=VALUE ...] [--format table|json|csv|md] \
+         [--out FILE]` runs one of these (`codefacts report --list` lists them; `query` is the \
+         same command under its old name). Every report brings the index up to date first \
+         (`--no-index` skips that) and orders its rows. PATH arguments keep the rows whose first \
+         path column (`path`, or a name ending in `_path`) lies under one of them. A report is a \
+         file `queries/ID.sql` with a header: `-- @id`, `-- @name`, `-- @description`, \
+         `-- @param name: meaning (default)`, `-- @picture` for a report that can be drawn.\n",
+    );
+    for q in reports() {
+        s.push_str(&format!(
+            "\n## `{}`: {}\n\n{}\n",
+            q.id, q.name, q.description
+        ));
+        if !q.params.is_empty() {
+            s.push_str("\n| parameter | meaning | default |\n|---|---|---|\n");
+            for p in &q.params {
+                s.push_str(&format!(
+                    "| `{}` | {} | {} |\n",
+                    p.name,
+                    p.meaning.replace('|', "\\|"),
+                    p.default
+                        .as_ref()
+                        .map(|d| format!("`{d}`"))
+                        .unwrap_or_else(|| "required".into())
+                ));
+            }
+        }
+        let example: Vec<String> = q
+            .params
+            .iter()
+            .filter(|p| p.default.is_none())
+            .map(|p| format!(" --param {}=...", p.name))
+            .collect();
+        s.push_str(&format!(
+            "\n```\ncodefacts report {}{}\n```\n\nFile: `{}`{}\n",
+            q.id,
+            example.join(""),
+            q.file,
+            if q.picture {
+                "; can be drawn (`--format dot|mermaid`)."
+            } else {
+                "."
+            }
+        ));
+    }
+    s
+}

@@ -1,0 +1,126 @@
+//! `codefacts report`: the command over queries/, its parameters, PATH narrowing, and the
+//! generated docs/reports.md.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn report(cwd: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = codefacts()
+        .current_dir(cwd)
+        .arg("report")
+        .args(args)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn docs_reports_md_is_generated_from_the_headers() {
+    let (code, generated, _) = report(Path::new(env!("CARGO_MANIFEST_DIR")), &["--docs"]);
+    assert_eq!(code, 0);
+    let on_disk =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/reports.md"))
+            .unwrap();
+    assert!(
+        on_disk == generated,
+        "docs/reports.md is stale: run `codefacts report --docs > docs/reports.md`"
+    );
+    // Every report is in it.
+    for id in [
+        "files-overview",
+        "import-graph",
+        "importers",
+        "transitive-deps",
+    ] {
+        assert!(generated.contains(&format!("## `{id}`")), "{id}");
+    }
+}
+
+#[test]
+fn unknown_reports_and_parameters_are_errors_naming_them() {
+    let repo = copy_fixture("edge");
+    let root = repo.path();
+    let (code, _, err) = report(root, &["import-grph"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("no report with @id `import-grph`") && err.contains("import-graph"),
+        "{err}"
+    );
+    let (code, _, err) = report(root, &["importers"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("report `importers` needs --param module=VALUE"),
+        "{err}"
+    );
+    let (code, _, err) = report(root, &["importers", "--param", "modle=app.core"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("report `importers` has no parameter `modle` (did you mean `module`?)"),
+        "{err}"
+    );
+    let (code, _, err) = report(root, &["import-graph", "--param", "x=1"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("its parameters: none"), "{err}");
+}
+
+#[test]
+fn paths_narrow_a_report_to_their_files() {
+    let repo = copy_fixture("monorepo");
+    let root = repo.path();
+    let (code, all, err) = report(root, &["import-graph", "--format", "json"]);
+    assert_eq!(code, 0, "{err}");
+    let all: Vec<serde_json::Value> = serde_json::from_str(&all).unwrap();
+    let (_, core, _) = report(root, &["import-graph", "core", "--format", "json"]);
+    let core: Vec<serde_json::Value> = serde_json::from_str(&core).unwrap();
+    // Positives: every kept edge starts in core/; negatives: edges from elsewhere are gone.
+    assert!(!core.is_empty() && core.len() < all.len());
+    // import-graph's first path column is the importer's file.
+    let first_path =
+        |r: &serde_json::Value| -> String { r["src_path"].as_str().unwrap().to_string() };
+    assert!(core.iter().all(|r| first_path(r).starts_with("core/")));
+    assert_eq!(
+        core.len(),
+        all.iter()
+            .filter(|r| first_path(r).starts_with("core/"))
+            .count()
+    );
+    // A report without a path column cannot be narrowed; a path that does not exist is named.
+    let (code, _, err) = report(root, &["files-overview", "core"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("no path column"), "{err}");
+    let (code, _, err) = report(root, &["import-graph", "nosuch"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("nosuch: no such file or folder"), "{err}");
+}
+
+#[test]
+fn out_writes_a_file_and_query_is_the_same_command() {
+    let repo = copy_fixture("edge");
+    let root = repo.path();
+    let (code, out, _) = report(
+        root,
+        &["files-overview", "--format", "csv", "--out", "o.csv"],
+    );
+    assert_eq!(code, 0);
+    assert!(out.is_empty());
+    let written = std::fs::read_to_string(root.join("o.csv")).unwrap();
+    assert!(written.starts_with("lane,"), "{written}");
+    let old = codefacts()
+        .current_dir(root)
+        .args(["query", "files-overview", "--format", "csv"])
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&old.stdout), written);
+    let (_, list, _) = report(root, &["--list"]);
+    assert!(
+        list.contains("| importers | Who imports a module | module |"),
+        "{list}"
+    );
+}
