@@ -8,6 +8,7 @@ pub mod db;
 pub mod diagnostics;
 pub mod facts;
 pub mod files;
+pub mod graph;
 pub mod indexer;
 pub mod queries;
 pub mod render;

@@ -1,0 +1,297 @@
+//! Derived relations of the import graph: strongly connected components, one shortest cycle per
+//! component, and cycle breakers. Pure functions of the edges (no SQL, no salsa, no files), as
+//! `resolve/` is of paths; `store/derived.rs` reads the edges and writes the results.
+//!
+//! Nodes are dense indexes `0..n`; an edge is `(from, to, weight)` with the weight the number of
+//! import statements behind it. Everything is iterative (no recursion over the graph) and
+//! deterministic: components, members and cycles come out in a fixed order for the same edges.
+
+use std::collections::VecDeque;
+
+/// One weighted edge: `from` imports `to` through `weight` import statements, `soft` of which
+/// do not run at import time (function-level or under `if TYPE_CHECKING:`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Edge {
+    pub from: u32,
+    pub to: u32,
+    pub weight: u32,
+    pub soft: u32,
+}
+
+/// A strongly connected component of two or more nodes, with what we derive from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Component {
+    /// Its nodes, ascending.
+    pub members: Vec<u32>,
+    /// One shortest cycle: nodes in order, the last imports the first.
+    pub cycle: Vec<u32>,
+    /// Edges whose removal leaves the component without a cycle (`from`, `to`), ascending.
+    pub breakers: Vec<(u32, u32)>,
+}
+
+/// Adjacency lists (targets ascending, duplicates merged).
+fn adjacency(n: usize, edges: &[Edge]) -> Vec<Vec<u32>> {
+    let mut adj: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for e in edges {
+        if e.from != e.to && (e.from as usize) < n && (e.to as usize) < n {
+            adj[e.from as usize].push(e.to);
+        }
+    }
+    for a in &mut adj {
+        a.sort_unstable();
+        a.dedup();
+    }
+    adj
+}
+
+/// Tarjan's algorithm, iterative. Returns the components of two or more nodes, each sorted,
+/// ordered by their smallest member.
+pub fn sccs(n: usize, edges: &[Edge]) -> Vec<Vec<u32>> {
+    let adj = adjacency(n, edges);
+    const NONE: u32 = u32::MAX;
+    let mut index = vec![NONE; n];
+    let mut low = vec![0u32; n];
+    let mut on_stack = vec![false; n];
+    let mut stack: Vec<u32> = Vec::new();
+    let mut next = 0u32;
+    let mut out: Vec<Vec<u32>> = Vec::new();
+    // (node, position in its adjacency list)
+    let mut work: Vec<(u32, usize)> = Vec::new();
+    for start in 0..n as u32 {
+        if index[start as usize] != NONE {
+            continue;
+        }
+        work.push((start, 0));
+        while let Some(&mut (v, ref mut pos)) = work.last_mut() {
+            let vi = v as usize;
+            if *pos == 0 && index[vi] == NONE {
+                index[vi] = next;
+                low[vi] = next;
+                next += 1;
+                stack.push(v);
+                on_stack[vi] = true;
+            }
+            if let Some(&w) = adj[vi].get(*pos) {
+                *pos += 1;
+                let wi = w as usize;
+                if index[wi] == NONE {
+                    work.push((w, 0));
+                } else if on_stack[wi] {
+                    low[vi] = low[vi].min(index[wi]);
+                }
+                continue;
+            }
+            // Done with v.
+            work.pop();
+            if let Some(&(parent, _)) = work.last() {
+                let p = parent as usize;
+                low[p] = low[p].min(low[vi]);
+            }
+            if low[vi] == index[vi] {
+                let mut comp = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w as usize] = false;
+                    comp.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                if comp.len() >= 2 {
+                    comp.sort_unstable();
+                    out.push(comp);
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+/// One shortest cycle inside a component: a breadth-first search from each member (in order;
+/// for a component larger than `max_starts`, from its first `max_starts` members) for the
+/// shortest way back to it; the first shortest found wins, so the result is deterministic.
+pub fn shortest_cycle(members: &[u32], adj: &[Vec<u32>], max_starts: usize) -> Vec<u32> {
+    let n = adj.len();
+    let mut in_comp = vec![false; n];
+    for &m in members {
+        in_comp[m as usize] = true;
+    }
+    let mut best: Vec<u32> = Vec::new();
+    let mut parent = vec![u32::MAX; n];
+    let mut seen = vec![u32::MAX; n];
+    for (round, &s) in members.iter().take(max_starts.max(1)).enumerate() {
+        let round = round as u32;
+        let mut queue = VecDeque::new();
+        queue.push_back(s);
+        seen[s as usize] = round;
+        let mut found: Option<u32> = None;
+        'bfs: while let Some(v) = queue.pop_front() {
+            for &w in &adj[v as usize] {
+                if !in_comp[w as usize] {
+                    continue;
+                }
+                if w == s {
+                    found = Some(v);
+                    break 'bfs;
+                }
+                if seen[w as usize] != round {
+                    seen[w as usize] = round;
+                    parent[w as usize] = v;
+                    queue.push_back(w);
+                }
+            }
+        }
+        if let Some(last) = found {
+            let mut path = vec![last];
+            let mut cur = last;
+            while cur != s {
+                cur = parent[cur as usize];
+                path.push(cur);
+            }
+            path.reverse();
+            if best.is_empty() || path.len() < best.len() {
+                best = path;
+                if best.len() == 2 {
+                    break;
+                }
+            }
+        }
+    }
+    best
+}
+
+/// Cycle breakers: a feedback arc set of the component by the weighted greedy heuristic of
+/// Eades, Lin and Smyth (1993), as grimp's `nominate_cycle_breakers` uses it. Nodes are
+/// ordered by repeatedly taking sinks to the back and sources to the front, else the node whose
+/// outgoing weight most exceeds its incoming weight (ties: the smaller node); the edges that
+/// point backwards in that order are the breakers. Weights make edges of many imports costly to
+/// break; an edge's soft imports (function-level, TYPE_CHECKING) count half, so edges that are
+/// easy to move are preferred.
+pub fn breakers(members: &[u32], edges: &[Edge]) -> Vec<(u32, u32)> {
+    let k = members.len();
+    let local = |v: u32| members.binary_search(&v).ok();
+    // Local weighted edges (cost in half-imports: a hard import 2, a soft one 1).
+    let mut local_edges: Vec<(usize, usize, u64)> = Vec::new();
+    for e in edges {
+        if let (Some(a), Some(b)) = (local(e.from), local(e.to))
+            && a != b
+        {
+            let hard = e.weight.saturating_sub(e.soft) as u64;
+            local_edges.push((a, b, 2 * hard + e.soft as u64));
+        }
+    }
+    local_edges.sort_unstable();
+    local_edges.dedup_by(|x, y| {
+        if x.0 == y.0 && x.1 == y.1 {
+            y.2 += x.2;
+            true
+        } else {
+            false
+        }
+    });
+    let mut out_w = vec![0u64; k];
+    let mut in_w = vec![0u64; k];
+    let mut outs: Vec<Vec<(usize, u64)>> = vec![Vec::new(); k];
+    let mut ins: Vec<Vec<(usize, u64)>> = vec![Vec::new(); k];
+    for &(a, b, w) in &local_edges {
+        out_w[a] += w;
+        in_w[b] += w;
+        outs[a].push((b, w));
+        ins[b].push((a, w));
+    }
+    let mut out_deg: Vec<usize> = outs.iter().map(Vec::len).collect();
+    let mut in_deg: Vec<usize> = ins.iter().map(Vec::len).collect();
+    let mut removed = vec![false; k];
+    let mut front: Vec<usize> = Vec::new();
+    let mut back: Vec<usize> = Vec::new();
+    let mut left = k;
+    let take = |v: usize,
+                removed: &mut Vec<bool>,
+                out_w: &mut Vec<u64>,
+                in_w: &mut Vec<u64>,
+                out_deg: &mut Vec<usize>,
+                in_deg: &mut Vec<usize>| {
+        removed[v] = true;
+        for &(b, w) in &outs[v] {
+            if !removed[b] {
+                in_w[b] -= w;
+                in_deg[b] -= 1;
+            }
+        }
+        for &(a, w) in &ins[v] {
+            if !removed[a] {
+                out_w[a] -= w;
+                out_deg[a] -= 1;
+            }
+        }
+    };
+    while left > 0 {
+        let mut progressed = true;
+        while progressed {
+            progressed = false;
+            for v in 0..k {
+                if removed[v] {
+                    continue;
+                }
+                if out_deg[v] == 0 {
+                    take(v, &mut removed, &mut out_w, &mut in_w, &mut out_deg, &mut in_deg);
+                    back.push(v);
+                    left -= 1;
+                    progressed = true;
+                } else if in_deg[v] == 0 {
+                    take(v, &mut removed, &mut out_w, &mut in_w, &mut out_deg, &mut in_deg);
+                    front.push(v);
+                    left -= 1;
+                    progressed = true;
+                }
+            }
+        }
+        if left == 0 {
+            break;
+        }
+        let v = (0..k)
+            .filter(|v| !removed[*v])
+            .max_by(|a, b| {
+                let da = out_w[*a] as i128 - in_w[*a] as i128;
+                let db = out_w[*b] as i128 - in_w[*b] as i128;
+                da.cmp(&db).then(b.cmp(a))
+            })
+            .expect("a node is left");
+        take(v, &mut removed, &mut out_w, &mut in_w, &mut out_deg, &mut in_deg);
+        front.push(v);
+        left -= 1;
+    }
+    back.reverse();
+    front.extend(back);
+    let mut position = vec![0usize; k];
+    for (i, v) in front.iter().enumerate() {
+        position[*v] = i;
+    }
+    let mut out: Vec<(u32, u32)> = local_edges
+        .iter()
+        .filter(|(a, b, _)| position[*a] > position[*b])
+        .map(|(a, b, _)| (members[*a], members[*b]))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Components with their shortest cycle and breakers.
+pub fn derive(n: usize, edges: &[Edge]) -> Vec<Component> {
+    let adj = adjacency(n, edges);
+    sccs(n, edges)
+        .into_iter()
+        .map(|members| {
+            let cycle = shortest_cycle(&members, &adj, 256);
+            let breakers = breakers(&members, edges);
+            Component {
+                members,
+                cycle,
+                breakers,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests;
