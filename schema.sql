@@ -129,6 +129,45 @@ CREATE TABLE IF NOT EXISTS notebook_cells (
   PRIMARY KEY (file_id, cell)
 ) WITHOUT ROWID;
 
+-- ---------------------------------------------------------------------------------------
+-- Derived relations of the import graph (src/graph/, written by src/store/derived.rs), for two
+-- graphs: `all`, every import of a repository file (function-level and TYPE_CHECKING imports
+-- included, as `ruff analyze graph` and grimp count them), and `eager`, what runs at import
+-- time (module-level imports outside `if TYPE_CHECKING:`, plus the parent packages of each
+-- module they load). Recomputed when an edge changes (meta key `graph_edges`).
+
+-- Strongly connected components of two or more modules, numbered by their first path.
+CREATE TABLE IF NOT EXISTS graph_components (
+  graph     TEXT NOT NULL,                     -- all | eager
+  component INTEGER NOT NULL,
+  size      INTEGER NOT NULL,
+  PRIMARY KEY (graph, component)
+) WITHOUT ROWID;
+
+CREATE TABLE IF NOT EXISTS graph_members (
+  graph     TEXT NOT NULL,
+  component INTEGER NOT NULL,
+  file_id   INTEGER NOT NULL
+);
+
+-- One shortest cycle of each component, as its edges in order (the last returns to the first).
+CREATE TABLE IF NOT EXISTS graph_cycle_edges (
+  graph       TEXT NOT NULL,
+  component   INTEGER NOT NULL,
+  step        INTEGER NOT NULL,                -- 1-based
+  src_file_id INTEGER NOT NULL,
+  dst_file_id INTEGER NOT NULL
+);
+
+-- Edges whose removal leaves the component without a cycle (weighted Eades-Lin-Smyth).
+CREATE TABLE IF NOT EXISTS graph_breakers (
+  graph       TEXT NOT NULL,
+  component   INTEGER NOT NULL,
+  src_file_id INTEGER NOT NULL,
+  dst_file_id INTEGER NOT NULL,
+  imports     INTEGER NOT NULL                 -- import statements behind the edge
+);
+
 -- String literals that look like file-system paths (contain '/', no spaces): drift checks.
 CREATE TABLE IF NOT EXISTS path_strings (
   file_id  INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,

@@ -912,6 +912,10 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         )?;
         writer.set_meta("layout", &layout)?;
     }
+    // The import graph's components, cycles and breakers, when an edge changed.
+    if writer.update_derived()? {
+        phase("derived the import graph's cycles");
+    }
     writer.set_meta("root", &config.root.to_string_lossy())?;
     writer.set_meta("analysis", &analysis.fingerprint)?;
     writer.set_meta("semantic", if semantic { "1" } else { "0" })?;

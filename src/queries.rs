@@ -33,6 +33,8 @@ pub struct Param {
     pub meaning: String,
     /// The value when `--param` does not give one; `None`: the parameter is required.
     pub default: Option<String>,
+    /// `@choices name: a b`: the only values it takes (empty: any).
+    pub choices: Vec<String>,
 }
 
 /// `name: meaning (default)`; a trailing `(required)` or no parenthesis means no default.
@@ -48,6 +50,7 @@ fn parse_param(value: &str) -> Param {
         name: name.trim().to_string(),
         meaning: meaning.to_string(),
         default,
+        choices: Vec::new(),
     }
 }
 
@@ -85,6 +88,12 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
                 "code" => q.code = Some(value),
                 "noqa" => q.no_noqa = value == "none",
                 "param" => q.params.push(parse_param(&value)),
+                "choices" => {
+                    let (name, values) = value.split_once(':').unwrap_or((&value, ""));
+                    if let Some(p) = q.params.iter_mut().find(|p| p.name == name.trim()) {
+                        p.choices = values.split_whitespace().map(str::to_string).collect();
+                    }
+                }
                 "picture" => q.picture = true,
                 _ => {}
             }

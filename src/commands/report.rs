@@ -121,6 +121,16 @@ fn parameters(report: &Query, given: &[String]) -> Result<Vec<(String, String)>>
                 }
             );
         }
+        if let Some(p) = report.params.iter().find(|p| p.name == k)
+            && !p.choices.is_empty()
+            && !p.choices.iter().any(|c| c == v)
+        {
+            bail!(
+                "report `{}`: `{k}` takes {}, not `{v}`",
+                report.id,
+                p.choices.join(" or ")
+            );
+        }
         out.retain(|(n, _)| n != k);
         out.push((k.to_string(), v.to_string()));
     }
@@ -189,8 +199,13 @@ pub fn docs() -> String {
         if !q.params.is_empty() {
             s.push_str("\n| parameter | meaning | default |\n|---|---|---|\n");
             for p in &q.params {
+                let choices = if p.choices.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (one of {})", p.choices.join(", "))
+                };
                 s.push_str(&format!(
-                    "| `{}` | {} | {} |\n",
+                    "| `{}` | {}{choices} | {} |\n",
                     p.name,
                     p.meaning.replace('|', "\\|"),
                     p.default

@@ -234,12 +234,26 @@ pub fn breakers(members: &[u32], edges: &[Edge]) -> Vec<(u32, u32)> {
                     continue;
                 }
                 if out_deg[v] == 0 {
-                    take(v, &mut removed, &mut out_w, &mut in_w, &mut out_deg, &mut in_deg);
+                    take(
+                        v,
+                        &mut removed,
+                        &mut out_w,
+                        &mut in_w,
+                        &mut out_deg,
+                        &mut in_deg,
+                    );
                     back.push(v);
                     left -= 1;
                     progressed = true;
                 } else if in_deg[v] == 0 {
-                    take(v, &mut removed, &mut out_w, &mut in_w, &mut out_deg, &mut in_deg);
+                    take(
+                        v,
+                        &mut removed,
+                        &mut out_w,
+                        &mut in_w,
+                        &mut out_deg,
+                        &mut in_deg,
+                    );
                     front.push(v);
                     left -= 1;
                     progressed = true;
@@ -257,7 +271,14 @@ pub fn breakers(members: &[u32], edges: &[Edge]) -> Vec<(u32, u32)> {
                 da.cmp(&db).then(b.cmp(a))
             })
             .expect("a node is left");
-        take(v, &mut removed, &mut out_w, &mut in_w, &mut out_deg, &mut in_deg);
+        take(
+            v,
+            &mut removed,
+            &mut out_w,
+            &mut in_w,
+            &mut out_deg,
+            &mut in_deg,
+        );
         front.push(v);
         left -= 1;
     }

@@ -28,7 +28,10 @@ fn has_cycle(members: &[u32], edges: &[Edge], removed: &[(u32, u32)]) -> bool {
 struct Lcg(u64);
 impl Lcg {
     fn next(&mut self) -> u32 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         (self.0 >> 33) as u32
     }
 }
@@ -36,7 +39,15 @@ impl Lcg {
 #[test]
 fn components_of_a_small_graph() {
     // 0 -> 1 -> 2 -> 0, 2 -> 3, 3 -> 4 -> 3, 5 alone, 6 -> 6 (a self import is no cycle here)
-    let edges = [e(0, 1), e(1, 2), e(2, 0), e(2, 3), e(3, 4), e(4, 3), e(6, 6)];
+    let edges = [
+        e(0, 1),
+        e(1, 2),
+        e(2, 0),
+        e(2, 3),
+        e(3, 4),
+        e(4, 3),
+        e(6, 6),
+    ];
     assert_eq!(sccs(7, &edges), vec![vec![0, 1, 2], vec![3, 4]]);
     let d = derive(7, &edges);
     assert_eq!(d[0].cycle, vec![0, 1, 2]);
@@ -122,7 +133,10 @@ fn properties_on_random_graphs() {
                 );
             }
             assert!(has_cycle(&c.members, &edges, &[]), "round {round}");
-            assert!(!has_cycle(&c.members, &edges, &c.breakers), "round {round}: breakers leave a cycle");
+            assert!(
+                !has_cycle(&c.members, &edges, &c.breakers),
+                "round {round}: breakers leave a cycle"
+            );
             for b in &c.breakers {
                 assert!(edges.iter().any(|x| (x.from, x.to) == *b), "round {round}");
             }

@@ -4,6 +4,7 @@
 //! all writes of a run happen in one transaction, so a run killed midway leaves the previous
 //! index intact. A database from another schema version, or a corrupt one, is rebuilt.
 
+mod derived;
 mod query;
 mod read;
 mod rows;

@@ -1,0 +1,169 @@
+//! The derived relations of the import graph (`graph/`), read from the stored imports and
+//! written as tables, for two graphs:
+//!
+//! * `all`: every import statement that loads a repository file, as `ruff analyze graph` and
+//!   grimp count them (function-level and `TYPE_CHECKING` imports included, no implicit edges);
+//! * `eager`: what runs at import time: module-level imports outside `if TYPE_CHECKING:`, plus,
+//!   for each, the parent packages of the module it loads (`import a.b.c` runs `a/__init__` and
+//!   `a/b/__init__` first).
+//!
+//! Recomputed only when an edge list changed (`meta.graph_edges` holds their fingerprint).
+
+use std::collections::{BTreeMap, HashMap};
+
+use anyhow::Result;
+use rusqlite::params;
+
+use super::Writer;
+use crate::graph::{self, Edge};
+
+/// (src file, dst file) -> (imports, soft imports).
+type EdgeMap = BTreeMap<(i64, i64), (u32, u32)>;
+
+impl Writer<'_> {
+    /// Brings the derived tables up to date with the stored imports; returns whether they
+    /// were recomputed.
+    pub fn update_derived(&self) -> Result<bool> {
+        let (all, eager) = self.graph_edges()?;
+        let fingerprint = {
+            let mut h = blake3::Hasher::new();
+            for (name, edges) in [("all", &all), ("eager", &eager)] {
+                h.update(name.as_bytes());
+                for ((a, b), (w, s)) in edges.iter() {
+                    h.update(&a.to_le_bytes());
+                    h.update(&b.to_le_bytes());
+                    h.update(&w.to_le_bytes());
+                    h.update(&s.to_le_bytes());
+                }
+            }
+            h.finalize().to_hex()[..32].to_string()
+        };
+        if self.meta("graph_edges")?.as_deref() == Some(fingerprint.as_str()) {
+            return Ok(false);
+        }
+        // Dense node ids by path, so components come out in path order on every build.
+        let mut paths: Vec<(String, i64)> = {
+            let mut st = self.tx.prepare("SELECT path, file_id FROM files")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        paths.sort();
+        let dense: HashMap<i64, u32> = paths
+            .iter()
+            .enumerate()
+            .map(|(i, (_, id))| (*id, i as u32))
+            .collect();
+        for table in [
+            "graph_components",
+            "graph_members",
+            "graph_cycle_edges",
+            "graph_breakers",
+        ] {
+            self.tx.execute(&format!("DELETE FROM {table}"), [])?;
+        }
+        for (name, edges) in [("all", &all), ("eager", &eager)] {
+            let list: Vec<Edge> = edges
+                .iter()
+                .filter_map(|((a, b), (w, s))| {
+                    Some(Edge {
+                        from: *dense.get(a)?,
+                        to: *dense.get(b)?,
+                        weight: *w,
+                        soft: *s,
+                    })
+                })
+                .collect();
+            let file = |v: u32| paths[v as usize].1;
+            for (i, c) in graph::derive(paths.len(), &list).iter().enumerate() {
+                let component = i as i64 + 1;
+                self.tx.execute(
+                    "INSERT INTO graph_components VALUES (?1, ?2, ?3)",
+                    params![name, component, c.members.len() as i64],
+                )?;
+                let mut st = self
+                    .tx
+                    .prepare_cached("INSERT INTO graph_members VALUES (?1, ?2, ?3)")?;
+                for m in &c.members {
+                    st.execute(params![name, component, file(*m)])?;
+                }
+                let mut st = self
+                    .tx
+                    .prepare_cached("INSERT INTO graph_cycle_edges VALUES (?1, ?2, ?3, ?4, ?5)")?;
+                for (step, v) in c.cycle.iter().enumerate() {
+                    let w = c.cycle[(step + 1) % c.cycle.len()];
+                    st.execute(params![name, component, step as i64 + 1, file(*v), file(w)])?;
+                }
+                let mut st = self
+                    .tx
+                    .prepare_cached("INSERT INTO graph_breakers VALUES (?1, ?2, ?3, ?4, ?5)")?;
+                for (a, b) in &c.breakers {
+                    let imports = edges
+                        .get(&(file(*a), file(*b)))
+                        .map_or(0, |(w, _)| *w as i64);
+                    st.execute(params![name, component, file(*a), file(*b), imports])?;
+                }
+            }
+        }
+        self.set_meta("graph_edges", &fingerprint)?;
+        Ok(true)
+    }
+
+    /// The edges of both graphs, from the stored imports.
+    fn graph_edges(&self) -> Result<(EdgeMap, EdgeMap)> {
+        let mut all = EdgeMap::new();
+        let mut eager = EdgeMap::new();
+        // Packages by module name, for the parent packages an eager import runs.
+        let packages: HashMap<String, i64> = {
+            let mut st = self.tx.prepare(
+                "SELECT module, file_id FROM files WHERE is_package = 1 AND module IS NOT NULL \
+                 ORDER BY is_stub, path",
+            )?;
+            let rows = st.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))?;
+            let mut m = HashMap::new();
+            for row in rows {
+                let (module, id) = row?;
+                m.entry(module).or_insert(id);
+            }
+            m
+        };
+        let mut st = self.tx.prepare(
+            "SELECT i.file_id, i.target_file_id, i.target_module, \
+                    i.scope = 'module' AND i.type_checking = 0 AS runs \
+             FROM imports i WHERE i.target_file_id IS NOT NULL",
+        )?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let src: i64 = r.get(0)?;
+            let dst: i64 = r.get(1)?;
+            let module: Option<String> = r.get(2)?;
+            let runs: bool = r.get(3)?;
+            if src != dst {
+                let e = all.entry((src, dst)).or_insert((0, 0));
+                e.0 += 1;
+                if !runs {
+                    e.1 += 1;
+                }
+            }
+            if !runs {
+                continue;
+            }
+            let mut add = |to: i64| {
+                if to != src {
+                    eager.entry((src, to)).or_insert((0, 0)).0 += 1;
+                }
+            };
+            add(dst);
+            if let Some(m) = module {
+                let mut end = 0;
+                while let Some(dot) = m[end..].find('.') {
+                    end += dot;
+                    if let Some(p) = packages.get(&m[..end]) {
+                        add(*p);
+                    }
+                    end += 1;
+                }
+            }
+        }
+        Ok((all, eager))
+    }
+}

@@ -1,0 +1,150 @@
+//! The derived relations of the import graph and the `cycles` report.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use common::*;
+
+fn cycles(root: &Path, db: &Path, graph: &str) -> Vec<serde_json::Value> {
+    let out = codefacts()
+        .args(["report", "cycles", "--format", "json", "--param"])
+        .arg(format!("graph={graph}"))
+        .arg("--path")
+        .arg(root)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice::<serde_json::Value>(&out.stdout)
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone()
+}
+
+#[test]
+fn components_are_the_generated_monorepos_cycles() {
+    // The generator's ground truth: the cycles it planted, as sets of modules.
+    let repo = copy_fixture("monorepo");
+    let root = repo.path();
+    let db = root.join("facts.db");
+    let expected: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(root.join(".expected.json")).unwrap())
+            .unwrap();
+    let want: BTreeSet<Vec<String>> = expected["cycles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            let mut v: Vec<String> = c
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|m| m.as_str().unwrap().to_string())
+                .collect();
+            v.sort();
+            v
+        })
+        .collect();
+    assert!(!want.is_empty());
+    for graph in ["eager", "all"] {
+        let rows = cycles(root, &db, graph);
+        assert_eq!(rows[0]["component"], "summary");
+        assert_eq!(rows[0]["size"].as_u64().unwrap() as usize, want.len());
+        let got: BTreeSet<Vec<String>> = rows[1..]
+            .iter()
+            .map(|r| {
+                r["members"]
+                    .as_str()
+                    .unwrap()
+                    .lines()
+                    .map(str::to_string)
+                    .collect()
+            })
+            .collect();
+        assert_eq!(got, want, "graph {graph}");
+        for r in &rows[1..] {
+            // The chain walks the members and returns where it started; every step names the
+            // import statement behind it.
+            let steps: Vec<&str> = r["cycle"].as_str().unwrap().lines().collect();
+            assert!(steps.len() >= 2);
+            let members: Vec<&str> = r["members"].as_str().unwrap().lines().collect();
+            let mut first = None;
+            let mut prev_dst: Option<String> = None;
+            for (i, s) in steps.iter().enumerate() {
+                assert!(s.starts_with(&format!("{}. ", i + 1)), "{s}");
+                let (edge, stmt) = s.split_once("  (").unwrap();
+                let (src, dst) = edge.split_once(". ").unwrap().1.split_once(" -> ").unwrap();
+                assert!(members.contains(&src) && members.contains(&dst), "{s}");
+                assert!(stmt.contains(".py:") && stmt.contains("import"), "{s}");
+                if let Some(p) = &prev_dst {
+                    assert_eq!(p, src, "the chain is connected");
+                }
+                first.get_or_insert(src.to_string());
+                prev_dst = Some(dst.to_string());
+            }
+            assert_eq!(prev_dst, first, "the chain returns to its start");
+            assert!(r["breaker_imports"].as_u64().unwrap() >= 1);
+        }
+    }
+}
+
+#[test]
+fn the_eager_graph_runs_parent_packages_and_skips_what_does_not_run() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    std::fs::create_dir(root.join(".git")).unwrap();
+    let files: &[(&str, &str)] = &[
+        // a/__init__ imports b.x; b.x imports a.m: running `import a.m` runs a/__init__ first,
+        // so a.m -> ... -> a is an eager cycle through the parent package.
+        ("a/__init__.py", "import b.x\n"),
+        ("a/m.py", "x = 1\n"),
+        ("b/__init__.py", ""),
+        ("b/x.py", "import a.m\n"),
+        // c <-> d only through a function-level import and TYPE_CHECKING: a cycle of `all`,
+        // not of `eager`.
+        ("c.py", "def f():\n    import d\n"),
+        (
+            "d.py",
+            "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import c\n",
+        ),
+    ];
+    for (p, t) in files {
+        let path = root.join(p);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(path, t).unwrap();
+    }
+    let db = root.join("facts.db");
+    let members = |graph: &str| -> Vec<String> {
+        cycles(root, &db, graph)[1..]
+            .iter()
+            .map(|r| r["members"].as_str().unwrap().replace('\n', " "))
+            .collect()
+    };
+    assert_eq!(members("eager"), vec!["a b.x"]);
+    assert_eq!(members("all"), vec!["c d"]);
+    // An edit that changes no import recomputes nothing; one that breaks the cycle does.
+    let timings = |rootp: &Path| -> String {
+        let out = codefacts()
+            .env("CODEFACTS_TIMINGS", "1")
+            .arg("index")
+            .arg(rootp)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    std::fs::write(root.join("a/m.py"), "x = 2\n").unwrap();
+    assert!(!timings(root).contains("derived the import graph"));
+    std::fs::write(root.join("b/x.py"), "def g():\n    import a.m\n").unwrap();
+    assert!(timings(root).contains("derived the import graph"));
+    assert!(members("eager").is_empty());
+}
