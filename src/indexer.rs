@@ -420,6 +420,8 @@ struct Prepared<'a> {
     /// Files whose stored imports are resolved again (the layout changed), with the rowids of
     /// those imports.
     cached_inputs: Vec<(SourceFile, Vec<i64>)>,
+    /// A file written here changed what it contributes to the import graph.
+    edges_changed: bool,
 }
 
 /// Sets up the salsa database: an input per changed file (files that cannot be parsed are
@@ -429,6 +431,7 @@ fn prepare<'a>(
     writer: &mut Writer<'_>,
     summary: &mut IndexSummary,
 ) -> Result<Prepared<'a>> {
+    let mut edges_changed = false;
     // The salsa database for this run.
     let sdb = Database::default();
     let indexed: Vec<IndexedFile> = p
@@ -497,6 +500,9 @@ fn prepare<'a>(
                         syntax_errors: 0,
                     },
                 )?;
+                let before = (!p.fresh)
+                    .then(|| writer.edge_digest(p.ids[*i]))
+                    .transpose()?;
                 writer.replace_facts(
                     p.ids[*i],
                     &Default::default(),
@@ -506,6 +512,9 @@ fn prepare<'a>(
                     &[],
                     p.fresh,
                 )?;
+                if before.is_none_or(|b| b != writer.edge_digest(p.ids[*i]).unwrap_or(0)) {
+                    edges_changed = true;
+                }
             }
         }
     }
@@ -541,6 +550,7 @@ fn prepare<'a>(
         parse_inputs,
         meta,
         cached_inputs,
+        edges_changed,
     })
 }
 
@@ -570,7 +580,8 @@ fn parse_and_write(
     sdb: &Database,
     parse_inputs: &[(usize, SourceFile)],
     summary: &mut IndexSummary,
-) -> Result<std::sync::Mutex<Database>> {
+) -> Result<(std::sync::Mutex<Database>, bool)> {
+    let mut edges_changed = false;
     let target_ids = |res: &[resolve::Resolution]| -> Vec<Option<i64>> {
         res.iter()
             .map(|r| r.target_file.and_then(|t| ctx.ids.get(t as usize).copied()))
@@ -674,6 +685,9 @@ fn parse_and_write(
                     syntax_errors: n_syntax,
                 },
             )?;
+            let before = (!ctx.fresh)
+                .then(|| writer.edge_digest(ctx.ids[i]))
+                .transpose()?;
             writer.replace_facts(
                 ctx.ids[i],
                 &parsed.facts,
@@ -688,6 +702,9 @@ fn parse_and_write(
             )?;
             if let Some(cells) = cells {
                 writer.set_cells(ctx.ids[i], cells)?;
+            }
+            if before.is_none_or(|b| b != writer.edge_digest(ctx.ids[i]).unwrap_or(0)) {
+                edges_changed = true;
             }
             busy += t0.elapsed();
             Ok(())
@@ -720,7 +737,7 @@ fn parse_and_write(
         pb.finish_and_clear();
     }
     write_result?;
-    Ok(handle)
+    Ok((handle, edges_changed))
 }
 
 /// Runs one incremental indexing of `config.root` into `db_path`.
@@ -858,6 +875,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         parse_inputs,
         meta,
         cached_inputs,
+        edges_changed: prepared_edges_changed,
     } = prepare(
         &PrepareCtx {
             config,
@@ -887,7 +905,8 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         timings,
         phase: &phase,
     };
-    let handle = parse_and_write(&ctx, &mut writer, &sdb, &parse_inputs, &mut summary)?;
+    let (handle, parsed_edges_changed) =
+        parse_and_write(&ctx, &mut writer, &sdb, &parse_inputs, &mut summary)?;
     phase("parsed and wrote changed files");
 
     for (input, rowids) in &cached_inputs {
@@ -912,8 +931,14 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         )?;
         writer.set_meta("layout", &layout)?;
     }
-    // The import graph's components, cycles and breakers, when an edge changed.
-    if writer.update_derived()? {
+    // The import graph's components, cycles and breakers, when an edge may have changed: a
+    // rewritten file's imports differ, files came or went, or imports were resolved anew.
+    let graph_may_change = parsed_edges_changed
+        || prepared_edges_changed
+        || layout_changed
+        || !removed.is_empty()
+        || writer.meta("graph_edges")?.is_none();
+    if graph_may_change && writer.update_derived()? {
         phase("derived the import graph's cycles");
     }
     writer.set_meta("root", &config.root.to_string_lossy())?;

@@ -108,6 +108,30 @@ impl Writer<'_> {
         Ok(true)
     }
 
+    /// A digest of what a file's imports contribute to the graphs (target, module, whether it
+    /// runs at import time): equal before and after a rewrite means no edge changed.
+    pub fn edge_digest(&self, file_id: i64) -> Result<u64> {
+        let mut st = self.tx.prepare_cached(
+            "SELECT target_file_id, target_module, scope = 'module' AND type_checking = 0 \
+             FROM imports WHERE file_id = ?1 AND target_file_id IS NOT NULL \
+             ORDER BY target_file_id, target_module, 3",
+        )?;
+        let mut rows = st.query([file_id])?;
+        let mut h = blake3::Hasher::new();
+        while let Some(r) = rows.next()? {
+            let t: i64 = r.get(0)?;
+            let m: Option<String> = r.get(1)?;
+            let runs: bool = r.get(2)?;
+            h.update(&t.to_le_bytes());
+            h.update(m.as_deref().unwrap_or("").as_bytes());
+            h.update(&[u8::from(runs), 0]);
+        }
+        let bytes = h.finalize();
+        Ok(u64::from_le_bytes(
+            bytes.as_bytes()[..8].try_into().expect("8 bytes"),
+        ))
+    }
+
     /// The edges of both graphs, from the stored imports.
     fn graph_edges(&self) -> Result<(EdgeMap, EdgeMap)> {
         let mut all = EdgeMap::new();
