@@ -136,6 +136,17 @@ CREATE TABLE IF NOT EXISTS notebook_cells (
 -- time (module-level imports outside `if TYPE_CHECKING:`, plus the parent packages of each
 -- module they load). Recomputed when an edge changes (meta key `graph_edges`).
 
+-- The edges of both graphs: one row per (importer file, imported file).
+CREATE TABLE IF NOT EXISTS graph_edges (
+  graph       TEXT NOT NULL,                   -- all | eager
+  src_file_id INTEGER NOT NULL,
+  dst_file_id INTEGER NOT NULL,
+  imports     INTEGER NOT NULL,                -- import statements behind the edge (eager: or run through a parent package)
+  soft        INTEGER NOT NULL,                -- of them, function-level or under TYPE_CHECKING (all only)
+  PRIMARY KEY (graph, src_file_id, dst_file_id)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS graph_edges_by_dst ON graph_edges(graph, dst_file_id);
+
 -- Strongly connected components of two or more modules, numbered by their first path.
 CREATE TABLE IF NOT EXISTS graph_components (
   graph     TEXT NOT NULL,                     -- all | eager

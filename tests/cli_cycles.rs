@@ -130,6 +130,59 @@ fn the_eager_graph_runs_parent_packages_and_skips_what_does_not_run() {
     };
     assert_eq!(members("eager"), vec!["a b.x"]);
     assert_eq!(members("all"), vec!["c d"]);
+    // dependencies / dependents walk the same graphs, with distance and one chain.
+    let walk = |report: &str, module: &str, graph: &str| -> Vec<(String, i64, String)> {
+        let out = codefacts()
+            .args(["report", report, "--format", "json", "-p"])
+            .arg(format!("module={module}"))
+            .arg("-p")
+            .arg(format!("graph={graph}"))
+            .arg("--path")
+            .arg(root)
+            .arg("--db")
+            .arg(&db)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice::<serde_json::Value>(&out.stdout)
+            .unwrap()
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| {
+                (
+                    r["module"].as_str().unwrap().to_string(),
+                    r["distance"].as_i64().unwrap(),
+                    r["chain"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    assert_eq!(
+        walk("dependencies", "a", "eager"),
+        vec![
+            ("b".to_string(), 1, "a -> b".to_string()),
+            ("b.x".to_string(), 1, "a -> b.x".to_string()),
+            ("a.m".to_string(), 2, "a -> b.x -> a.m".to_string()),
+        ]
+    );
+    // c loads d only in a function: not at import time, but in the `all` graph.
+    assert!(walk("dependencies", "c", "eager").is_empty());
+    assert_eq!(
+        walk("dependencies", "c", "all"),
+        vec![("d".to_string(), 1, "c -> d".to_string())]
+    );
+    assert_eq!(
+        walk("dependents", "a.m", "eager"),
+        vec![
+            ("b.x".to_string(), 1, "b.x -> a.m".to_string()),
+            ("a".to_string(), 2, "a -> b.x -> a.m".to_string()),
+        ]
+    );
     // An edit that changes no import recomputes nothing; one that breaks the cycle does.
     let timings = |rootp: &Path| -> String {
         let out = codefacts()

@@ -54,6 +54,7 @@ impl Writer<'_> {
             .map(|(i, (_, id))| (*id, i as u32))
             .collect();
         for table in [
+            "graph_edges",
             "graph_components",
             "graph_members",
             "graph_cycle_edges",
@@ -62,6 +63,12 @@ impl Writer<'_> {
             self.tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
         for (name, edges) in [("all", &all), ("eager", &eager)] {
+            let mut st = self
+                .tx
+                .prepare_cached("INSERT INTO graph_edges VALUES (?1, ?2, ?3, ?4, ?5)")?;
+            for ((a, b), (w, soft)) in edges.iter() {
+                st.execute(params![name, a, b, w, soft])?;
+            }
             let list: Vec<Edge> = edges
                 .iter()
                 .filter_map(|((a, b), (w, s))| {

@@ -1,0 +1,29 @@
+-- @id dependents
+-- @name Who loads a module, transitively
+-- @description Every repository module that reaches :module through imports (impact analysis:
+--   what an edit to it may affect), with its distance (1: imports it directly) and one
+--   shortest chain from that module to :module. `graph` as for `dependencies`.
+-- @param module: the module depended on, by its absolute name, e.g. `pkg.mod` (required)
+-- @param graph: which import graph (eager)
+-- @choices graph: eager all
+
+WITH RECURSIVE start AS (
+  SELECT file_id FROM files WHERE module = :module ORDER BY is_stub, path LIMIT 1
+),
+walk(file_id, distance, chain) AS (
+  SELECT s.file_id, 0, :module FROM start s
+  UNION
+  SELECT e.src_file_id, w.distance + 1, COALESCE(d.module, d.path) || ' -> ' || w.chain
+  FROM walk w
+  JOIN graph_edges e ON e.graph = :graph AND e.dst_file_id = w.file_id
+  JOIN files d ON d.file_id = e.src_file_id
+  WHERE w.distance < 1000 AND instr(' -> ' || w.chain || ' -> ', ' -> ' || COALESCE(d.module, d.path) || ' -> ') = 0
+),
+best AS (
+  SELECT file_id, min(distance) AS distance FROM walk WHERE distance > 0 GROUP BY file_id
+)
+SELECT f.module, f.path, b.distance,
+       (SELECT chain FROM walk w WHERE w.file_id = b.file_id AND w.distance = b.distance
+        ORDER BY chain LIMIT 1) AS chain
+FROM best b JOIN files f ON f.file_id = b.file_id
+ORDER BY b.distance, f.module, f.path;
