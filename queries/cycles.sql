@@ -10,6 +10,7 @@
 --   run), `all` every import statement (as grimp and `ruff analyze graph` count them).
 -- @param graph: which import graph (eager)
 -- @choices graph: eager all
+-- @picture
 
 WITH comps AS (
   SELECT component, size FROM graph_components WHERE graph = :graph

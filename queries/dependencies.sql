@@ -7,6 +7,7 @@
 -- @param module: the module to start from, by its absolute name, e.g. `pkg.mod` (required)
 -- @param graph: which import graph (eager)
 -- @choices graph: eager all
+-- @picture
 
 WITH RECURSIVE start AS (
   SELECT file_id FROM files WHERE module = :module ORDER BY is_stub, path LIMIT 1

@@ -6,6 +6,7 @@
 -- @param module: the module depended on, by its absolute name, e.g. `pkg.mod` (required)
 -- @param graph: which import graph (eager)
 -- @choices graph: eager all
+-- @picture
 
 WITH RECURSIVE start AS (
   SELECT file_id FROM files WHERE module = :module ORDER BY is_stub, path LIMIT 1

@@ -2,6 +2,7 @@
 -- @name Import graph
 -- @description Edges between repository modules: one row per (importer, imported) pair with
 --   the first line that imports it and how it is loaded (eager, function-level, TYPE_CHECKING).
+-- @picture
 
 WITH edges AS (
   SELECT src_module, src_path, dst_module, dst_path, kind, line

@@ -132,6 +132,10 @@ pub enum Format {
     Json,
     Csv,
     Md,
+    /// Graphviz DOT (reports that can be drawn).
+    Dot,
+    /// Mermaid flowchart, which renders in GitHub Markdown (reports that can be drawn).
+    Mermaid,
 }
 
 #[derive(Debug, Args)]

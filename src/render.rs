@@ -146,6 +146,10 @@ impl RowSink for Renderer<'_> {
     fn columns(&mut self, columns: &[String]) -> Result<()> {
         self.columns = columns.to_vec();
         match self.format {
+            Format::Dot | Format::Mermaid => anyhow::bail!(
+                "only reports that can be drawn take --format dot or mermaid \
+                 (`codefacts report --list`)"
+            ),
             Format::Json => writeln!(self.out, "[")?,
             Format::Csv => self.csv_record(columns)?,
             Format::Md => {
@@ -160,6 +164,7 @@ impl RowSink for Renderer<'_> {
 
     fn row(&mut self, row: &[Value]) -> Result<bool> {
         match self.format {
+            Format::Dot | Format::Mermaid => {}
             Format::Table => {
                 if self.table.len() >= TABLE_ROW_CAP {
                     self.capped = true;
@@ -225,11 +230,135 @@ impl RowSink for Renderer<'_> {
                 }
                 writeln!(self.out, "]")?;
             }
-            Format::Csv | Format::Md => {}
+            Format::Csv | Format::Md | Format::Dot | Format::Mermaid => {}
         }
         self.out.flush()?;
         Ok(())
     }
+}
+
+/// One edge of a picture: `src -> dst` with a label, dashed or not, in a cluster or not.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PictureEdge {
+    pub src: String,
+    pub dst: String,
+    pub label: String,
+    pub dashed: bool,
+    pub cluster: Option<String>,
+}
+
+/// Reads a picture query's rows (`src, dst, label, dashed, cluster`).
+pub fn picture_edges(result: &QueryResult) -> Vec<PictureEdge> {
+    result
+        .rows
+        .iter()
+        .filter(|r| r.len() >= 5)
+        .map(|r| PictureEdge {
+            src: cell(&r[0]),
+            dst: cell(&r[1]),
+            label: cell(&r[2]),
+            dashed: matches!(r[3], Value::Integer(1)),
+            cluster: match &r[4] {
+                Value::Null => None,
+                v => Some(cell(v)),
+            },
+        })
+        .collect()
+}
+
+fn dot_quote(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn mermaid_text(s: &str) -> String {
+    s.replace('"', "#quot;")
+}
+
+/// Draws edges as Graphviz DOT or a Mermaid flowchart: nodes in the order they first appear,
+/// clusters as subgraphs, dashed edges dashed (and red in DOT).
+pub fn draw(edges: &[PictureEdge], format: Format, title: &str, out: &mut dyn Write) -> Result<()> {
+    // Node ids in order of appearance; each node in the first cluster it appears in.
+    let mut nodes: Vec<(String, Option<String>)> = Vec::new();
+    for e in edges {
+        for n in [&e.src, &e.dst] {
+            if !nodes.iter().any(|(m, _)| m == n) {
+                nodes.push((n.clone(), e.cluster.clone()));
+            }
+        }
+    }
+    let id = |n: &str| nodes.iter().position(|(m, _)| m == n).unwrap_or(0);
+    let mut clusters: Vec<Option<String>> = Vec::new();
+    for (_, c) in &nodes {
+        if !clusters.contains(c) {
+            clusters.push(c.clone());
+        }
+    }
+    match format {
+        Format::Dot => {
+            writeln!(out, "digraph {} {{", dot_quote(title))?;
+            writeln!(out, "  rankdir=LR;")?;
+            writeln!(out, "  node [shape=box, fontname=\"Helvetica\"];")?;
+            for (ci, c) in clusters.iter().enumerate() {
+                let indent = if c.is_some() { "    " } else { "  " };
+                if let Some(label) = c {
+                    writeln!(out, "  subgraph \"cluster_{ci}\" {{")?;
+                    writeln!(out, "    label={};", dot_quote(label))?;
+                }
+                for (i, (n, nc)) in nodes.iter().enumerate() {
+                    if nc == c {
+                        writeln!(out, "{indent}n{i} [label={}];", dot_quote(n))?;
+                    }
+                }
+                if c.is_some() {
+                    writeln!(out, "  }}")?;
+                }
+            }
+            for e in edges {
+                let style = if e.dashed {
+                    ", style=dashed, color=red"
+                } else {
+                    ""
+                };
+                writeln!(
+                    out,
+                    "  n{} -> n{} [label={}{style}];",
+                    id(&e.src),
+                    id(&e.dst),
+                    dot_quote(&e.label)
+                )?;
+            }
+            writeln!(out, "}}")?;
+        }
+        Format::Mermaid => {
+            writeln!(out, "flowchart LR")?;
+            for (ci, c) in clusters.iter().enumerate() {
+                let indent = if c.is_some() { "    " } else { "  " };
+                if let Some(label) = c {
+                    writeln!(out, "  subgraph c{ci}[\"{}\"]", mermaid_text(label))?;
+                }
+                for (i, (n, nc)) in nodes.iter().enumerate() {
+                    if nc == c {
+                        writeln!(out, "{indent}n{i}[\"{}\"]", mermaid_text(n))?;
+                    }
+                }
+                if c.is_some() {
+                    writeln!(out, "  end")?;
+                }
+            }
+            for e in edges {
+                let arrow = if e.dashed { "-.->" } else { "-->" };
+                writeln!(
+                    out,
+                    "  n{} {arrow}|\"{}\"| n{}",
+                    id(&e.src),
+                    mermaid_text(&e.label),
+                    id(&e.dst)
+                )?;
+            }
+        }
+        _ => anyhow::bail!("{format:?} is not a picture format"),
+    }
+    Ok(())
 }
 
 #[cfg(test)]

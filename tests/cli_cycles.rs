@@ -201,3 +201,104 @@ fn the_eager_graph_runs_parent_packages_and_skips_what_does_not_run() {
     assert!(timings(root).contains("derived the import graph"));
     assert!(members("eager").is_empty());
 }
+
+fn draw(root: &Path, db: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = codefacts()
+        .arg("report")
+        .args(args)
+        .arg("--path")
+        .arg(root)
+        .arg("--db")
+        .arg(db)
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn cycles_are_drawn_in_mermaid_and_dot() {
+    let repo = copy_fixture("monorepo");
+    let root = repo.path();
+    let db = root.join("facts.db");
+    let (code, mermaid, err) = draw(root, &db, &["cycles", "--format", "mermaid"]);
+    assert_eq!(code, 0, "{err}");
+    // The fixture's two planted cycles, breakers dashed.
+    assert_eq!(
+        mermaid,
+        "flowchart LR
+  subgraph c0[\"component 1 (3 modules)\"]
+    n0[\"candidate.pkg0009.ring001_2\"]
+    n1[\"core.pkg0011.ring001_0\"]
+    n2[\"lukhas.pkg0010.ring001_1\"]
+  end
+  subgraph c1[\"component 2 (2 modules)\"]
+    n3[\"core.pkg0001.ring000_1\"]
+    n4[\"labs.pkg0013.ring000_0\"]
+  end
+  n0 -->|\"1\"| n1
+  n1 -->|\"1\"| n2
+  n2 -.->|\"1 (break)\"| n0
+  n3 -->|\"1\"| n4
+  n4 -.->|\"1 (break)\"| n3
+"
+    );
+    for args in [
+        &["cycles", "--format", "dot"][..],
+        &["import-graph", "--format", "dot"][..],
+        &[
+            "dependencies",
+            "-p",
+            "module=core.pkg0011.ring001_0",
+            "--format",
+            "dot",
+        ][..],
+        &[
+            "dependents",
+            "-p",
+            "module=core.pkg0011.ring001_0",
+            "-p",
+            "graph=all",
+            "--format",
+            "dot",
+        ][..],
+    ] {
+        let (code, dot, err) = draw(root, &db, args);
+        assert_eq!(code, 0, "{args:?}: {err}");
+        assert!(dot.starts_with("digraph ") && dot.ends_with("}\n"), "{dot}");
+        // Graphviz must accept it (`.ci/run` installs graphviz; without it this part is skipped).
+        match std::process::Command::new("dot")
+            .arg("-Tsvg")
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+        {
+            Ok(mut child) => {
+                use std::io::Write;
+                child
+                    .stdin
+                    .take()
+                    .unwrap()
+                    .write_all(dot.as_bytes())
+                    .unwrap();
+                let out = child.wait_with_output().unwrap();
+                assert!(
+                    out.status.success() && String::from_utf8_lossy(&out.stdout).contains("<svg"),
+                    "{args:?}: dot rejected it: {}",
+                    String::from_utf8_lossy(&out.stderr)
+                );
+            }
+            Err(_) => eprintln!("graphviz `dot` is not installed: DOT syntax not checked by it"),
+        }
+    }
+    let (code, _, err) = draw(root, &db, &["files-overview", "--format", "mermaid"]);
+    assert_eq!(code, 2);
+    assert!(
+        err.contains("cannot be drawn; these can: cycles, dependencies, dependents, import-graph"),
+        "{err}"
+    );
+}
