@@ -279,19 +279,27 @@ fn mermaid_text(s: &str) -> String {
 pub fn draw(edges: &[PictureEdge], format: Format, title: &str, out: &mut dyn Write) -> Result<()> {
     // Node ids in order of appearance; each node in the first cluster it appears in.
     let mut nodes: Vec<(String, Option<String>)> = Vec::new();
+    let mut index: std::collections::HashMap<&str, usize> = std::collections::HashMap::new();
     for e in edges {
         for n in [&e.src, &e.dst] {
-            if !nodes.iter().any(|(m, _)| m == n) {
+            if !index.contains_key(n.as_str()) {
+                index.insert(n.as_str(), nodes.len());
                 nodes.push((n.clone(), e.cluster.clone()));
             }
         }
     }
-    let id = |n: &str| nodes.iter().position(|(m, _)| m == n).unwrap_or(0);
+    let id = |n: &str| index.get(n).copied().unwrap_or(0);
     let mut clusters: Vec<Option<String>> = Vec::new();
     for (_, c) in &nodes {
         if !clusters.contains(c) {
             clusters.push(c.clone());
         }
+    }
+    // Nodes by cluster, in order of appearance.
+    let mut by_cluster: Vec<Vec<usize>> = vec![Vec::new(); clusters.len()];
+    for (i, (_, c)) in nodes.iter().enumerate() {
+        let ci = clusters.iter().position(|x| x == c).unwrap_or(0);
+        by_cluster[ci].push(i);
     }
     match format {
         Format::Dot => {
@@ -304,10 +312,8 @@ pub fn draw(edges: &[PictureEdge], format: Format, title: &str, out: &mut dyn Wr
                     writeln!(out, "  subgraph \"cluster_{ci}\" {{")?;
                     writeln!(out, "    label={};", dot_quote(label))?;
                 }
-                for (i, (n, nc)) in nodes.iter().enumerate() {
-                    if nc == c {
-                        writeln!(out, "{indent}n{i} [label={}];", dot_quote(n))?;
-                    }
+                for &i in &by_cluster[ci] {
+                    writeln!(out, "{indent}n{i} [label={}];", dot_quote(&nodes[i].0))?;
                 }
                 if c.is_some() {
                     writeln!(out, "  }}")?;
@@ -336,10 +342,8 @@ pub fn draw(edges: &[PictureEdge], format: Format, title: &str, out: &mut dyn Wr
                 if let Some(label) = c {
                     writeln!(out, "  subgraph c{ci}[\"{}\"]", mermaid_text(label))?;
                 }
-                for (i, (n, nc)) in nodes.iter().enumerate() {
-                    if nc == c {
-                        writeln!(out, "{indent}n{i}[\"{}\"]", mermaid_text(n))?;
-                    }
+                for &i in &by_cluster[ci] {
+                    writeln!(out, "{indent}n{i}[\"{}\"]", mermaid_text(&nodes[i].0))?;
                 }
                 if c.is_some() {
                     writeln!(out, "  end")?;
