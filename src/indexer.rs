@@ -420,8 +420,8 @@ struct Prepared<'a> {
     /// Files whose stored imports are resolved again (the layout changed), with the rowids of
     /// those imports.
     cached_inputs: Vec<(SourceFile, Vec<i64>)>,
-    /// A file written here changed what it contributes to the import graph.
-    edges_changed: bool,
+    /// Files written here whose contribution to the import graph changed.
+    edges_changed: Vec<i64>,
 }
 
 /// Sets up the salsa database: an input per changed file (files that cannot be parsed are
@@ -431,7 +431,7 @@ fn prepare<'a>(
     writer: &mut Writer<'_>,
     summary: &mut IndexSummary,
 ) -> Result<Prepared<'a>> {
-    let mut edges_changed = false;
+    let mut edges_changed: Vec<i64> = Vec::new();
     // The salsa database for this run.
     let sdb = Database::default();
     let indexed: Vec<IndexedFile> = p
@@ -513,7 +513,7 @@ fn prepare<'a>(
                     p.fresh,
                 )?;
                 if before.is_none_or(|b| b != writer.edge_digest(p.ids[*i]).unwrap_or(0)) {
-                    edges_changed = true;
+                    edges_changed.push(p.ids[*i]);
                 }
             }
         }
@@ -580,8 +580,8 @@ fn parse_and_write(
     sdb: &Database,
     parse_inputs: &[(usize, SourceFile)],
     summary: &mut IndexSummary,
-) -> Result<(std::sync::Mutex<Database>, bool)> {
-    let mut edges_changed = false;
+) -> Result<(std::sync::Mutex<Database>, Vec<i64>)> {
+    let mut edges_changed: Vec<i64> = Vec::new();
     let target_ids = |res: &[resolve::Resolution]| -> Vec<Option<i64>> {
         res.iter()
             .map(|r| r.target_file.and_then(|t| ctx.ids.get(t as usize).copied()))
@@ -704,7 +704,7 @@ fn parse_and_write(
                 writer.set_cells(ctx.ids[i], cells)?;
             }
             if before.is_none_or(|b| b != writer.edge_digest(ctx.ids[i]).unwrap_or(0)) {
-                edges_changed = true;
+                edges_changed.push(ctx.ids[i]);
             }
             busy += t0.elapsed();
             Ok(())
@@ -933,12 +933,15 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     }
     // The import graph's components, cycles and breakers, when an edge may have changed: a
     // rewritten file's imports differ, files came or went, or imports were resolved anew.
-    let graph_may_change = parsed_edges_changed
-        || prepared_edges_changed
-        || layout_changed
-        || !removed.is_empty()
-        || writer.meta("graph_edges")?.is_none();
-    if graph_may_change && writer.update_derived()? {
+    let mut edge_files = parsed_edges_changed;
+    edge_files.extend(prepared_edges_changed);
+    edge_files.sort_unstable();
+    edge_files.dedup();
+    let whole_graph =
+        layout_changed || !removed.is_empty() || writer.meta("graph_edges")?.is_none();
+    let graph_may_change = !edge_files.is_empty() || whole_graph;
+    let only = (!whole_graph).then_some(edge_files.as_slice());
+    if graph_may_change && writer.update_derived(only)? {
         phase("derived the import graph's cycles");
     }
     writer.set_meta("root", &config.root.to_string_lossy())?;

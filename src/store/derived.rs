@@ -22,9 +22,34 @@ type EdgeMap = BTreeMap<(i64, i64), (u32, u32)>;
 
 impl Writer<'_> {
     /// Brings the derived tables up to date with the stored imports; returns whether they
-    /// were recomputed.
-    pub fn update_derived(&self) -> Result<bool> {
-        let (all, eager) = self.graph_edges()?;
+    /// were recomputed. `only` names the files whose imports changed when nothing else did
+    /// (no file came or went, no import was resolved anew): then only their edges are
+    /// rewritten, and the components are derived from the stored edges.
+    pub fn update_derived(&self, only: Option<&[i64]>) -> Result<bool> {
+        let stored: i64 = self
+            .tx
+            .query_row("SELECT count(*) FROM graph_edges", [], |r| r.get(0))?;
+        let (all, eager) = match only {
+            Some(files) if stored > 0 && self.meta("graph_edges")?.is_some() => {
+                let (all_new, eager_new) = self.graph_edges(Some(files))?;
+                let mut del = self
+                    .tx
+                    .prepare_cached("DELETE FROM graph_edges WHERE src_file_id = ?1")?;
+                for f in files {
+                    del.execute([f])?;
+                }
+                self.insert_edges("all", &all_new)?;
+                self.insert_edges("eager", &eager_new)?;
+                self.stored_edges()?
+            }
+            _ => {
+                let (all, eager) = self.graph_edges(None)?;
+                self.tx.execute("DELETE FROM graph_edges", [])?;
+                self.insert_edges("all", &all)?;
+                self.insert_edges("eager", &eager)?;
+                (all, eager)
+            }
+        };
         let fingerprint = {
             let mut h = blake3::Hasher::new();
             for (name, edges) in [("all", &all), ("eager", &eager)] {
@@ -54,7 +79,6 @@ impl Writer<'_> {
             .map(|(i, (_, id))| (*id, i as u32))
             .collect();
         for table in [
-            "graph_edges",
             "graph_components",
             "graph_members",
             "graph_cycle_edges",
@@ -63,12 +87,6 @@ impl Writer<'_> {
             self.tx.execute(&format!("DELETE FROM {table}"), [])?;
         }
         for (name, edges) in [("all", &all), ("eager", &eager)] {
-            let mut st = self
-                .tx
-                .prepare_cached("INSERT INTO graph_edges VALUES (?1, ?2, ?3, ?4, ?5)")?;
-            for ((a, b), (w, soft)) in edges.iter() {
-                st.execute(params![name, a, b, w, soft])?;
-            }
             let list: Vec<Edge> = edges
                 .iter()
                 .filter_map(|((a, b), (w, s))| {
@@ -139,8 +157,34 @@ impl Writer<'_> {
         ))
     }
 
-    /// The edges of both graphs, from the stored imports.
-    fn graph_edges(&self) -> Result<(EdgeMap, EdgeMap)> {
+    fn insert_edges(&self, graph: &str, edges: &EdgeMap) -> Result<()> {
+        let mut st = self
+            .tx
+            .prepare_cached("INSERT INTO graph_edges VALUES (?1, ?2, ?3, ?4, ?5)")?;
+        for ((a, b), (w, soft)) in edges.iter() {
+            st.execute(params![graph, a, b, w, soft])?;
+        }
+        Ok(())
+    }
+
+    /// Both graphs' edges as stored.
+    fn stored_edges(&self) -> Result<(EdgeMap, EdgeMap)> {
+        let mut all = EdgeMap::new();
+        let mut eager = EdgeMap::new();
+        let mut st = self
+            .tx
+            .prepare("SELECT graph, src_file_id, dst_file_id, imports, soft FROM graph_edges")?;
+        let mut rows = st.query([])?;
+        while let Some(r) = rows.next()? {
+            let graph: String = r.get(0)?;
+            let map = if graph == "all" { &mut all } else { &mut eager };
+            map.insert((r.get(1)?, r.get(2)?), (r.get(3)?, r.get(4)?));
+        }
+        Ok((all, eager))
+    }
+
+    /// The edges of both graphs, from the stored imports (of the `only` files, if given).
+    fn graph_edges(&self, only: Option<&[i64]>) -> Result<(EdgeMap, EdgeMap)> {
         let mut all = EdgeMap::new();
         let mut eager = EdgeMap::new();
         // Packages by module name, for the parent packages an eager import runs.
@@ -157,17 +201,30 @@ impl Writer<'_> {
             }
             m
         };
-        let mut st = self.tx.prepare(
-            "SELECT i.file_id, i.target_file_id, i.target_module, \
-                    i.scope = 'module' AND i.type_checking = 0 AS runs \
-             FROM imports i WHERE i.target_file_id IS NOT NULL",
-        )?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let src: i64 = r.get(0)?;
-            let dst: i64 = r.get(1)?;
-            let module: Option<String> = r.get(2)?;
-            let runs: bool = r.get(3)?;
+        let sql = "SELECT i.file_id, i.target_file_id, i.target_module, \
+                   i.scope = 'module' AND i.type_checking = 0 AS runs \
+                   FROM imports i WHERE i.target_file_id IS NOT NULL";
+        let mut rows_of: Vec<(i64, i64, Option<String>, bool)> = Vec::new();
+        let mut read =
+            |st: &mut rusqlite::Statement<'_>, p: &[&dyn rusqlite::ToSql]| -> Result<()> {
+                let mut rows = st.query(p)?;
+                while let Some(r) = rows.next()? {
+                    rows_of.push((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?));
+                }
+                Ok(())
+            };
+        match only {
+            None => read(&mut self.tx.prepare(sql)?, &[])?,
+            Some(files) => {
+                let mut st = self
+                    .tx
+                    .prepare_cached(&format!("{sql} AND i.file_id = ?1"))?;
+                for f in files {
+                    read(&mut st, &[f])?;
+                }
+            }
+        }
+        for (src, dst, module, runs) in rows_of {
             if src != dst {
                 let e = all.entry((src, dst)).or_insert((0, 0));
                 e.0 += 1;
