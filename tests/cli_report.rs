@@ -65,7 +65,7 @@ fn unknown_reports_and_parameters_are_errors_naming_them() {
         err.contains("report `importers` has no parameter `modle` (did you mean `module`?)"),
         "{err}"
     );
-    let (code, _, err) = report(root, &["import-graph", "--param", "x=1"]);
+    let (code, _, err) = report(root, &["files-overview", "--param", "x=1"]);
     assert_eq!(code, 2);
     assert!(err.contains("its parameters: none"), "{err}");
 }
@@ -123,4 +123,45 @@ fn out_writes_a_file_and_query_is_the_same_command() {
         list.contains("| importers | Who imports a module | module |"),
         "{list}"
     );
+}
+
+#[test]
+fn import_graph_rolls_up_to_packages() {
+    let repo = copy_fixture("monorepo");
+    let root = repo.path();
+    let rows = |args: &[&str]| -> Vec<serde_json::Value> {
+        let mut a = vec!["import-graph", "--format", "json"];
+        a.extend_from_slice(args);
+        let (code, out, err) = report(root, &a);
+        assert_eq!(code, 0, "{err}");
+        serde_json::from_str(&out).unwrap()
+    };
+    let modules = rows(&[]);
+    let lanes = rows(&["-p", "level=package"]);
+    let pkgs = rows(&["-p", "level=package", "-p", "depth=2"]);
+    let top = |m: &str, n: usize| m.split('.').take(n).collect::<Vec<_>>().join(".");
+    // Every package edge joins two different packages, and carries every import between them.
+    for (rolled, depth) in [(&lanes, 1), (&pkgs, 2)] {
+        assert!(!rolled.is_empty());
+        for r in rolled.iter() {
+            let (a, b) = (
+                r["importer"].as_str().unwrap(),
+                r["imported"].as_str().unwrap(),
+            );
+            assert_ne!(a, b, "no edge inside a package");
+            assert_eq!(a.split('.').count(), depth, "{a}");
+            let expected: i64 = modules
+                .iter()
+                .filter(|m| {
+                    top(m["importer"].as_str().unwrap(), depth) == a
+                        && top(m["imported"].as_str().unwrap(), depth) == b
+                })
+                .map(|m| m["imports"].as_i64().unwrap())
+                .sum();
+            assert_eq!(r["imports"].as_i64().unwrap(), expected, "{a} -> {b}");
+        }
+    }
+    let (code, _, err) = report(root, &["import-graph", "-p", "level=lane"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("`level` takes module or package"), "{err}");
 }

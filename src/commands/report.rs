@@ -90,13 +90,15 @@ fn picture(
     if let Some(secs) = args.timeout {
         store.set_timeout(Some(std::time::Duration::from_secs_f64(secs.max(0.001))))?;
     }
+    // `{report}` in a picture query (outside its comments) stands for the report's own query.
+    let sql = sql.replace("{report}", report.sql.trim().trim_end_matches(';'));
     // The picture query takes the report's parameters it names.
     let used: Vec<(String, String)> = params
         .iter()
         .filter(|(k, _)| sql.contains(&format!(":{k}")))
         .cloned()
         .collect();
-    let edges = crate::render::picture_edges(&store.query_with(sql, &used)?);
+    let edges = crate::render::picture_edges(&store.query_with(&sql, &used)?);
     let mut out: Box<dyn std::io::Write> = match &args.out {
         Some(p) => Box::new(std::io::BufWriter::new(
             std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?,
