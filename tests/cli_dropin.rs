@@ -7,17 +7,6 @@ use std::path::Path;
 
 use common::*;
 
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
-}
-
 /// `codefacts check ARGS` from `cwd`, concise output; (exit code, stdout, stderr).
 fn check_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
     let out = codefacts()

@@ -36,17 +36,6 @@ fn check_in(cwd: &Path, db: &Path, args: &[&str]) -> Run {
     }
 }
 
-fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::create_dir(dir.path().join(".git")).unwrap();
-    for (path, text) in files {
-        let p = dir.path().join(path);
-        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-        std::fs::write(p, text).unwrap();
-    }
-    dir
-}
-
 #[test]
 fn a_file_that_does_not_parse_fails_the_check() {
     let r = repo(&[("ok.py", "x = 1\n"), ("bad.py", "def broken(:\n    pass\n")]);

@@ -96,3 +96,15 @@ pub fn column(root: &Path, db: &Path, sql: &str) -> Vec<String> {
         })
         .collect()
 }
+
+/// A fresh git repository (a `.git` folder, so it is its own root) holding these files.
+pub fn repo(files: &[(&str, &str)]) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join(".git")).unwrap();
+    for (path, text) in files {
+        let p = dir.path().join(path);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    dir
+}
