@@ -5,6 +5,7 @@
 --   `graph=eager` (the default) only what runs at import time: module-level imports outside
 --   TYPE_CHECKING, and the parent packages they run; with `graph=all` every import statement.
 -- @param module: the module to start from, by its absolute name, e.g. `pkg.mod` (required)
+-- @indexed module
 -- @param graph: which import graph (eager)
 -- @choices graph: eager all
 -- @picture

@@ -4,6 +4,7 @@
 --   what an edit to it may affect), with its distance (1: imports it directly) and one
 --   shortest chain from that module to :module. `graph` as for `dependencies`.
 -- @param module: the module depended on, by its absolute name, e.g. `pkg.mod` (required)
+-- @indexed module
 -- @param graph: which import graph (eager)
 -- @choices graph: eager all
 -- @picture

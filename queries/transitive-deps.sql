@@ -6,6 +6,7 @@
 --   the parent packages of every module loaded (`import a.b.c` runs a/__init__ and
 --   a/b/__init__ first). Run with `--param module=pkg.mod`.
 -- @param module: the module imported first, by its absolute name, e.g. `pkg.mod` (required)
+-- @indexed module
 
 WITH RECURSIVE
   -- one step of loading: an eager import, or a module's enclosing package

@@ -35,6 +35,9 @@ pub struct Param {
     pub default: Option<String>,
     /// `@choices name: a b`: the only values it takes (empty: any).
     pub choices: Vec<String>,
+    /// `@indexed name`: the value must be a module of the index (else the report would be
+    /// empty for a typo).
+    pub indexed: bool,
 }
 
 /// `name: meaning (default)`; a trailing `(required)` or no parenthesis means no default.
@@ -51,6 +54,7 @@ fn parse_param(value: &str) -> Param {
         meaning: meaning.to_string(),
         default,
         choices: Vec::new(),
+        indexed: false,
     }
 }
 
@@ -88,6 +92,11 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
                 "code" => q.code = Some(value),
                 "noqa" => q.no_noqa = value == "none",
                 "param" => q.params.push(parse_param(&value)),
+                "indexed" => {
+                    if let Some(p) = q.params.iter_mut().find(|p| p.name == value.trim()) {
+                        p.indexed = true;
+                    }
+                }
                 "choices" => {
                     let (name, values) = value.split_once(':').unwrap_or((&value, ""));
                     if let Some(p) = q.params.iter_mut().find(|p| p.name == name.trim()) {

@@ -165,3 +165,22 @@ fn import_graph_rolls_up_to_packages() {
     assert_eq!(code, 2);
     assert!(err.contains("`level` takes module or package"), "{err}");
 }
+
+#[test]
+fn a_module_that_is_not_indexed_is_named_not_reported_empty() {
+    let repo = copy_fixture("monorepo");
+    let root = repo.path();
+    for report_id in ["dependencies", "dependents", "transitive-deps"] {
+        let (code, _, err) = report(root, &[report_id, "-p", "module=ring001_0"]);
+        assert_eq!(code, 2, "{report_id}");
+        assert!(
+            err.contains("no module `ring001_0` in the index")
+                && err.contains("modules named like it: core.pkg0011.ring001_0"),
+            "{report_id}: {err}"
+        );
+    }
+    // importers takes any module, the standard library's too.
+    let (code, out, err) = report(root, &["importers", "-p", "module=os", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.lines().count() > 1, "{out}");
+}

@@ -95,8 +95,15 @@ fn transitive_deps_follow_eager_imports_and_parent_packages() {
         .collect();
     assert_eq!(first, vec!["app", "app.sub", "app.sub.deep"]);
 
-    // A module nobody defines loads nothing.
-    assert!(query(repo.path(), &db, &["transitive-deps", "-p", "module=nope"]).is_empty());
+    // A module nobody defines is an error naming it, not an empty answer.
+    codefacts()
+        .args(["query", "transitive-deps", "-p", "module=nope", "--path"])
+        .arg(repo.path())
+        .arg("--db")
+        .arg(&db)
+        .assert()
+        .code(2)
+        .stderr(predicates::str::contains("no module `nope` in the index"));
 }
 
 #[test]

@@ -41,6 +41,26 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         repo.refresh(false, semantic, true)?;
     }
     let mut store = Store::open_read_only(&repo.db)?;
+    // An `@indexed` parameter must name a module of the index: an empty report would say
+    // nothing about a typo.
+    for (_, module) in params
+        .iter()
+        .filter(|(k, _)| report.params.iter().any(|p| &p.name == k && p.indexed))
+    {
+        let (exists, near) = store.module_exists(module)?;
+        if !exists {
+            let hint = if near.is_empty() {
+                String::new()
+            } else {
+                format!(" (modules named like it: {})", near.join(", "))
+            };
+            bail!(
+                "report `{}`: no module `{module}` in the index of {}{hint}",
+                report.id,
+                repo.config.root.display()
+            );
+        }
+    }
     if matches!(args.format, Format::Dot | Format::Mermaid) {
         return picture(&report, &mut store, &params, &args);
     }
@@ -249,11 +269,14 @@ pub fn docs() -> String {
         if !q.params.is_empty() {
             s.push_str("\n| parameter | meaning | default |\n|---|---|---|\n");
             for p in &q.params {
-                let choices = if p.choices.is_empty() {
+                let mut choices = if p.choices.is_empty() {
                     String::new()
                 } else {
                     format!(" (one of {})", p.choices.join(", "))
                 };
+                if p.indexed {
+                    choices.push_str(" (a module of the index)");
+                }
                 s.push_str(&format!(
                     "| `{}` | {}{choices} | {} |\n",
                     p.name,

@@ -43,6 +43,31 @@ impl Store {
         Ok(value.as_deref() == Some("1"))
     }
 
+    /// Whether some indexed file is the module `name`, and if not, up to five modules whose
+    /// name ends like it (for a message).
+    pub fn module_exists(&self, name: &str) -> Result<(bool, Vec<String>)> {
+        let found: Option<i64> = self
+            .conn
+            .query_row(
+                "SELECT 1 FROM files WHERE module = ?1 LIMIT 1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if found.is_some() {
+            return Ok((true, Vec::new()));
+        }
+        let last = name.rsplit('.').next().unwrap_or(name);
+        let mut st = self.conn.prepare(
+            "SELECT module FROM files WHERE module = ?1 OR module LIKE '%.' || ?1 \
+             ORDER BY length(module), module LIMIT 5",
+        )?;
+        let near = st
+            .query_map([last], |r| r.get(0))?
+            .collect::<rusqlite::Result<Vec<String>>>()?;
+        Ok((false, near))
+    }
+
     /// (path, lane) of every indexed file.
     pub fn file_lanes(&self) -> Result<Vec<(String, String)>> {
         let mut stmt = self
