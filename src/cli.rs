@@ -31,7 +31,8 @@ pub enum Command {
     /// Print the database schema (schema.sql).
     Schema,
     /// Lint with the rule queries of queries/rules/ (F401, F403, F405, F706, F811, F821,
-    /// F822, TID252), speaking Ruff's output formats. Exit 1 with findings, 0 without.
+    /// F822, TID252, E902 and syntax errors), as `ruff check` does at the command line. Exit 1
+    /// with findings, 0 without, 2 on errors.
     Check(CheckArgs),
 }
 
