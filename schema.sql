@@ -142,7 +142,8 @@ CREATE TABLE IF NOT EXISTS graph_edges (
   src_file_id INTEGER NOT NULL,
   dst_file_id INTEGER NOT NULL,
   imports     INTEGER NOT NULL,                -- import statements behind the edge (eager: or run through a parent package)
-  soft        INTEGER NOT NULL,                -- of them, function-level or under TYPE_CHECKING (all only)
+  soft        INTEGER NOT NULL,                -- all: of them, function-level or under TYPE_CHECKING;
+                                               -- eager: of them, reaching it only as a parent package
   PRIMARY KEY (graph, src_file_id, dst_file_id)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS graph_edges_by_dst ON graph_edges(graph, dst_file_id);
@@ -177,6 +178,25 @@ CREATE TABLE IF NOT EXISTS graph_breakers (
   src_file_id INTEGER NOT NULL,
   dst_file_id INTEGER NOT NULL,
   imports     INTEGER NOT NULL                 -- import statements behind the edge
+);
+
+-- The same for the package graphs: modules rolled up to their first `depth` dotted parts
+-- (1 to 3), as grimp squashes a package's children; edges inside a package left out, the
+-- imports between two packages summed. Packages are named, not files.
+CREATE TABLE IF NOT EXISTS graph_package_components (
+  graph TEXT NOT NULL, depth INTEGER NOT NULL, component INTEGER NOT NULL, size INTEGER NOT NULL,
+  PRIMARY KEY (graph, depth, component)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS graph_package_members (
+  graph TEXT NOT NULL, depth INTEGER NOT NULL, component INTEGER NOT NULL, package TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS graph_package_cycle_edges (
+  graph TEXT NOT NULL, depth INTEGER NOT NULL, component INTEGER NOT NULL, step INTEGER NOT NULL,
+  src TEXT NOT NULL, dst TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS graph_package_breakers (
+  graph TEXT NOT NULL, depth INTEGER NOT NULL, component INTEGER NOT NULL,
+  src TEXT NOT NULL, dst TEXT NOT NULL, imports INTEGER NOT NULL
 );
 
 -- String literals that look like file-system paths (contain '/', no spaces): drift checks.

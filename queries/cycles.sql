@@ -8,12 +8,32 @@
 --   first), each with every import under it and its weight. The `eager` graph holds what runs
 --   at import time (module-level imports outside TYPE_CHECKING, plus the parent packages they
 --   run), `all` every import statement (as grimp and `ruff analyze graph` count them).
+--   With `level=package`, the cycles between packages: modules rolled up to their first
+--   `depth` dotted parts (1 to 3), as grimp squashes a package's children.
 -- @param graph: which import graph (eager)
 -- @choices graph: eager all
+-- @param level: module or package (module)
+-- @choices level: module package
+-- @param depth: for level=package, how many parts of the dotted name make the package (1)
+-- @choices depth: 1 2 3
 -- @picture
 
 WITH comps AS (
-  SELECT component, size FROM graph_components WHERE graph = :graph
+  SELECT component, size FROM graph_components WHERE graph = :graph AND :level = 'module'
+  UNION ALL
+  SELECT component, size FROM graph_package_components
+  WHERE graph = :graph AND depth = CAST(:depth AS INTEGER) AND :level = 'package'
+),
+-- Package level: the first import from a module of one package into the other.
+pkg_imports AS (
+  SELECT p.component, p.step, p.src, p.dst,
+         (SELECT i.rowid FROM imports i JOIN files f ON f.file_id = i.file_id
+          WHERE (f.module = p.src OR f.module LIKE p.src || '.%')
+            AND (i.target_module = p.dst OR i.target_module LIKE p.dst || '.%')
+            AND i.target_file_id IS NOT NULL
+          ORDER BY f.path, i.line LIMIT 1) AS import_rowid
+  FROM graph_package_cycle_edges p
+  WHERE p.graph = :graph AND p.depth = CAST(:depth AS INTEGER) AND :level = 'package'
 ),
 -- The import statement behind an edge: the first import of the target itself, else (a parent
 -- package an eager import runs) the first import of a module under it.
@@ -32,7 +52,17 @@ written AS (
          COALESCE(' as ' || i.alias, '') AS text
   FROM imports i JOIN files f ON f.file_id = i.file_id
 ),
+pkg_chains AS (
+  SELECT s.component,
+         group_concat(s.step || '. ' || s.src || ' -> ' || s.dst || '  (' ||
+                      COALESCE(w.text, '?') || ')', char(10)) AS cycle
+  FROM (SELECT * FROM pkg_imports ORDER BY component, step) s
+  LEFT JOIN written w ON w.import_rowid = s.import_rowid
+  GROUP BY s.component
+),
 chains AS (
+  SELECT component, cycle FROM pkg_chains
+  UNION ALL
   SELECT s.component,
          group_concat(s.step || '. ' || sf.module || ' -> ' || df.module || '  (' ||
                       COALESCE(w.text, sf.path) || ')', char(10)) AS cycle
@@ -40,9 +70,20 @@ chains AS (
   JOIN files sf ON sf.file_id = s.src_file_id
   JOIN files df ON df.file_id = s.dst_file_id
   LEFT JOIN written w ON w.import_rowid = s.import_rowid
+  WHERE :level = 'module'
   GROUP BY s.component
 ),
 breaker_rows AS (
+  SELECT b.component, b.imports, b.src, b.dst,
+         (SELECT group_concat(line, ', ') FROM (
+            SELECT f.path || ':' || i.line AS line FROM imports i JOIN files f ON f.file_id = i.file_id
+            WHERE (f.module = b.src OR f.module LIKE b.src || '.%')
+              AND (i.target_module = b.dst OR i.target_module LIKE b.dst || '.%')
+              AND i.target_file_id IS NOT NULL
+            ORDER BY f.path, i.line)) AS lines
+  FROM graph_package_breakers b
+  WHERE b.graph = :graph AND b.depth = CAST(:depth AS INTEGER) AND :level = 'package'
+  UNION ALL
   SELECT b.component, b.imports, sf.module AS src, df.module AS dst,
          (SELECT group_concat(line, ', ') FROM (
             SELECT sf.path || ':' || i.line AS line FROM imports i
@@ -52,7 +93,7 @@ breaker_rows AS (
   FROM graph_breakers b
   JOIN files sf ON sf.file_id = b.src_file_id
   JOIN files df ON df.file_id = b.dst_file_id
-  WHERE b.graph = :graph
+  WHERE b.graph = :graph AND :level = 'module'
 ),
 breakers AS (
   SELECT component, sum(imports) AS breaker_imports,
@@ -65,16 +106,21 @@ breakers AS (
 members AS (
   SELECT component, group_concat(module, char(10)) AS members
   FROM (SELECT m.component, f.module FROM graph_members m JOIN files f USING (file_id)
-        WHERE m.graph = :graph ORDER BY m.component, f.module)
+        WHERE m.graph = :graph AND :level = 'module'
+        UNION ALL
+        SELECT component, package FROM graph_package_members
+        WHERE graph = :graph AND depth = CAST(:depth AS INTEGER) AND :level = 'package'
+        ORDER BY 1, 2)
   GROUP BY component
 ),
 report AS (
 SELECT 'summary' AS component,
        (SELECT count(*) FROM comps) AS size,
-       'largest: ' || COALESCE((SELECT max(size) FROM comps), 0) || ' modules' AS members,
+       'largest: ' || COALESCE((SELECT max(size) FROM comps), 0) ||
+       CASE WHEN :level = 'package' THEN ' packages' ELSE ' modules' END AS members,
        NULL AS cycle,
        COALESCE((SELECT sum(breaker_imports) FROM breakers), 0) || ' imports to change in ' ||
-       (SELECT count(*) FROM graph_breakers WHERE graph = :graph) || ' breaker edges' AS breakers,
+       (SELECT count(*) FROM breaker_rows) || ' breaker edges' AS breakers,
        COALESCE((SELECT sum(breaker_imports) FROM breakers), 0) AS breaker_imports,
        0 AS sort_key
 UNION ALL

@@ -302,3 +302,46 @@ fn cycles_are_drawn_in_mermaid_and_dot() {
         "{err}"
     );
 }
+
+#[test]
+fn package_cycles_roll_modules_up() {
+    let repo = copy_fixture("monorepo");
+    let root = repo.path();
+    let db = root.join("facts.db");
+    let members = |args: &[&str]| -> BTreeSet<String> {
+        let mut a = vec!["cycles", "--format", "json"];
+        a.extend_from_slice(args);
+        let (code, out, err) = draw(root, &db, &a);
+        assert_eq!(code, 0, "{err}");
+        let rows: Vec<serde_json::Value> = serde_json::from_str(&out).unwrap();
+        rows[1..]
+            .iter()
+            .map(|r| r["members"].as_str().unwrap().replace('\n', " "))
+            .collect()
+    };
+    for graph in ["eager", "all"] {
+        let g = format!("graph={graph}");
+        // The planted cycles are between three-part modules: at depth 3 they are the same.
+        assert_eq!(
+            members(&["-p", &g, "-p", "level=package", "-p", "depth=3"]),
+            members(&["-p", &g]),
+            "{graph}"
+        );
+        // At depth 1 the lanes that the planted cycles join form one component.
+        let lanes = members(&["-p", &g, "-p", "level=package", "-p", "depth=1"]);
+        assert_eq!(lanes.len(), 1, "{lanes:?}");
+        for lane in ["MATRIZ", "candidate", "core", "labs", "lukhas"] {
+            assert!(
+                lanes.iter().next().unwrap().split(' ').any(|m| m == lane),
+                "{lanes:?}"
+            );
+        }
+    }
+    let (code, _, err) = draw(
+        root,
+        &db,
+        &["cycles", "-p", "level=package", "-p", "depth=4"],
+    );
+    assert_eq!(code, 2);
+    assert!(err.contains("`depth` takes 1 or 2 or 3"), "{err}");
+}

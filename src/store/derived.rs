@@ -17,6 +17,9 @@ use rusqlite::params;
 use super::Writer;
 use crate::graph::{self, Edge};
 
+/// Package depths whose graphs are derived too (`cycles --param level=package --param depth`).
+pub const PACKAGE_DEPTHS: usize = 3;
+
 /// (src file, dst file) -> (imports, soft imports).
 type EdgeMap = BTreeMap<(i64, i64), (u32, u32)>;
 
@@ -26,6 +29,8 @@ impl Writer<'_> {
     /// (no file came or went, no import was resolved anew): then only their edges are
     /// rewritten, and the components are derived from the stored edges.
     pub fn update_derived(&self, only: Option<&[i64]>) -> Result<bool> {
+        let t_start = std::time::Instant::now();
+        let timings = std::env::var_os("CODEFACTS_TIMINGS").is_some();
         let stored: i64 = self
             .tx
             .query_row("SELECT count(*) FROM graph_edges", [], |r| r.get(0))?;
@@ -66,6 +71,12 @@ impl Writer<'_> {
         if self.meta("graph_edges")?.as_deref() == Some(fingerprint.as_str()) {
             return Ok(false);
         }
+        if timings {
+            crate::errln!(
+                "timing: graph edges read and written in {:.1} ms",
+                t_start.elapsed().as_secs_f64() * 1e3
+            );
+        }
         // Dense node ids by path, so components come out in path order on every build.
         let mut paths: Vec<(String, i64)> = {
             let mut st = self.tx.prepare("SELECT path, file_id FROM files")?;
@@ -94,7 +105,8 @@ impl Writer<'_> {
                         from: *dense.get(a)?,
                         to: *dense.get(b)?,
                         weight: *w,
-                        soft: *s,
+                        // Eager edges have no soft imports (the count there is of parents).
+                        soft: if name == "eager" { 0 } else { *s },
                     })
                 })
                 .collect();
@@ -129,8 +141,151 @@ impl Writer<'_> {
                 }
             }
         }
+        let t0 = std::time::Instant::now();
+        self.update_package_cycles(&all, &eager)?;
+        if std::env::var_os("CODEFACTS_TIMINGS").is_some() {
+            crate::errln!(
+                "timing: package cycles took {:.1} ms",
+                t0.elapsed().as_secs_f64() * 1e3
+            );
+        }
         self.set_meta("graph_edges", &fingerprint)?;
         Ok(true)
+    }
+
+    /// The same derivation on the package graphs: modules rolled up to their first `depth`
+    /// dotted parts (1 to [`PACKAGE_DEPTHS`]), as grimp squashes a package's children; edges
+    /// inside a package dropped, the imports of the edges between two packages summed.
+    fn update_package_cycles(&self, all: &EdgeMap, eager: &EdgeMap) -> Result<()> {
+        let modules: HashMap<i64, String> = {
+            let mut st = self
+                .tx
+                .prepare("SELECT file_id, module FROM files WHERE module IS NOT NULL")?;
+            let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            rows.collect::<rusqlite::Result<_>>()?
+        };
+        for depth in 1..=PACKAGE_DEPTHS {
+            // Every file's package at this depth, as an index into `names` (sorted, so that
+            // components are numbered in name order on every build).
+            let mut names: Vec<String> = modules
+                .values()
+                .map(|m| m.split('.').take(depth).collect::<Vec<_>>().join("."))
+                .collect();
+            names.sort();
+            names.dedup();
+            let index: HashMap<&str, u32> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| (n.as_str(), i as u32))
+                .collect();
+            let pkg_of: HashMap<i64, u32> = modules
+                .iter()
+                .map(|(id, m)| {
+                    let end = m
+                        .match_indices('.')
+                        .nth(depth - 1)
+                        .map_or(m.len(), |(i, _)| i);
+                    (*id, index[&m[..end]])
+                })
+                .collect();
+            for (name, edges) in [("all", all), ("eager", eager)] {
+                let mut rolled: BTreeMap<(u32, u32), (u32, u32)> = BTreeMap::new();
+                for ((a, b), (w, second)) in edges.iter() {
+                    let (Some(&pa), Some(&pb)) = (pkg_of.get(a), pkg_of.get(b)) else {
+                        continue;
+                    };
+                    // Between packages the parent packages an eager import runs add no edge
+                    // (they sit in the package of the module imported, or above it): each
+                    // import statement counts once.
+                    let (weight, soft) = if name == "eager" {
+                        (w - second, 0)
+                    } else {
+                        (*w, *second)
+                    };
+                    if pa != pb && weight > 0 {
+                        let e = rolled.entry((pa, pb)).or_insert((0, 0));
+                        e.0 += weight;
+                        e.1 += soft;
+                    }
+                }
+                // Nothing to do when this package graph is what it was (most edits change
+                // module edges, not the package ones).
+                let fingerprint = {
+                    let mut h = blake3::Hasher::new();
+                    for ((a, b), (w, soft)) in &rolled {
+                        h.update(names[*a as usize].as_bytes());
+                        h.update(b"\0");
+                        h.update(names[*b as usize].as_bytes());
+                        h.update(&w.to_le_bytes());
+                        h.update(&soft.to_le_bytes());
+                    }
+                    h.finalize().to_hex()[..32].to_string()
+                };
+                let key = format!("graph_package_edges:{name}:{depth}");
+                if self.meta(&key)?.as_deref() == Some(fingerprint.as_str()) {
+                    continue;
+                }
+                for table in [
+                    "graph_package_components",
+                    "graph_package_members",
+                    "graph_package_cycle_edges",
+                    "graph_package_breakers",
+                ] {
+                    self.tx
+                        .prepare_cached(&format!(
+                            "DELETE FROM {table} WHERE graph = ?1 AND depth = ?2"
+                        ))?
+                        .execute(params![name, depth as i64])?;
+                }
+                self.set_meta(&key, &fingerprint)?;
+                let list: Vec<Edge> = rolled
+                    .iter()
+                    .map(|((a, b), (w, soft))| Edge {
+                        from: *a,
+                        to: *b,
+                        weight: *w,
+                        soft: *soft,
+                    })
+                    .collect();
+                for (i, c) in graph::derive(names.len(), &list).iter().enumerate() {
+                    let component = i as i64 + 1;
+                    let depth = depth as i64;
+                    self.tx
+                        .prepare_cached(
+                            "INSERT INTO graph_package_components VALUES (?1, ?2, ?3, ?4)",
+                        )?
+                        .execute(params![name, depth, component, c.members.len() as i64])?;
+                    for m in &c.members {
+                        self.tx
+                            .prepare_cached(
+                                "INSERT INTO graph_package_members VALUES (?1, ?2, ?3, ?4)",
+                            )?
+                            .execute(params![name, depth, component, names[*m as usize]])?;
+                    }
+                    for (step, v) in c.cycle.iter().enumerate() {
+                        let w = c.cycle[(step + 1) % c.cycle.len()];
+                        self.tx.prepare_cached("INSERT INTO graph_package_cycle_edges VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(
+                            params![
+                                name,
+                                depth,
+                                component,
+                                step as i64 + 1,
+                                names[*v as usize],
+                                names[w as usize]
+                            ],
+                        )?;
+                    }
+                    for (a, b) in &c.breakers {
+                        let (sa, sb) = (&names[*a as usize], &names[*b as usize]);
+                        let imports = rolled.get(&(*a, *b)).map_or(0, |(w, _)| *w as i64);
+                        self.tx.prepare_cached("INSERT INTO graph_package_breakers VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(
+                            params![name, depth, component, sa, sb, imports],
+                        )?;
+                    }
+                }
+            }
+        }
+        Ok(())
     }
 
     /// A digest of what a file's imports contribute to the graphs (target, module, whether it
@@ -235,18 +390,22 @@ impl Writer<'_> {
             if !runs {
                 continue;
             }
-            let mut add = |to: i64| {
+            // For eager edges the second count is of the imports that reach the target only
+            // as a parent package of the module they load.
+            let mut add = |to: i64, as_parent: bool| {
                 if to != src {
-                    eager.entry((src, to)).or_insert((0, 0)).0 += 1;
+                    let e = eager.entry((src, to)).or_insert((0, 0));
+                    e.0 += 1;
+                    e.1 += u32::from(as_parent);
                 }
             };
-            add(dst);
+            add(dst, false);
             if let Some(m) = module {
                 let mut end = 0;
                 while let Some(dot) = m[end..].find('.') {
                     end += dot;
                     if let Some(p) = packages.get(&m[..end]) {
-                        add(*p);
+                        add(*p, true);
                     }
                     end += 1;
                 }
