@@ -18,8 +18,8 @@ WITH RECURSIVE edges AS (
 ),
 -- The package of every module at the requested depth: its first :depth dotted parts.
 modules(name) AS (
-  SELECT src_module FROM edges WHERE src_module IS NOT NULL
-  UNION SELECT dst_module FROM edges WHERE dst_module IS NOT NULL
+  SELECT src_module FROM edges WHERE src_module IS NOT NULL AND :level = 'package'
+  UNION SELECT dst_module FROM edges WHERE dst_module IS NOT NULL AND :level = 'package'
 ),
 cut(name, prefix, rest, n) AS (
   SELECT name, '', name || '.', 0 FROM modules
