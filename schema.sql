@@ -344,7 +344,7 @@ CREATE TABLE IF NOT EXISTS noqa_line_ranges (
 CREATE TABLE IF NOT EXISTS noqa_warnings (
     file_id INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
     line INTEGER NOT NULL,              -- line of the comment
-    kind TEXT NOT NULL                  -- invalid | invalid_file_level | missing_or_joined
+    kind TEXT NOT NULL                  -- invalid | invalid_file_level | missing_or_joined | misplaced
 );
 
 -- For F401 and F811: unused imports, and the bindings that replace another.

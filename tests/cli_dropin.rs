@@ -334,13 +334,15 @@ fn noqa_directives_as_ruff_reads_and_warns_about_them() {
             "import os  # noqa:\nimport sys  # noqa: F401,,\nimport re # noqa : F401\nimport json  # noqa F401\n",
         ),
         ("d.py", "import os\n# ruff: noqa: XYZ\n"),
+        ("e.py", "import os  # ruff: noqa\n"),
     ]);
     let (_, out, err) = check_in(r.path(), &["--select", "F401"]);
     // Ruff 0.17.6: a.py is exempt; `# noqa:` and `# ruff: noqa: XYZ` suppress nothing.
     assert_eq!(
         out,
-        "c.py:1:8: F401 `os` imported but unused\nd.py:1:8: F401 `os` imported but unused\nFound 2 errors.\n"
+        "c.py:1:8: F401 `os` imported but unused\nd.py:1:8: F401 `os` imported but unused\ne.py:1:8: F401 `os` imported but unused\nFound 3 errors.\n"
     );
+    assert!(err.contains("Unexpected `# ruff: noqa` directive at e.py:1. File-level suppression comments must appear on their own line. For line-level suppression, omit the `ruff:` prefix."), "{err}");
     assert!(err.contains("Invalid `# noqa` directive on c.py:1: expected a comma-separated list of codes (e.g., `# noqa: F401, F841`)."), "{err}");
     assert!(
         err.contains("Missing or joined rule code(s) at c.py:2: expected rule code between commas"),

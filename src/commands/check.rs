@@ -310,6 +310,11 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 "Invalid `# ruff: noqa` directive at {at}: expected a comma-separated list of \
                  codes (e.g., `# noqa: F401, F841`)."
             ),
+            "misplaced" => crate::warnln!(
+                "Unexpected `# ruff: noqa` directive at {at}. File-level suppression comments \
+                 must appear on their own line. For line-level suppression, omit the `ruff:` \
+                 prefix."
+            ),
             _ => crate::warnln!(
                 "Missing or joined rule code(s) at {at}: expected rule code between commas"
             ),

@@ -151,6 +151,8 @@ pub enum NoqaWarning {
     InvalidFileLevel,
     /// Codes with nothing between two commas, or joined (`F401E501`).
     MissingOrJoined,
+    /// A file-level directive after code on its line (it suppresses nothing).
+    Misplaced,
 }
 
 impl NoqaWarning {
@@ -159,6 +161,7 @@ impl NoqaWarning {
             NoqaWarning::Invalid => "invalid",
             NoqaWarning::InvalidFileLevel => "invalid_file_level",
             NoqaWarning::MissingOrJoined => "missing_or_joined",
+            NoqaWarning::Misplaced => "misplaced",
         }
     }
 }
@@ -224,6 +227,22 @@ pub(crate) fn parse_comment(
         .any(|w| w.eq_ignore_ascii_case(b"noqa"))
     {
         return;
+    }
+    // A file-level exemption after code on its line: Ruff warns and ignores it.
+    if !own_line {
+        let b = comment
+            .trim_start_matches('#')
+            .trim_start()
+            .to_ascii_lowercase();
+        let file_level = ["ruff", "flake8"].iter().any(|tool| {
+            b.strip_prefix(tool)
+                .map(str::trim_start)
+                .and_then(|a| a.strip_prefix(':'))
+                .is_some_and(|a| a.trim_start().starts_with("noqa"))
+        });
+        if file_level {
+            warnings.push((line, NoqaWarning::Misplaced));
+        }
     }
     // File-level exemptions: `# ruff: noqa[: codes]`, `# flake8: noqa[: codes]` (spaces
     // allowed around the colon, as Ruff allows them), only on a line of their own.
@@ -345,6 +364,11 @@ mod tests {
         assert!(warned("# noqa: F401, F811").is_empty());
         assert!(warned("# noqa").is_empty());
         assert!(warned("# noqa F401").is_empty());
+        let mut w = Vec::new();
+        let mut d = Vec::new();
+        parse_comment("# ruff: noqa", 1, false, &mut d, &mut w);
+        assert!(d.is_empty());
+        assert_eq!(w, vec![(1, NoqaWarning::Misplaced)]);
     }
 
     #[test]
