@@ -178,20 +178,34 @@ impl Writer<'_> {
                 .enumerate()
                 .map(|(i, n)| (n.as_str(), i as u32))
                 .collect();
-            let pkg_of: HashMap<i64, u32> = modules
-                .iter()
-                .map(|(id, m)| {
-                    let end = m
-                        .match_indices('.')
-                        .nth(depth - 1)
-                        .map_or(m.len(), |(i, _)| i);
-                    (*id, index[&m[..end]])
-                })
-                .collect();
+            let names_hash = {
+                let mut h = blake3::Hasher::new();
+                for n in &names {
+                    h.update(n.as_bytes());
+                    h.update(b"\0");
+                }
+                h.finalize()
+            };
+            // By file id (ids are small and dense): a lookup per edge end without hashing.
+            let max_id = modules.keys().copied().max().unwrap_or(0).max(0) as usize;
+            let mut pkg_of: Vec<u32> = vec![u32::MAX; max_id + 1];
+            for (id, m) in &modules {
+                let end = m
+                    .match_indices('.')
+                    .nth(depth - 1)
+                    .map_or(m.len(), |(i, _)| i);
+                if *id >= 0 {
+                    pkg_of[*id as usize] = index[&m[..end]];
+                }
+            }
+            let package = |id: &i64| -> Option<u32> {
+                let p = *pkg_of.get(usize::try_from(*id).ok()?)?;
+                (p != u32::MAX).then_some(p)
+            };
             for (name, edges) in [("all", all), ("eager", eager)] {
-                let mut rolled: BTreeMap<(u32, u32), (u32, u32)> = BTreeMap::new();
+                let mut pairs: Vec<((u32, u32), (u32, u32))> = Vec::with_capacity(edges.len());
                 for ((a, b), (w, second)) in edges.iter() {
-                    let (Some(&pa), Some(&pb)) = (pkg_of.get(a), pkg_of.get(b)) else {
+                    let (Some(pa), Some(pb)) = (package(a), package(b)) else {
                         continue;
                     };
                     // Between packages the parent packages an eager import runs add no edge
@@ -203,19 +217,30 @@ impl Writer<'_> {
                         (*w, *second)
                     };
                     if pa != pb && weight > 0 {
-                        let e = rolled.entry((pa, pb)).or_insert((0, 0));
-                        e.0 += weight;
-                        e.1 += soft;
+                        pairs.push(((pa, pb), (weight, soft)));
+                    }
+                }
+                // Sum the imports of each pair of packages (sorted, merged: no hashing).
+                pairs.sort_unstable_by_key(|(k, _)| *k);
+                let mut rolled: Vec<((u32, u32), (u32, u32))> = Vec::with_capacity(pairs.len());
+                for (k, (w, soft)) in pairs {
+                    match rolled.last_mut() {
+                        Some((last, sum)) if *last == k => {
+                            sum.0 += w;
+                            sum.1 += soft;
+                        }
+                        _ => rolled.push((k, (w, soft))),
                     }
                 }
                 // Nothing to do when this package graph is what it was (most edits change
                 // module edges, not the package ones).
                 let fingerprint = {
                     let mut h = blake3::Hasher::new();
+                    // Ids are positions in the sorted names, which are hashed too.
+                    h.update(names_hash.as_bytes());
                     for ((a, b), (w, soft)) in &rolled {
-                        h.update(names[*a as usize].as_bytes());
-                        h.update(b"\0");
-                        h.update(names[*b as usize].as_bytes());
+                        h.update(&a.to_le_bytes());
+                        h.update(&b.to_le_bytes());
                         h.update(&w.to_le_bytes());
                         h.update(&soft.to_le_bytes());
                     }
@@ -277,7 +302,9 @@ impl Writer<'_> {
                     }
                     for (a, b) in &c.breakers {
                         let (sa, sb) = (&names[*a as usize], &names[*b as usize]);
-                        let imports = rolled.get(&(*a, *b)).map_or(0, |(w, _)| *w as i64);
+                        let imports = rolled
+                            .binary_search_by(|(k, _)| k.cmp(&(*a, *b)))
+                            .map_or(0, |i| rolled[i].1.0 as i64);
                         self.tx.prepare_cached("INSERT INTO graph_package_breakers VALUES (?1, ?2, ?3, ?4, ?5, ?6)")?.execute(
                             params![name, depth, component, sa, sb, imports],
                         )?;
