@@ -37,9 +37,10 @@ impl Writer<'_> {
         let (all, eager) = match only {
             Some(files) if stored > 0 && self.meta("graph_edges")?.is_some() => {
                 let (all_new, eager_new) = self.graph_edges(Some(files))?;
-                let mut del = self
-                    .tx
-                    .prepare_cached("DELETE FROM graph_edges WHERE src_file_id = ?1")?;
+                // By the primary key (graph, src, dst): a seek per graph, not a scan.
+                let mut del = self.tx.prepare_cached(
+                    "DELETE FROM graph_edges WHERE graph IN ('all', 'eager') AND src_file_id = ?1",
+                )?;
                 for f in files {
                     del.execute([f])?;
                 }
@@ -351,18 +352,18 @@ impl Writer<'_> {
 
     /// Both graphs' edges as stored.
     fn stored_edges(&self) -> Result<(EdgeMap, EdgeMap)> {
-        let mut all = EdgeMap::new();
-        let mut eager = EdgeMap::new();
-        let mut st = self
-            .tx
-            .prepare("SELECT graph, src_file_id, dst_file_id, imports, soft FROM graph_edges")?;
-        let mut rows = st.query([])?;
-        while let Some(r) = rows.next()? {
-            let graph: String = r.get(0)?;
-            let map = if graph == "all" { &mut all } else { &mut eager };
-            map.insert((r.get(1)?, r.get(2)?), (r.get(3)?, r.get(4)?));
-        }
-        Ok((all, eager))
+        // In primary-key order, so each map is built from sorted input in one pass.
+        let read = |graph: &str| -> Result<EdgeMap> {
+            let mut st = self.tx.prepare_cached(
+                "SELECT src_file_id, dst_file_id, imports, soft FROM graph_edges \
+                 WHERE graph = ?1 ORDER BY src_file_id, dst_file_id",
+            )?;
+            let rows = st.query_map([graph], |r| {
+                Ok(((r.get(0)?, r.get(1)?), (r.get(2)?, r.get(3)?)))
+            })?;
+            Ok(rows.collect::<rusqlite::Result<EdgeMap>>()?)
+        };
+        Ok((read("all")?, read("eager")?))
     }
 
     /// The edges of both graphs, from the stored imports (of the `only` files, if given).
