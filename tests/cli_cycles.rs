@@ -17,16 +17,7 @@ fn cycles(root: &Path, db: &Path, graph: &str) -> Vec<serde_json::Value> {
         .arg(db)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<serde_json::Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+    json_rows(&out)
 }
 
 #[test]
@@ -143,15 +134,7 @@ fn the_eager_graph_runs_parent_packages_and_skips_what_does_not_run() {
             .arg(&db)
             .output()
             .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        serde_json::from_slice::<serde_json::Value>(&out.stdout)
-            .unwrap()
-            .as_array()
-            .unwrap()
+        json_rows(&out)
             .iter()
             .map(|r| {
                 (
@@ -212,11 +195,7 @@ fn draw(root: &Path, db: &Path, args: &[&str]) -> (i32, String, String) {
         .arg(db)
         .output()
         .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    outcome(out)
 }
 
 #[test]

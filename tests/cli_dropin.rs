@@ -15,11 +15,7 @@ fn check_in(cwd: &Path, args: &[&str]) -> (i32, String, String) {
         .args(args)
         .output()
         .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    outcome(out)
 }
 
 const VERSIONED: &str =
@@ -227,12 +223,7 @@ fn check_raw(cwd: &Path, args: &[&str], env: &[(&str, &str)]) -> (i32, String, S
     for (k, v) in env {
         c.env(k, v);
     }
-    let out = c.output().unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+    outcome(c.output().unwrap())
 }
 
 const FMT_FILES: &[(&str, &str)] = &[

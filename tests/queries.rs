@@ -16,16 +16,7 @@ fn query(root: &Path, db: &Path, args: &[&str]) -> Vec<serde_json::Value> {
         .arg(db)
         .output()
         .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    serde_json::from_slice::<serde_json::Value>(&out.stdout)
-        .unwrap()
-        .as_array()
-        .unwrap()
-        .clone()
+    json_rows(&out)
 }
 
 fn edge() -> (tempfile::TempDir, std::path::PathBuf) {

@@ -383,13 +383,7 @@ fn print(
         return Ok(());
     }
     let to_file = args.output_file.is_some();
-    let mut out: Box<dyn std::io::Write> = match &args.output_file {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(cwd.join(p))
-                .with_context(|| format!("cannot write {}", p.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
+    let mut out = super::output(args.output_file.as_ref().map(|p| cwd.join(p)).as_deref())?;
     let color = !to_file
         && std::io::IsTerminal::is_terminal(&std::io::stdout())
         && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())

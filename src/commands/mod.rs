@@ -44,18 +44,8 @@ pub(crate) fn stream_result(
     out: Option<&Path>,
     narrow: Option<&[String]>,
 ) -> Result<ExitCode> {
-    if let Some(secs) = timeout {
-        if !(secs > 0.0 && secs.is_finite()) {
-            anyhow::bail!("--timeout takes a positive number of seconds, not {secs}");
-        }
-        store.set_timeout(Some(std::time::Duration::from_secs_f64(secs)))?;
-    }
-    let mut writer: Box<dyn std::io::Write> = match out {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
+    set_timeout(&mut store, timeout)?;
+    let mut writer = output(out)?;
     let mut renderer = crate::render::Renderer::new(format, &mut writer);
     match narrow {
         Some(prefixes) => {
@@ -67,6 +57,27 @@ pub(crate) fn stream_result(
     drop(renderer);
     writer.flush()?;
     Ok(ExitCode::from(EXIT_OK))
+}
+
+/// Where a command writes its result: the file `path` (created or truncated), else stdout.
+pub(crate) fn output(path: Option<&Path>) -> Result<Box<dyn std::io::Write>> {
+    Ok(match path {
+        Some(p) => Box::new(std::io::BufWriter::new(
+            std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?,
+        )),
+        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
+    })
+}
+
+/// `--timeout SECS` on a store: a positive, finite number of seconds.
+pub(crate) fn set_timeout(store: &mut crate::store::Store, timeout: Option<f64>) -> Result<()> {
+    if let Some(secs) = timeout {
+        if !(secs > 0.0 && secs.is_finite()) {
+            anyhow::bail!("--timeout takes a positive number of seconds, not {secs}");
+        }
+        store.set_timeout(Some(std::time::Duration::from_secs_f64(secs)))?;
+    }
+    Ok(())
 }
 
 /// The repository a command works on: its root, configuration and database path.

@@ -119,12 +119,7 @@ fn picture(
         .cloned()
         .collect();
     let edges = crate::render::picture_edges(&store.query_with(&sql, &used)?);
-    let mut out: Box<dyn std::io::Write> = match &args.out {
-        Some(p) => Box::new(std::io::BufWriter::new(
-            std::fs::File::create(p).with_context(|| format!("cannot write {}", p.display()))?,
-        )),
-        None => Box::new(std::io::BufWriter::new(std::io::stdout().lock())),
-    };
+    let mut out = super::output(args.out.as_deref())?;
     crate::render::draw(&edges, args.format, &report.id, &mut out)?;
     out.flush()?;
     Ok(ExitCode::from(EXIT_OK))

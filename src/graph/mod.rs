@@ -189,98 +189,60 @@ pub fn breakers(members: &[u32], edges: &[Edge]) -> Vec<(u32, u32)> {
             false
         }
     });
-    let mut out_w = vec![0u64; k];
-    let mut in_w = vec![0u64; k];
+    let mut left = Remaining {
+        count: k,
+        removed: vec![false; k],
+        out_w: vec![0u64; k],
+        in_w: vec![0u64; k],
+        out_deg: vec![0usize; k],
+        in_deg: vec![0usize; k],
+    };
     let mut outs: Vec<Vec<(usize, u64)>> = vec![Vec::new(); k];
     let mut ins: Vec<Vec<(usize, u64)>> = vec![Vec::new(); k];
     for &(a, b, w) in &local_edges {
-        out_w[a] += w;
-        in_w[b] += w;
+        left.out_w[a] += w;
+        left.in_w[b] += w;
+        left.out_deg[a] += 1;
+        left.in_deg[b] += 1;
         outs[a].push((b, w));
         ins[b].push((a, w));
     }
-    let mut out_deg: Vec<usize> = outs.iter().map(Vec::len).collect();
-    let mut in_deg: Vec<usize> = ins.iter().map(Vec::len).collect();
-    let mut removed = vec![false; k];
     let mut front: Vec<usize> = Vec::new();
     let mut back: Vec<usize> = Vec::new();
-    let mut left = k;
-    let take = |v: usize,
-                removed: &mut Vec<bool>,
-                out_w: &mut Vec<u64>,
-                in_w: &mut Vec<u64>,
-                out_deg: &mut Vec<usize>,
-                in_deg: &mut Vec<usize>| {
-        removed[v] = true;
-        for &(b, w) in &outs[v] {
-            if !removed[b] {
-                in_w[b] -= w;
-                in_deg[b] -= 1;
-            }
-        }
-        for &(a, w) in &ins[v] {
-            if !removed[a] {
-                out_w[a] -= w;
-                out_deg[a] -= 1;
-            }
-        }
-    };
-    while left > 0 {
+    while left.count > 0 {
         let mut progressed = true;
         while progressed {
             progressed = false;
             for v in 0..k {
-                if removed[v] {
+                if left.removed[v] {
                     continue;
                 }
-                if out_deg[v] == 0 {
-                    take(
-                        v,
-                        &mut removed,
-                        &mut out_w,
-                        &mut in_w,
-                        &mut out_deg,
-                        &mut in_deg,
-                    );
-                    back.push(v);
-                    left -= 1;
-                    progressed = true;
-                } else if in_deg[v] == 0 {
-                    take(
-                        v,
-                        &mut removed,
-                        &mut out_w,
-                        &mut in_w,
-                        &mut out_deg,
-                        &mut in_deg,
-                    );
-                    front.push(v);
-                    left -= 1;
-                    progressed = true;
-                }
+                // Sinks go to the back, sources to the front.
+                let side = if left.out_deg[v] == 0 {
+                    &mut back
+                } else if left.in_deg[v] == 0 {
+                    &mut front
+                } else {
+                    continue;
+                };
+                left.take(v, &outs[v], &ins[v]);
+                side.push(v);
+                progressed = true;
             }
         }
-        if left == 0 {
+        if left.count == 0 {
             break;
         }
         let v = (0..k)
-            .filter(|v| !removed[*v])
+            .filter(|v| !left.removed[*v])
             .max_by(|a, b| {
-                let da = out_w[*a] as i128 - in_w[*a] as i128;
-                let db = out_w[*b] as i128 - in_w[*b] as i128;
+                let da = left.out_w[*a] as i128 - left.in_w[*a] as i128;
+                let db = left.out_w[*b] as i128 - left.in_w[*b] as i128;
                 da.cmp(&db).then(b.cmp(a))
             })
             .expect("a node is left");
-        take(
-            v,
-            &mut removed,
-            &mut out_w,
-            &mut in_w,
-            &mut out_deg,
-            &mut in_deg,
-        );
+        left.take(v, &outs[v], &ins[v]);
         front.push(v);
-        left -= 1;
     }
     back.reverse();
     front.extend(back);
@@ -295,6 +257,36 @@ pub fn breakers(members: &[u32], edges: &[Edge]) -> Vec<(u32, u32)> {
         .collect();
     out.sort_unstable();
     out
+}
+
+/// The nodes not yet placed by `breakers`, with their weights and degrees among themselves.
+struct Remaining {
+    count: usize,
+    removed: Vec<bool>,
+    out_w: Vec<u64>,
+    in_w: Vec<u64>,
+    out_deg: Vec<usize>,
+    in_deg: Vec<usize>,
+}
+
+impl Remaining {
+    /// Places `v`: its edges to the nodes still left stop counting.
+    fn take(&mut self, v: usize, outs: &[(usize, u64)], ins: &[(usize, u64)]) {
+        self.removed[v] = true;
+        self.count -= 1;
+        for &(b, w) in outs {
+            if !self.removed[b] {
+                self.in_w[b] -= w;
+                self.in_deg[b] -= 1;
+            }
+        }
+        for &(a, w) in ins {
+            if !self.removed[a] {
+                self.out_w[a] -= w;
+                self.out_deg[a] -= 1;
+            }
+        }
+    }
 }
 
 /// Components with their shortest cycle and breakers.

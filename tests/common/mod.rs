@@ -71,9 +71,14 @@ pub fn sql_json(root: &Path, db: &Path, sql: &str) -> Vec<serde_json::Value> {
         .arg(sql)
         .output()
         .unwrap();
+    json_rows(&out)
+}
+
+/// The JSON rows a successful run printed; a failed run fails the test with its stderr.
+pub fn json_rows(out: &std::process::Output) -> Vec<serde_json::Value> {
     assert!(
         out.status.success(),
-        "sql failed: {}",
+        "run failed: {}",
         String::from_utf8_lossy(&out.stderr)
     );
     serde_json::from_slice::<serde_json::Value>(&out.stdout)
@@ -81,6 +86,15 @@ pub fn sql_json(root: &Path, db: &Path, sql: &str) -> Vec<serde_json::Value> {
         .as_array()
         .unwrap()
         .clone()
+}
+
+/// A finished run as (exit code, stdout, stderr).
+pub fn outcome(out: std::process::Output) -> (i32, String, String) {
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 /// A single-column query as strings.
