@@ -324,3 +324,22 @@ fn package_cycles_roll_modules_up() {
     assert_eq!(code, 2);
     assert!(err.contains("`depth` takes 1 or 2 or 3"), "{err}");
 }
+
+#[test]
+fn a_picture_refuses_a_timeout_that_is_not_a_positive_number() {
+    let repo = copy_fixture("monorepo");
+    let root = repo.path();
+    let db = root.join("facts.db");
+    for bad in ["--timeout=0", "--timeout=-1", "--timeout=NaN"] {
+        let (code, out, err) = draw(root, &db, &["cycles", "--format", "dot", bad]);
+        assert_eq!(code, 2, "{err}");
+        assert!(out.is_empty(), "{out}");
+        assert!(
+            err.contains("--timeout takes a positive number of seconds"),
+            "{err}"
+        );
+    }
+    let (code, out, err) = draw(root, &db, &["cycles", "--format", "dot", "--timeout", "30"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.starts_with("digraph"), "{out}");
+}

@@ -107,9 +107,7 @@ fn picture(
     if !args.paths.is_empty() {
         bail!("a picture is of the whole report: PATH arguments do not narrow it");
     }
-    if let Some(secs) = args.timeout {
-        store.set_timeout(Some(std::time::Duration::from_secs_f64(secs.max(0.001))))?;
-    }
+    super::set_timeout(store, args.timeout)?;
     // `{report}` in a picture query (outside its comments) stands for the report's own query.
     let sql = sql.replace("{report}", report.sql.trim().trim_end_matches(';'));
     // The picture query takes the report's parameters it names.
