@@ -209,6 +209,60 @@ CREATE TABLE IF NOT EXISTS path_strings (
 CREATE INDEX IF NOT EXISTS path_strings_file ON path_strings(file_id);
 
 -- ---------------------------------------------------------------------------------------
+-- Ownership facts (src/owners/, docs/ownership.md): `module.manifest.json` files, the
+-- CODEOWNERS file GitHub would use, and who owns each file. Manifests are indexed
+-- incrementally like source files; `file_owners` is recomputed when a manifest, CODEOWNERS,
+-- `owner-source` or the set of files changes.
+
+-- One row per `module.manifest.json` found by discovery (excluded and git-ignored folders
+-- are not walked).
+CREATE TABLE IF NOT EXISTS manifests (
+  manifest_id    INTEGER PRIMARY KEY,
+  path           TEXT NOT NULL UNIQUE,         -- repo-relative path of the manifest
+  dir            TEXT NOT NULL,                -- the folder it governs ('' = the root)
+  size           INTEGER NOT NULL,
+  mtime_ns       INTEGER NOT NULL,
+  hash           TEXT NOT NULL,                -- blake3 of the bytes
+  module         TEXT,                         -- its `module` field, when a string
+  star           TEXT NOT NULL,                -- constellation_alignment.primary_star, else 'Supporting'
+  owner          TEXT NOT NULL,                -- metadata.owner, else 'unknown'
+  owner_declared INTEGER NOT NULL,             -- 1 when metadata.owner is present
+  valid          INTEGER NOT NULL,             -- 0: not a JSON object; skipped (the next manifest up applies)
+  error          TEXT                          -- what is wrong (invalid JSON with line and column, a field of the wrong type); NULL: nothing
+);
+
+-- The public API a manifest declares, under `public_api`, `exports`, `interfaces` or `exposes`.
+CREATE TABLE IF NOT EXISTS manifest_exports (
+  manifest_id INTEGER NOT NULL REFERENCES manifests(manifest_id) ON DELETE CASCADE,
+  field       TEXT NOT NULL,                   -- public_api | exports | interfaces | exposes
+  name        TEXT NOT NULL,
+  position    INTEGER NOT NULL                 -- 0-based, in field order then as listed
+);
+CREATE INDEX IF NOT EXISTS manifest_exports_by_manifest ON manifest_exports(manifest_id);
+
+-- The lines of the CODEOWNERS file in use (the first of .github/CODEOWNERS, CODEOWNERS,
+-- docs/CODEOWNERS), comments and blank lines left out.
+CREATE TABLE IF NOT EXISTS codeowners_rules (
+  source   TEXT NOT NULL,                      -- the file's repo-relative path
+  line     INTEGER PRIMARY KEY,                -- 1-based
+  pattern  TEXT NOT NULL,                      -- as written (the whole line when invalid)
+  owners   TEXT NOT NULL,                      -- space-separated as written; '' = explicitly unowned
+  error    TEXT                                -- why GitHub would reject the line (it then applies to nothing); NULL: valid
+);
+
+-- Who owns each indexed file.
+CREATE TABLE IF NOT EXISTS file_owners (
+  file_id         INTEGER PRIMARY KEY REFERENCES files(file_id) ON DELETE CASCADE,
+  manifest_id     INTEGER,                     -- the nearest valid manifest up the tree; NULL: none
+  star            TEXT NOT NULL,               -- its star; 'Supporting' without one
+  manifest_owner  TEXT,                        -- its metadata.owner; NULL when it declares none
+  codeowners_line INTEGER,                     -- the CODEOWNERS rule that decides the file (the last match); NULL: none
+  codeowners      TEXT,                        -- that rule's owners ('' = explicitly unowned); NULL: no rule matched
+  owner           TEXT NOT NULL,               -- per `owner-source`: the owner, '(unowned)', or 'unknown'
+  owner_source    TEXT NOT NULL                -- manifest | codeowners | none
+);
+
+-- ---------------------------------------------------------------------------------------
 -- Semantic facts: scopes, bindings and references with Ruff's (pyflakes') semantics, noqa.
 -- The semantic layer, built on first use: by `check`, `index --semantic`, or SQL naming one of
 -- these tables; from then on every run keeps it current (meta key `semantic` = '1'). Written
@@ -386,7 +440,9 @@ CREATE TABLE IF NOT EXISTS source_roots (
 
 -- Key/value facts about the index itself: `root`; `layout` and `analysis` fingerprints;
 -- `schema_fingerprint`; `semantic` ('1': the semantic layer is built and kept current);
--- `indexes_pending` ('1': a cold `check` left the lookup indexes to the next index/sql/query run).
+-- `indexes_pending` ('1': a cold `check` left the lookup indexes to the next index/sql/query run);
+-- `codeowners` (the CODEOWNERS file's path, size, mtime and hash); `owners` (what `file_owners`
+-- was computed from).
 CREATE TABLE IF NOT EXISTS meta (
   key   TEXT PRIMARY KEY,
   value TEXT NOT NULL

@@ -160,6 +160,8 @@ const NOT_PYTHON: &[&str] = &[
 #[derive(Debug, Default)]
 pub struct Discovery {
     pub files: Vec<Discovered>,
+    /// The `module.manifest.json` files in the folders walked, sorted by path.
+    pub manifests: Vec<Discovered>,
     pub warnings: Vec<Warning>,
 }
 
@@ -244,6 +246,8 @@ fn excluded_with_ancestors(config: &Config, abs: &Path) -> anyhow::Result<bool> 
 fn finish(mut d: Discovery) -> Discovery {
     d.files.sort_by(|a, b| a.rel.cmp(&b.rel));
     d.files.dedup_by(|a, b| a.rel == b.rel);
+    d.manifests.sort_by(|a, b| a.rel.cmp(&b.rel));
+    d.manifests.dedup_by(|a, b| a.rel == b.rel);
     for f in &d.files {
         if is_escaped(&f.rel) {
             d.warnings.push(Warning {
@@ -262,6 +266,7 @@ fn finish(mut d: Discovery) -> Discovery {
 fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()> {
     let root = config.root.clone();
     let found = Mutex::new(Vec::new());
+    let manifests = Mutex::new(Vec::new());
     let warnings = Mutex::new(Vec::new());
     let errors: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
     let respect_gitignore = config.settings().respect_gitignore;
@@ -298,6 +303,7 @@ fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()
     walker.run(|| {
         let root = &root;
         let found = &found;
+        let manifests = &manifests;
         let warnings = &warnings;
         let resolver = &config.resolver;
         let errors = &errors;
@@ -311,6 +317,18 @@ fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()
                         return ignore::WalkState::Continue;
                     }
                     let path = entry.path();
+                    // Ownership manifests are facts too, whatever `include` says.
+                    if ft.is_file() && entry.file_name() == crate::owners::MANIFEST_NAME {
+                        if let (Some(rel), Ok(md)) = (rel_path(root, path), entry.metadata()) {
+                            manifests.lock().unwrap().push(Discovered {
+                                rel,
+                                abs: path.to_path_buf(),
+                                size: md.len(),
+                                mtime_ns: mtime_ns(&md),
+                            });
+                        }
+                        return ignore::WalkState::Continue;
+                    }
                     let ext = path.extension().and_then(|e| e.to_str());
                     let included = match resolver.for_file(path) {
                         Ok(s) => s.is_included(path),
@@ -375,8 +393,24 @@ fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()
         anyhow::bail!("{}", errors.join("\n"));
     }
     out.files.extend(found.into_inner().unwrap());
+    out.manifests.extend(manifests.into_inner().unwrap());
     out.warnings.extend(warnings.into_inner().unwrap());
     Ok(())
+}
+
+/// The CODEOWNERS file GitHub would use: the first regular file of `.github/CODEOWNERS`,
+/// `CODEOWNERS`, `docs/CODEOWNERS`.
+pub fn find_codeowners(root: &Path) -> Option<Discovered> {
+    crate::owners::CODEOWNERS_PLACES.iter().find_map(|rel| {
+        let abs = root.join(rel);
+        let md = std::fs::metadata(&abs).ok().filter(|m| m.is_file())?;
+        Some(Discovered {
+            rel: rel.to_string(),
+            abs,
+            size: md.len(),
+            mtime_ns: mtime_ns(&md),
+        })
+    })
 }
 
 fn walk_error_path(err: &ignore::Error) -> Option<PathBuf> {

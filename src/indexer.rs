@@ -15,6 +15,8 @@ use crate::files::{self, Discovered, Warning};
 use crate::resolve::{self, IndexedFile, ModulePath};
 use crate::store::{FileRow, OpenNote, Store, Writer};
 
+mod owners;
+
 /// Options of a run.
 #[derive(Debug, Clone, Default)]
 pub struct IndexOptions {
@@ -760,6 +762,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     let lanes = config.lanes()?;
     let files::Discovery {
         files: mut found,
+        manifests,
         mut warnings,
     } = discover(config, opts)?;
     // `.gitignore` is honoured or not for the whole walk, as the root configuration says.
@@ -801,6 +804,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         config.max_file_size,
         &mut warnings,
     );
+    let owner_changes = owners::probe(config, &manifests, &writer, &mut warnings)?;
     phase("probed changed files");
 
     let Placement { placements, layout } = place(config, &lanes, &found);
@@ -808,6 +812,8 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     let pending_indexes = writer.meta("indexes_pending")?.as_deref() == Some("1");
     let build_pending = pending_indexes && opts.lookup_indexes;
     let removed = removed_ids(&found, &stored);
+    let files_came_or_went =
+        !removed.is_empty() || found.iter().any(|f| !stored.contains_key(&f.rel));
 
     let mut summary = IndexSummary {
         files: found.len(),
@@ -823,6 +829,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         && !layout_changed
         && !reanalyse
         && !build_pending
+        && !owner_changes.any()
     {
         drop(writer);
         store.finish()?;
@@ -943,6 +950,17 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     let only = (!whole_graph).then_some(edge_files.as_slice());
     if graph_may_change && writer.update_derived(only)? {
         phase("derived the import graph's cycles");
+    }
+    if owners::write(
+        config,
+        owner_changes,
+        files_came_or_went,
+        &writer,
+        &found,
+        &ids,
+        &mut summary.warnings,
+    )? {
+        phase("assigned owners");
     }
     writer.set_meta("root", &config.root.to_string_lossy())?;
     writer.set_meta("analysis", &analysis.fingerprint)?;

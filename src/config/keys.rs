@@ -470,6 +470,7 @@ const CODEFACTS_KEYS: &[&str] = &[
     "index-references",
     "parse-timeout-ms",
     "lanes",
+    "owner-source",
     "lint",
 ];
 const CODEFACTS_LINT_KEYS: &[&str] = &[

@@ -65,6 +65,8 @@ pub struct Config {
     pub parse_timeout_ms: u64,
     /// `index-references`: store every name load in `name_references` (large; off by default).
     pub index_references: bool,
+    /// `owner-source`: what decides a file's owner (manifest, CODEOWNERS, or both).
+    pub owner_source: crate::owners::OwnerSource,
     /// Per-path settings.
     pub resolver: Arc<Resolver>,
     /// The settings of the root's configuration.
@@ -153,6 +155,7 @@ impl Config {
             max_file_size: DEFAULT_MAX_FILE_SIZE,
             parse_timeout_ms: DEFAULT_PARSE_TIMEOUT_MS,
             index_references: false,
+            owner_source: crate::owners::OwnerSource::default(),
             resolver: Arc::new(resolver),
             root_settings,
             warnings,
@@ -175,6 +178,16 @@ impl Config {
                 .filter(|n| *n > 0)
                 .context("`parse-timeout-ms` must be a positive integer")?
                 as u64;
+        }
+        if let Some(v) = ours_get("owner-source") {
+            cfg.owner_source = v
+                .as_str()
+                .and_then(crate::owners::OwnerSource::parse)
+                .with_context(|| {
+                    format!(
+                        "`owner-source` must be \"manifest\", \"codeowners\" or \"both\", not {v}"
+                    )
+                })?;
         }
         if let Some(lanes) = ours_get("lanes") {
             let lanes = lanes

@@ -5,6 +5,7 @@
 //! index intact. A database from another schema version, or a corrupt one, is rebuilt.
 
 mod derived;
+mod owners;
 mod query;
 mod read;
 mod rows;
@@ -17,6 +18,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
+pub use owners::StoredManifest;
 pub use query::{QueryResult, RowSink, Value};
 pub use read::{CachedImports, StoredFile};
 pub use write::{FileRow, Writer};
