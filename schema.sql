@@ -61,6 +61,19 @@ CREATE INDEX IF NOT EXISTS imports_name ON imports(name);
 CREATE INDEX IF NOT EXISTS imports_absolute_module ON imports(absolute_module);
 CREATE INDEX IF NOT EXISTS imports_target_file ON imports(target_file_id);
 
+-- The public names of each module (src/facts/exports.rs): with `__all__`, exactly its names;
+-- without, module-level classes, functions and UPPER_CASE constants and explicit re-exports
+-- (`from m import X as X`, `import X as X`), names starting with `_` left out.
+CREATE TABLE IF NOT EXISTS module_exports (
+  file_id  INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,
+  name     TEXT NOT NULL,
+  kind     TEXT NOT NULL,                      -- class | function | constant | variable (through __all__ only) | reexport | declared (in __all__, bound by nothing seen)
+  line     INTEGER NOT NULL,                   -- where the name is bound (the __all__ entry for `declared`)
+  in_all   INTEGER NOT NULL                    -- named in __all__
+);
+CREATE INDEX IF NOT EXISTS module_exports_file ON module_exports(file_id);
+CREATE INDEX IF NOT EXISTS module_exports_name ON module_exports(name);
+
 -- Classes and functions at any depth; assignments at module and class level.
 CREATE TABLE IF NOT EXISTS definitions (
   file_id         INTEGER NOT NULL REFERENCES files(file_id) ON DELETE CASCADE,

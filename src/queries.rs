@@ -23,6 +23,10 @@ pub struct Query {
     pub params: Vec<Param>,
     /// `@picture`: the report can be drawn (`--format dot|mermaid`).
     pub picture: bool,
+    /// `@json-groups key: from -> to; ...`: `--format json` writes one object with a map per
+    /// key, from each value of column `from` to the sorted distinct values of `to`, instead
+    /// of a list of rows.
+    pub json_groups: Vec<JsonGroup>,
     pub sql: &'static str,
 }
 
@@ -38,6 +42,29 @@ pub struct Param {
     /// `@indexed name`: the value must be a module of the index (else the report would be
     /// empty for a typo).
     pub indexed: bool,
+}
+
+/// One map of an `@json-groups` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsonGroup {
+    pub key: String,
+    pub from: String,
+    pub to: String,
+}
+
+fn parse_json_groups(value: &str) -> Vec<JsonGroup> {
+    value
+        .split(';')
+        .filter_map(|g| {
+            let (key, map) = g.split_once(':')?;
+            let (from, to) = map.split_once("->")?;
+            Some(JsonGroup {
+                key: key.trim().to_string(),
+                from: from.trim().to_string(),
+                to: to.trim().to_string(),
+            })
+        })
+        .collect()
 }
 
 /// `name: meaning (default)`; a trailing `(required)` or no parenthesis means no default.
@@ -69,6 +96,7 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
         no_noqa: false,
         params: Vec::new(),
         picture: false,
+        json_groups: Vec::new(),
         sql,
     };
     let mut last: Option<&str> = None;
@@ -104,6 +132,7 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
                     }
                 }
                 "picture" => q.picture = true,
+                "json-groups" => q.json_groups = parse_json_groups(&value),
                 _ => {}
             }
             last = Some(match key {
@@ -229,6 +258,19 @@ mod tests {
         assert_eq!(q.params[1].default.as_deref(), Some("eager"));
         assert_eq!(q.params[2].default, None);
         assert!(q.picture);
+        let g = parse(
+            "queries/y.sql",
+            "-- @id y\n-- @json-groups symbols: symbol -> module; modules: module -> symbol\nSELECT 1;\n",
+        );
+        assert_eq!(g.json_groups.len(), 2);
+        assert_eq!(
+            (
+                g.json_groups[1].key.as_str(),
+                g.json_groups[1].from.as_str(),
+                g.json_groups[1].to.as_str()
+            ),
+            ("modules", "module", "symbol")
+        );
     }
 
     #[test]

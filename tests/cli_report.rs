@@ -180,3 +180,135 @@ fn a_module_that_is_not_indexed_is_named_not_reported_empty() {
     assert_eq!(code, 0, "{err}");
     assert!(out.lines().count() > 1, "{out}");
 }
+
+#[test]
+fn import_map_follows_reexports_all_and_manifests() {
+    let repo = repo(&[
+        ("pkg/__init__.py", "from pkg.sub import Widget\n"),
+        (
+            "pkg/sub/__init__.py",
+            "from .impl import Widget, helper as helper_alias\n__all__ = [\"Widget\"]\n",
+        ),
+        (
+            "pkg/sub/impl.py",
+            "class Widget: ...\ndef helper(): ...\ndef _private(): ...\nclass _Hidden: ...\n\
+             CONST = 1\nlower = 2\n",
+        ),
+        (
+            "pkg/other.py",
+            "__all__ = [\"exported\", \"ghost\"]\ndef exported(): ...\ndef not_in_all(): ...\n",
+        ),
+        ("pkg/reex.py", "from pkg.sub.impl import helper as helper\n"),
+        ("pkg/stars/__init__.py", "from pkg.stars.impl import *\n"),
+        (
+            "pkg/stars/impl.py",
+            "__all__ = ['Starred']\nclass Starred: ...\nclass NotStarred: ...\n",
+        ),
+        (
+            "pkg/vars/__init__.py",
+            "from pkg.vars.conf import path\n__all__ = ['path']\n",
+        ),
+        ("pkg/vars/conf.py", "path = 1\n"),
+        (
+            "pkg/module.manifest.json",
+            r#"{"exports": ["Widget", "Missing"]}"#,
+        ),
+    ]);
+    let root = repo.path();
+    let out = codefacts()
+        .args(["report", "import-map", "--format", "json", "--path"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let map: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        map["symbols"]["Widget"],
+        serde_json::json!(["pkg", "pkg.sub", "pkg.sub.impl"])
+    );
+    assert_eq!(
+        map["modules"]["pkg.sub.impl"],
+        serde_json::json!(["CONST", "Widget", "helper"])
+    );
+    assert_eq!(
+        map["modules"]["pkg.other"],
+        serde_json::json!(["exported", "ghost"])
+    );
+    assert_eq!(map["modules"]["pkg.reex"], serde_json::json!(["helper"]));
+    assert_eq!(map["symbols"]["Missing"], serde_json::json!(["pkg"]));
+    for hidden in ["_private", "_Hidden", "lower", "not_in_all", "helper_alias"] {
+        assert!(
+            map["symbols"].get(hidden).is_none(),
+            "{hidden} is not public"
+        );
+    }
+
+    let out = codefacts()
+        .args([
+            "report",
+            "import-map",
+            "--no-index",
+            "--format",
+            "json",
+            "--path",
+        ])
+        .arg(root)
+        .arg(root.join("pkg/sub"))
+        .output()
+        .unwrap();
+    // PATH narrows the rows (JSON groups included).
+    let narrowed: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let modules: Vec<&String> = narrowed["modules"].as_object().unwrap().keys().collect();
+    assert_eq!(modules, ["pkg.sub", "pkg.sub.impl"]);
+
+    let out = codefacts()
+        .args([
+            "report",
+            "import-map",
+            "--no-index",
+            "--format",
+            "csv",
+            "--path",
+        ])
+        .arg(root)
+        .output()
+        .unwrap();
+    let csv = String::from_utf8_lossy(&out.stdout).into_owned();
+    let row = |sym: &str, module: &str| -> String {
+        csv.lines()
+            .find(|l| l.starts_with(&format!("{sym},{module},")))
+            .unwrap_or_else(|| panic!("no row {sym} {module} in\n{csv}"))
+            .to_string()
+    };
+    assert!(csv.starts_with("symbol,module,kind,import_from,defined_in,path,line,in_manifest\n"));
+    // The top-most re-export is where to import it from; the manifest lists it.
+    assert_eq!(
+        row("Widget", "pkg.sub.impl"),
+        "Widget,pkg.sub.impl,class,pkg,pkg.sub.impl,pkg/sub/impl.py,1,1"
+    );
+    assert_eq!(
+        row("Widget", "pkg.sub"),
+        "Widget,pkg.sub,reexport,pkg,pkg.sub.impl,pkg/sub/__init__.py,1,1"
+    );
+    assert_eq!(
+        row("helper", "pkg.sub.impl"),
+        "helper,pkg.sub.impl,function,pkg.sub.impl,pkg.sub.impl,pkg/sub/impl.py,2,0"
+    );
+    assert_eq!(
+        row("helper", "pkg.reex"),
+        "helper,pkg.reex,reexport,pkg.sub.impl,pkg.sub.impl,pkg/reex.py,1,0"
+    );
+    assert_eq!(
+        row("ghost", "pkg.other"),
+        "ghost,pkg.other,declared,pkg.other,pkg.other,pkg/other.py,1,0"
+    );
+    assert_eq!(
+        row("Missing", "pkg"),
+        "Missing,pkg,manifest-only,,,pkg/__init__.py,,1"
+    );
+}

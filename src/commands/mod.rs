@@ -33,28 +33,43 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
     }
 }
 
-/// Runs a read-only query and writes its rows as they come (`sql`, `report`), to stdout or to
-/// `out`; `narrow` keeps only rows whose first path column lies under one of the prefixes.
+/// How [`stream_result`] writes a result.
+pub(crate) struct Streamed<'a> {
+    pub format: crate::cli::Format,
+    pub timeout: Option<f64>,
+    /// A file to write (else stdout).
+    pub out: Option<&'a Path>,
+    /// Keep only rows whose first path column lies under one of these prefixes.
+    pub narrow: Option<&'a [String]>,
+    /// `@json-groups` of a report: its JSON is one object of maps, not a list of rows.
+    pub groups: &'a [crate::queries::JsonGroup],
+}
+
+/// Runs a read-only query and writes its rows as they come (`sql`, `report`).
 pub(crate) fn stream_result(
     mut store: crate::store::Store,
     sql: &str,
     params: &[(String, String)],
-    format: crate::cli::Format,
-    timeout: Option<f64>,
-    out: Option<&Path>,
-    narrow: Option<&[String]>,
+    how: Streamed,
 ) -> Result<ExitCode> {
-    set_timeout(&mut store, timeout)?;
-    let mut writer = output(out)?;
-    let mut renderer = crate::render::Renderer::new(format, &mut writer);
-    match narrow {
-        Some(prefixes) => {
-            let mut sink = crate::render::Narrow::new(&mut renderer, prefixes);
-            store.stream(sql, params, &mut sink)?;
+    set_timeout(&mut store, how.timeout)?;
+    let mut writer = output(how.out)?;
+    {
+        let mut sink: Box<dyn crate::store::RowSink + '_> =
+            if how.groups.is_empty() || how.format != crate::cli::Format::Json {
+                Box::new(crate::render::Renderer::new(how.format, &mut writer))
+            } else {
+                Box::new(crate::render::JsonGroups::new(how.groups, &mut writer))
+            };
+        let sink = sink.as_mut();
+        match how.narrow {
+            Some(prefixes) => {
+                let mut narrowed = crate::render::Narrow::new(sink, prefixes);
+                store.stream(sql, params, &mut narrowed)?;
+            }
+            None => store.stream(sql, params, sink)?,
         }
-        None => store.stream(sql, params, &mut renderer)?,
     }
-    drop(renderer);
     writer.flush()?;
     Ok(ExitCode::from(EXIT_OK))
 }

@@ -75,10 +75,13 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
         store,
         report.sql,
         &params,
-        args.format,
-        args.timeout,
-        args.out.as_deref(),
-        narrow.as_deref(),
+        super::Streamed {
+            format: args.format,
+            timeout: args.timeout,
+            out: args.out.as_deref(),
+            narrow: narrow.as_deref(),
+            groups: &report.json_groups,
+        },
     )
 }
 
@@ -252,7 +255,9 @@ pub fn docs() -> String {
          (`--no-index` skips that) and orders its rows. PATH arguments keep the rows whose first \
          path column (`path`, or a name ending in `_path`) lies under one of them. A report is a \
          file `queries/ID.sql` with a header: `-- @id`, `-- @name`, `-- @description`, \
-         `-- @param name: meaning (default)`, `-- @picture` for a report that can be drawn.\n",
+         `-- @param name: meaning (default)`, `-- @picture` for a report that can be drawn, \
+         `-- @json-groups key: from -> to; ...` for a report whose JSON is one object of maps \
+         (from each value of column `from` to the sorted values of `to`).\n",
     );
     for q in reports() {
         s.push_str(&format!(

@@ -36,5 +36,16 @@ pub fn run(args: SqlArgs) -> Result<ExitCode> {
              `codefacts index --semantic`) to build it"
         );
     }
-    super::stream_result(store, &sql, &[], args.format, args.timeout, None, None)
+    super::stream_result(
+        store,
+        &sql,
+        &[],
+        super::Streamed {
+            format: args.format,
+            timeout: args.timeout,
+            out: None,
+            narrow: None,
+            groups: &[],
+        },
+    )
 }

@@ -8,6 +8,7 @@ use serde::Serialize;
 
 mod definitions;
 mod dunder_all;
+pub mod exports;
 mod imports;
 mod path_strings;
 mod returns;
@@ -244,19 +245,27 @@ pub struct FileFacts {
     pub outside_returns: Vec<OutsideReturn>,
     pub syntax_errors: Vec<SyntaxErrorFact>,
     pub path_strings: Vec<PathString>,
+    /// The module's public names (derived from the facts above; not in fact snapshots).
+    #[serde(skip)]
+    pub exports: Vec<exports::Export>,
 }
 
 /// Extracts every fact kind from a parsed file, in one iterative walk of the tree
 /// (see [`walk`]). Facts inside ERROR nodes are not extracted; everything else is.
 pub fn extract(text: &str, tree: &tree_sitter::Tree) -> FileFacts {
-    walk::run(text, tree, true)
+    with_exports(walk::run(text, tree, true))
+}
+
+fn with_exports(mut facts: FileFacts) -> FileFacts {
+    facts.exports = exports::public_names(&facts);
+    facts
 }
 
 /// [`extract`] without skipping any subtree: slower, same result. For tests and benchmarks
 /// that check the pruning.
 #[doc(hidden)]
 pub fn extract_unpruned(text: &str, tree: &tree_sitter::Tree) -> FileFacts {
-    walk::run(text, tree, false)
+    with_exports(walk::run(text, tree, false))
 }
 
 #[cfg(test)]

@@ -564,6 +564,12 @@ impl Store {
         .map_err(|e| cannot_open(e, path))?;
         set_busy_handler(&mut conn, path)?;
         conn.pragma_update(None, "query_only", "ON")?;
+        // Reports sort and materialize tens of thousands of rows: in memory, with the same
+        // page cache as a run.
+        for (pragma, value) in [("cache_size", -16_000i64), ("temp_store", 2)] {
+            conn.pragma_update(None, pragma, value)
+                .map_err(|e| cannot_open(e, path))?;
+        }
         // Read-only in three ways: the open flags, `query_only`, and this authorizer, which
         // refuses ATTACH, writes and pragmas that set something (`query_only = OFF` among
         // them); `Store::stream` also refuses statements SQLite says write (VACUUM INTO).

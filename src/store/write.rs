@@ -197,6 +197,7 @@ impl<'c> Writer<'c> {
                 "imports",
                 "definitions",
                 "dunder_all",
+                "module_exports",
                 "outside_returns",
                 "syntax_errors",
                 "path_strings",
@@ -300,6 +301,12 @@ impl<'c> Writer<'c> {
                 a.span.end_line,
                 a.span.end_col
             ])?;
+        }
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT INTO module_exports(file_id, name, kind, line, in_all) VALUES (?1, ?2, ?3, ?4, ?5)",
+        )?;
+        for e in &facts.exports {
+            stmt.execute(params![file_id, e.name, e.kind.as_str(), e.line, e.in_all])?;
         }
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO outside_returns(file_id, kind, in_class, line, col, end_line, end_col) \
