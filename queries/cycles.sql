@@ -24,13 +24,16 @@ WITH comps AS (
   SELECT component, size FROM graph_package_components
   WHERE graph = :graph AND depth = CAST(:depth AS INTEGER) AND :level = 'package'
 ),
--- Package level: the first import from a module of one package into the other.
+-- Package level: the first import from a module of one package into a module of the other
+-- (`m > 'p.' AND m < 'p/'`: the names under `p`, as a range the module index serves; '/'
+-- follows '.').
 pkg_imports AS (
   SELECT p.component, p.step, p.src, p.dst,
-         (SELECT i.rowid FROM imports i JOIN files f ON f.file_id = i.file_id
-          WHERE (f.module = p.src OR f.module LIKE p.src || '.%')
-            AND (i.target_module = p.dst OR i.target_module LIKE p.dst || '.%')
-            AND i.target_file_id IS NOT NULL
+         (SELECT i.rowid FROM files f
+          JOIN imports i ON i.file_id = f.file_id
+          JOIN files d ON d.file_id = i.target_file_id
+          WHERE (f.module = p.src OR (f.module > p.src || '.' AND f.module < p.src || '/'))
+            AND (d.module = p.dst OR (d.module > p.dst || '.' AND d.module < p.dst || '/'))
           ORDER BY f.path, i.line LIMIT 1) AS import_rowid
   FROM graph_package_cycle_edges p
   WHERE p.graph = :graph AND p.depth = CAST(:depth AS INTEGER) AND :level = 'package'
@@ -41,7 +44,8 @@ stmt AS (
   SELECT e.component, e.step, e.src_file_id, e.dst_file_id,
          (SELECT i.rowid FROM imports i JOIN files d ON d.file_id = e.dst_file_id
           WHERE i.file_id = e.src_file_id
-            AND (i.target_file_id = e.dst_file_id OR i.target_module LIKE d.module || '.%')
+            AND (i.target_file_id = e.dst_file_id
+                 OR (i.target_module > d.module || '.' AND i.target_module < d.module || '/'))
           ORDER BY i.target_file_id <> e.dst_file_id, i.line, i.col LIMIT 1) AS import_rowid
   FROM graph_cycle_edges e WHERE e.graph = :graph
 ),
@@ -76,10 +80,11 @@ chains AS (
 breaker_rows AS (
   SELECT b.component, b.imports, b.src, b.dst,
          (SELECT group_concat(line, ', ') FROM (
-            SELECT f.path || ':' || i.line AS line FROM imports i JOIN files f ON f.file_id = i.file_id
-            WHERE (f.module = b.src OR f.module LIKE b.src || '.%')
-              AND (i.target_module = b.dst OR i.target_module LIKE b.dst || '.%')
-              AND i.target_file_id IS NOT NULL
+            SELECT f.path || ':' || i.line AS line FROM files f
+            JOIN imports i ON i.file_id = f.file_id
+            JOIN files d ON d.file_id = i.target_file_id
+            WHERE (f.module = b.src OR (f.module > b.src || '.' AND f.module < b.src || '/'))
+              AND (d.module = b.dst OR (d.module > b.dst || '.' AND d.module < b.dst || '/'))
             ORDER BY f.path, i.line)) AS lines
   FROM graph_package_breakers b
   WHERE b.graph = :graph AND b.depth = CAST(:depth AS INTEGER) AND :level = 'package'
@@ -88,7 +93,8 @@ breaker_rows AS (
          (SELECT group_concat(line, ', ') FROM (
             SELECT sf.path || ':' || i.line AS line FROM imports i
             WHERE i.file_id = b.src_file_id
-              AND (i.target_file_id = b.dst_file_id OR i.target_module LIKE df.module || '.%')
+              AND (i.target_file_id = b.dst_file_id
+                   OR (i.target_module > df.module || '.' AND i.target_module < df.module || '/'))
             ORDER BY i.line)) AS lines
   FROM graph_breakers b
   JOIN files sf ON sf.file_id = b.src_file_id

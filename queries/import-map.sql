@@ -46,24 +46,24 @@ reach(module, file_id, name, origin, line) AS (
   JOIN files d ON d.module = b.source
   JOIN module_exports e ON e.file_id = d.file_id AND e.name = b.name
   WHERE e.kind IN ('class', 'function', 'constant', 'variable')
-    AND b.source LIKE b.module || '.%'
+    AND substr(b.source, 1, length(b.module) + 1) = b.module || '.'
   UNION
   SELECT s.module, s.file_id, e.name, s.source, s.line
   FROM stars s
   JOIN files d ON d.module = s.source
   JOIN module_exports e ON e.file_id = d.file_id
   WHERE e.kind IN ('class', 'function', 'constant', 'variable')
-    AND s.source LIKE s.module || '.%'
+    AND substr(s.source, 1, length(s.module) + 1) = s.module || '.'
   UNION
   SELECT b.module, b.file_id, r.name, r.origin, b.line
   FROM reach r
   JOIN binds b ON b.source = r.module AND b.name = r.name
-  WHERE r.origin LIKE b.module || '.%'
+  WHERE substr(r.origin, 1, length(b.module) + 1) = b.module || '.'
   UNION
   SELECT s.module, s.file_id, r.name, r.origin, s.line
   FROM reach r
   JOIN stars s ON s.source = r.module
-  WHERE r.origin LIKE s.module || '.%' AND r.name NOT LIKE '\_%' ESCAPE '\'
+  WHERE substr(r.origin, 1, length(s.module) + 1) = s.module || '.' AND r.name NOT LIKE '\_%' ESCAPE '\'
 ),
 -- Where a package makes the name public: it names it in `__all__`, imports it as itself,
 -- or declares no `__all__`.

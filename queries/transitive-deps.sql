@@ -18,7 +18,7 @@ WITH RECURSIVE
     SELECT c.file_id, p.file_id, ' (in) '
     FROM files c
     JOIN files p ON p.is_package = 1 AND p.module IS NOT NULL
-                AND c.module LIKE p.module || '.%'
+                AND c.module > p.module || '.' AND c.module < p.module || '/'
   ),
   -- (file, depth) pairs: UNION keeps each pair once, so this terminates on cycles
   reach(file_id, depth) AS (

@@ -188,8 +188,10 @@ def reports():
         ("dependents (all)", ["dependents", "-p", f"module={ring_module}", "-p", "graph=all"]),
         ("cycles, package level", ["cycles", "-p", "level=package"]),
         ("import-graph, package level", ["import-graph", "-p", "level=package"]),
+        ("import-map --format csv", ["import-map", "--format", "csv"]),
+        ("import-map --format json", ["import-map", "--format", "json"]),
     ]
-    print(f"\ngraph reports on the generated monorepo ({RUNS} runs each), target <= 300 ms:")
+    print(f"\nreports on the generated monorepo ({RUNS} runs each), target <= 300 ms:")
     for name, args in cases:
         t, rss = timed(base + args)
         print(f"  report {name:28} {t * 1000:7.0f}ms  {rss:5.0f}MB")
