@@ -10,6 +10,7 @@ pub mod facts;
 pub mod files;
 pub mod graph;
 pub mod indexer;
+pub mod lint;
 pub mod owners;
 pub mod queries;
 pub mod render;
