@@ -276,6 +276,47 @@ CREATE TABLE IF NOT EXISTS file_owners (
 );
 
 -- ---------------------------------------------------------------------------------------
+-- Findings as facts (src/store/findings.rs, docs/findings.md): codefacts' own, stored by the
+-- reports that count them (whole repository, every selected rule, as `check` finds them), and
+-- Ruff's, stored by `codefacts ingest ruff` (every field of Ruff's JSON kept).
+
+CREATE TABLE IF NOT EXISTS findings (
+  source    TEXT NOT NULL,                     -- codefacts | ruff
+  path      TEXT NOT NULL,                     -- repo-relative; Ruff's filename as written when outside the root
+  code      TEXT NOT NULL,                     -- F821, ...; 'invalid-syntax' for syntax errors
+  name      TEXT,                              -- the rule's name (undefined-name)
+  message   TEXT NOT NULL,
+  line      INTEGER NOT NULL,                  -- Ruff's location.row (in a notebook, Ruff's is the cell's)
+  col       INTEGER NOT NULL,
+  end_line  INTEGER NOT NULL,
+  end_col   INTEGER NOT NULL,
+  cell      INTEGER,                           -- notebooks: the cell (Ruff's findings only)
+  noqa_row  INTEGER,
+  url       TEXT,
+  severity  TEXT,
+  fix       TEXT,                              -- Ruff's fix object as JSON; NULL: none
+  ordinal   INTEGER NOT NULL                   -- position among the source's findings (Ruff's order)
+);
+CREATE INDEX IF NOT EXISTS findings_by_path ON findings(path);
+
+-- The rules codefacts implements (filled on open from queries/rules/): where both tools
+-- report a rule for an indexed file, codefacts' findings are the ones counted.
+CREATE TABLE IF NOT EXISTS codefacts_rules (
+  code TEXT PRIMARY KEY,
+  name TEXT NOT NULL
+);
+
+-- The findings every report counts: codefacts' own, plus Ruff's for the rules codefacts does
+-- not implement and for files the index does not hold.
+CREATE VIEW IF NOT EXISTS all_findings AS
+SELECT * FROM findings WHERE source = 'codefacts'
+UNION ALL
+SELECT r.* FROM findings r
+WHERE r.source = 'ruff'
+  AND NOT (r.code IN (SELECT code FROM codefacts_rules)
+           AND EXISTS (SELECT 1 FROM files f WHERE f.path = r.path));
+
+-- ---------------------------------------------------------------------------------------
 -- Semantic facts: scopes, bindings and references with Ruff's (pyflakes') semantics, noqa.
 -- The semantic layer, built on first use: by `check`, `index --semantic`, or SQL naming one of
 -- these tables; from then on every run keeps it current (meta key `semantic` = '1'). Written
@@ -454,6 +495,8 @@ CREATE TABLE IF NOT EXISTS source_roots (
 -- Key/value facts about the index itself: `root`; `layout` and `analysis` fingerprints;
 -- `schema_fingerprint`; `semantic` ('1': the semantic layer is built and kept current);
 -- `indexes_pending` ('1': a cold `check` left the lookup indexes to the next index/sql/query run);
+-- `generation` (counts the runs that changed the index); `findings` (the generation and rule
+-- selection codefacts' stored findings were computed for); `ruff_ingest` (what was ingested);
 -- `codeowners` (the CODEOWNERS file's path, size, mtime and hash); `owners` (what `file_owners`
 -- was computed from).
 CREATE TABLE IF NOT EXISTS meta (

@@ -34,6 +34,36 @@ pub enum Command {
     /// F822, TID252, E902 and syntax errors), as `ruff check` does at the command line. Exit 1
     /// with findings, 0 without, 2 on errors.
     Check(CheckArgs),
+    /// Store findings of another tool as facts, so reports count them (`ingest ruff
+    /// FILE.json`, from `ruff check --output-format json`; `-` reads standard input).
+    Ingest(IngestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    #[command(subcommand)]
+    pub tool: IngestTool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum IngestTool {
+    /// Ruff's findings: the output of `ruff check --output-format json` (or `json-lines`).
+    /// Replaces the previous ingest; exit 2 and nothing changed when the file is malformed.
+    Ruff(IngestRuffArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IngestRuffArgs {
+    /// The JSON file, or `-` for standard input.
+    pub file: PathBuf,
+    /// Do not bring the index up to date first.
+    #[arg(long)]
+    pub no_index: bool,
+    /// Repository root [default: found from the current directory]
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: RepoArgs,
 }
 
 #[derive(Debug, Args)]

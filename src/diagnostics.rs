@@ -65,13 +65,14 @@ pub enum OutputFormat {
     Junit,
 }
 
-fn url(name: &str) -> String {
+/// Ruff's documentation page of a rule.
+pub fn url(name: &str) -> String {
     format!("https://docs.astral.sh/ruff/rules/{name}")
 }
 
 /// Syntax errors are not a rule: Ruff prints them as `invalid-syntax: message`, with no URL
 /// and no `noqa_row`.
-fn is_syntax(f: &Finding) -> bool {
+pub fn is_syntax(f: &Finding) -> bool {
     f.code == "invalid-syntax"
 }
 

@@ -962,6 +962,12 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     )? {
         phase("assigned owners");
     }
+    // Counts the runs that changed the index: what stored findings are compared against.
+    let generation = writer
+        .meta("generation")?
+        .and_then(|g| g.parse::<u64>().ok())
+        .unwrap_or(0);
+    writer.set_meta("generation", &(generation + 1).to_string())?;
     writer.set_meta("root", &config.root.to_string_lossy())?;
     writer.set_meta("analysis", &analysis.fingerprint)?;
     writer.set_meta("semantic", if semantic { "1" } else { "0" })?;

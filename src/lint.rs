@@ -295,7 +295,8 @@ pub fn warn_unimplemented(linted: &Linted) {
     };
     crate::warnln!(
         "{} selected rule{} not implemented by codefacts and not \
-         checked: {}{more} (run Ruff for {}; codefacts implements {})",
+         checked: {}{more} (run Ruff for {}, and `codefacts ingest ruff` its JSON output for \
+         the reports to count them; codefacts implements {})",
         missing.len(),
         if missing.len() == 1 { " is" } else { "s are" },
         shown.join(", "),

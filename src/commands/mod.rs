@@ -2,6 +2,7 @@
 
 mod check;
 mod index;
+mod ingest;
 mod report;
 mod schema;
 mod sql;
@@ -30,6 +31,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Report(args) => report::run(args),
         Command::Schema => schema::run(),
         Command::Check(args) => check::run(args),
+        Command::Ingest(args) => ingest::run(args),
     }
 }
 
@@ -148,6 +150,70 @@ impl Repo {
                 ..IndexOptions::default()
             },
         )
+    }
+
+    /// Brings codefacts' stored findings (`findings` with source `codefacts`) up to date: the
+    /// whole repository, every rule the configuration selects, as `check` finds them. Nothing
+    /// is recomputed when the index and the selection are those they were computed for. With
+    /// `may_write` false (`--no-index`), stale findings are only warned about.
+    pub fn refresh_findings(&self, may_write: bool) -> Result<()> {
+        use crate::config::SelectionLayer;
+        let cli = SelectionLayer {
+            from: "the report".into(),
+            select: None,
+            extend_select: Vec::new(),
+            ignore: Vec::new(),
+        };
+        let (mut store, _) = crate::store::Store::open(&self.db)?;
+        let writer = store.writer()?;
+        let want = format!(
+            "{}:{}",
+            writer.meta("generation")?.unwrap_or_default(),
+            crate::lint::Linted::selection_fingerprint(&self.config, &cli)
+        );
+        if writer.meta("findings")?.as_deref() == Some(want.as_str()) {
+            return Ok(());
+        }
+        if !may_write {
+            crate::warnln!(
+                "codefacts' stored findings are not those of the current index and                  configuration; run without --no-index to bring them up to date"
+            );
+            return Ok(());
+        }
+        if writer.meta("semantic")?.as_deref() != Some("1") {
+            anyhow::bail!("the index has no semantic layer, so no rule can run");
+        }
+        let linted = crate::lint::run(&self.config, &self.db, &cli)?;
+        if linted.nothing_selected() {
+            crate::warnln!(
+                "no rule that codefacts implements is selected ({}): reports count only                  ingested findings and syntax errors",
+                linted.describe()
+            );
+        }
+        let rows: Vec<crate::store::FindingRow> = linted
+            .findings
+            .iter()
+            .map(|f| crate::store::FindingRow {
+                path: f.path.clone(),
+                code: f.code.clone(),
+                name: Some(f.name.clone()),
+                message: f.message.clone(),
+                line: f.line.into(),
+                col: f.col.into(),
+                end_line: f.end_line.into(),
+                end_col: f.end_col.into(),
+                cell: None,
+                noqa_row: (f.noqa_row > 0).then_some(f.noqa_row.into()),
+                url: (!crate::diagnostics::is_syntax(f)).then(|| crate::diagnostics::url(&f.name)),
+                severity: Some("error".into()),
+                fix: None,
+            })
+            .collect();
+        writer.replace_findings("codefacts", &rows)?;
+        writer.set_meta("findings", &want)?;
+        writer.commit()?;
+        store.finish()?;
+        Ok(())
     }
 
     /// [`Repo::refresh`] with every option of a run (`progress` is set here).

@@ -5,6 +5,7 @@
 //! index intact. A database from another schema version, or a corrupt one, is rebuilt.
 
 mod derived;
+mod findings;
 mod owners;
 mod query;
 mod read;
@@ -18,6 +19,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
+pub use findings::FindingRow;
 pub use owners::StoredManifest;
 pub use query::{QueryResult, RowSink, Value};
 pub use read::{CachedImports, StoredFile};
@@ -32,9 +34,19 @@ pub const SCHEMA_VERSION: i64 = 1;
 /// Whether `sql` names a table of the semantic layer (a whole-word, case-insensitive match, so a
 /// table named in a string literal counts too: that only builds the layer early).
 pub fn reads_semantic_tables(sql: &str) -> bool {
+    names_any(sql, semantic::TABLES)
+}
+
+/// Whether `sql` names `findings` or `all_findings` (whole words): codefacts' own findings must
+/// be current before it runs.
+pub fn reads_findings(sql: &str) -> bool {
+    names_any(sql, &["findings", "all_findings"])
+}
+
+fn names_any(sql: &str, tables: &[&str]) -> bool {
     let lower = sql.to_ascii_lowercase();
     let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
-    semantic::TABLES.iter().any(|table| {
+    tables.iter().any(|table| {
         lower.match_indices(table).any(|(at, _)| {
             let before = at.checked_sub(1).map(|i| lower.as_bytes()[i]);
             let after = lower.as_bytes().get(at + table.len()).copied();
@@ -205,8 +217,25 @@ fn tables_signature(conn: &Connection) -> rusqlite::Result<String> {
     Ok(rows.collect::<rusqlite::Result<Vec<_>>>()?.join("\u{1e}"))
 }
 
+/// The schema and the rules codefacts implements (`codefacts_rules` is filled from them).
 fn schema_fingerprint() -> String {
-    blake3::hash(SCHEMA_SQL.as_bytes()).to_hex()[..16].to_string()
+    let mut h = blake3::Hasher::new();
+    h.update(SCHEMA_SQL.as_bytes());
+    for (code, name) in implemented_rules() {
+        h.update(format!("\u{1f}{code}\u{1f}{name}").as_bytes());
+    }
+    h.finalize().to_hex()[..16].to_string()
+}
+
+/// (code, name) of every rule query, syntax errors included.
+fn implemented_rules() -> Vec<(String, String)> {
+    crate::queries::rules()
+        .into_iter()
+        .filter_map(|q| {
+            let name = q.id.rsplit('/').next().unwrap_or(&q.id).to_string();
+            q.code.map(|c| (c, name))
+        })
+        .collect()
 }
 
 /// An open index database.
@@ -600,6 +629,10 @@ impl Store {
                 tx.prepare("INSERT INTO stdlib_modules(name, first, last) VALUES (?1, ?2, ?3)")?;
             for (name, first, last) in crate::resolve::stdlib_table() {
                 st.execute(rusqlite::params![name, first, last])?;
+            }
+            let mut st = tx.prepare("INSERT INTO codefacts_rules(code, name) VALUES (?1, ?2)")?;
+            for (code, name) in implemented_rules() {
+                st.execute([code, name])?;
             }
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
