@@ -107,6 +107,10 @@ pub struct CheckArgs {
     /// Exit 0 even with findings.
     #[arg(long)]
     pub exit_zero: bool,
+    /// Lane gate: report every finding, but exit 1 only for findings (syntax errors
+    /// included) in strict lanes ([tool.codefacts.lanes]; files no lane matches are strict).
+    #[arg(long)]
+    pub gate: bool,
     /// Do not bring the index up to date first.
     #[arg(long)]
     pub no_index: bool,

@@ -27,6 +27,9 @@ pub struct Query {
     /// key, from each value of column `from` to the sorted distinct values of `to`, instead
     /// of a list of rows.
     pub json_groups: Vec<JsonGroup>,
+    /// `@pivot keys: a b; columns: code; values: n`: the rows are cells of a matrix, drawn
+    /// as one row per key and one column per value of `columns` (see `render::Pivot`).
+    pub pivot: Option<PivotSpec>,
     pub sql: &'static str,
 }
 
@@ -42,6 +45,35 @@ pub struct Param {
     /// `@indexed name`: the value must be a module of the index (else the report would be
     /// empty for a typo).
     pub indexed: bool,
+}
+
+/// An `@pivot` header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PivotSpec {
+    /// The key columns (those that are NULL in every row are left out of the matrix).
+    pub keys: Vec<String>,
+    /// The column whose values become the matrix's columns.
+    pub columns: String,
+    /// The column summed into each cell.
+    pub values: String,
+}
+
+fn parse_pivot(value: &str) -> Option<PivotSpec> {
+    let mut spec = PivotSpec {
+        keys: Vec::new(),
+        columns: String::new(),
+        values: String::new(),
+    };
+    for part in value.split(';') {
+        let (k, v) = part.split_once(':')?;
+        match k.trim() {
+            "keys" => spec.keys = v.split_whitespace().map(str::to_string).collect(),
+            "columns" => spec.columns = v.trim().to_string(),
+            "values" => spec.values = v.trim().to_string(),
+            _ => return None,
+        }
+    }
+    (!spec.keys.is_empty() && !spec.columns.is_empty() && !spec.values.is_empty()).then_some(spec)
 }
 
 /// One map of an `@json-groups` header.
@@ -97,6 +129,7 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
         params: Vec::new(),
         picture: false,
         json_groups: Vec::new(),
+        pivot: None,
         sql,
     };
     let mut last: Option<&str> = None;
@@ -133,6 +166,7 @@ pub fn parse(file: &'static str, sql: &'static str) -> Query {
                 }
                 "picture" => q.picture = true,
                 "json-groups" => q.json_groups = parse_json_groups(&value),
+                "pivot" => q.pivot = parse_pivot(&value),
                 _ => {}
             }
             last = Some(match key {
@@ -263,6 +297,12 @@ mod tests {
             "-- @id y\n-- @json-groups symbols: symbol -> module; modules: module -> symbol\nSELECT 1;\n",
         );
         assert_eq!(g.json_groups.len(), 2);
+        let p = parse(
+            "queries/z.sql",
+            "-- @id z\n-- @pivot keys: star owner; columns: code; values: findings\nSELECT 1;\n",
+        );
+        let p = p.pivot.unwrap();
+        assert_eq!((p.keys.len(), p.columns.as_str()), (2, "code"));
         assert_eq!(
             (
                 g.json_groups[1].key.as_str(),

@@ -236,6 +236,195 @@ impl RowSink for JsonGroups<'_> {
     }
 }
 
+/// A [`RowSink`] for `@pivot` reports: sums `values` into a matrix with a row per key (the
+/// key columns not NULL in every row) and a column per value of `columns`, both ordered by
+/// their totals (largest first, then by name; a column named `other` last), with a `total`
+/// column and a totals row.
+/// JSON gives `{"keys", "columns", "rows": [{key..., "total", "by": {column: n}}],
+/// "totals": {"total", "by"}}`; Markdown adds a totals-by-column table.
+pub struct Pivot<'w> {
+    format: Format,
+    out: &'w mut dyn Write,
+    spec: crate::queries::PivotSpec,
+    key_idx: Vec<usize>,
+    col_idx: usize,
+    val_idx: usize,
+    cells: std::collections::HashMap<(Vec<Option<String>>, String), i64>,
+}
+
+impl<'w> Pivot<'w> {
+    pub fn new(spec: &crate::queries::PivotSpec, format: Format, out: &'w mut dyn Write) -> Self {
+        Pivot {
+            format,
+            out,
+            spec: spec.clone(),
+            key_idx: Vec::new(),
+            col_idx: 0,
+            val_idx: 0,
+            cells: Default::default(),
+        }
+    }
+}
+
+impl RowSink for Pivot<'_> {
+    fn columns(&mut self, columns: &[String]) -> Result<()> {
+        let find = |c: &str| {
+            columns.iter().position(|x| x == c).ok_or_else(|| {
+                anyhow::anyhow!(
+                    "@pivot names column `{c}`, which the query does not return (columns: {})",
+                    columns.join(", ")
+                )
+            })
+        };
+        self.key_idx = self
+            .spec
+            .keys
+            .iter()
+            .map(|k| find(k))
+            .collect::<Result<_>>()?;
+        self.col_idx = find(&self.spec.columns)?;
+        self.val_idx = find(&self.spec.values)?;
+        Ok(())
+    }
+
+    fn row(&mut self, row: &[Value]) -> Result<bool> {
+        let key: Vec<Option<String>> = self
+            .key_idx
+            .iter()
+            .map(|i| match &row[*i] {
+                Value::Null => None,
+                v => Some(cell(v)),
+            })
+            .collect();
+        let col = cell(&row[self.col_idx]);
+        let n = match &row[self.val_idx] {
+            Value::Integer(i) => *i,
+            Value::Real(f) => *f as i64,
+            _ => 0,
+        };
+        *self.cells.entry((key, col)).or_default() += n;
+        Ok(true)
+    }
+
+    fn finish(&mut self) -> Result<()> {
+        use std::collections::BTreeMap;
+        let used: Vec<usize> = (0..self.key_idx.len())
+            .filter(|k| self.cells.keys().any(|(key, _)| key[*k].is_some()))
+            .collect();
+        let mut by_key: BTreeMap<Vec<String>, BTreeMap<String, i64>> = BTreeMap::new();
+        let mut col_totals: BTreeMap<String, i64> = BTreeMap::new();
+        for ((key, col), n) in std::mem::take(&mut self.cells) {
+            let key: Vec<String> = used
+                .iter()
+                .map(|k| key[*k].clone().unwrap_or_default())
+                .collect();
+            *by_key
+                .entry(key)
+                .or_default()
+                .entry(col.clone())
+                .or_default() += n;
+            *col_totals.entry(col).or_default() += n;
+        }
+        let mut cols: Vec<(String, i64)> = col_totals.into_iter().collect();
+        // A column named `other` (what a report folds the small ones into) comes last.
+        cols.sort_by(|a, b| {
+            (a.0 == "other")
+                .cmp(&(b.0 == "other"))
+                .then_with(|| b.1.cmp(&a.1))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        let mut rows: Vec<(Vec<String>, i64, BTreeMap<String, i64>)> = by_key
+            .into_iter()
+            .map(|(k, m)| {
+                let t = m.values().sum();
+                (k, t, m)
+            })
+            .collect();
+        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let grand: i64 = cols.iter().map(|c| c.1).sum();
+        let key_names: Vec<String> = used.iter().map(|k| self.spec.keys[*k].clone()).collect();
+        if self.format == Format::Json {
+            let json_rows: Vec<serde_json::Value> = rows
+                .iter()
+                .map(|(k, t, m)| {
+                    let mut o = serde_json::Map::new();
+                    for (name, v) in key_names.iter().zip(k) {
+                        o.insert(name.clone(), v.clone().into());
+                    }
+                    o.insert("total".into(), (*t).into());
+                    let by: serde_json::Map<String, serde_json::Value> = cols
+                        .iter()
+                        .filter_map(|(c, _)| m.get(c).map(|n| (c.clone(), (*n).into())))
+                        .collect();
+                    o.insert("by".into(), by.into());
+                    o.into()
+                })
+                .collect();
+            let totals: serde_json::Map<String, serde_json::Value> =
+                cols.iter().map(|(c, n)| (c.clone(), (*n).into())).collect();
+            let doc = serde_json::json!({
+                "keys": key_names,
+                "columns": cols.iter().map(|c| c.0.clone()).collect::<Vec<_>>(),
+                "rows": json_rows,
+                "totals": {"total": grand, "by": totals},
+            });
+            serde_json::to_writer_pretty(&mut *self.out, &doc)?;
+            writeln!(self.out)?;
+            return Ok(());
+        }
+        let mut header: Vec<String> = key_names.clone();
+        header.push("total".into());
+        header.extend(cols.iter().map(|c| c.0.clone()));
+        let mut inner = Renderer::new(self.format, &mut *self.out);
+        inner.columns(&header)?;
+        for (k, t, m) in &rows {
+            let mut r: Vec<Value> = k.iter().map(|s| Value::Text(s.clone())).collect();
+            r.push(Value::Integer(*t));
+            r.extend(
+                cols.iter()
+                    .map(|(c, _)| Value::Integer(m.get(c).copied().unwrap_or(0))),
+            );
+            inner.row(&r)?;
+        }
+        let mut total_row: Vec<Value> = (0..key_names.len())
+            .map(|i| {
+                Value::Text(if i == 0 {
+                    "total".into()
+                } else {
+                    String::new()
+                })
+            })
+            .collect();
+        total_row.push(Value::Integer(grand));
+        total_row.extend(cols.iter().map(|(_, n)| Value::Integer(*n)));
+        inner.row(&total_row)?;
+        inner.finish()?;
+        if self.format == Format::Md {
+            writeln!(self.out)?;
+            let mut totals = Renderer::new(Format::Md, &mut *self.out);
+            totals.columns(&[
+                self.spec.columns.clone(),
+                self.spec.values.clone(),
+                "share".into(),
+            ])?;
+            for (c, n) in &cols {
+                let share = if grand > 0 {
+                    *n as f64 * 100.0 / grand as f64
+                } else {
+                    0.0
+                };
+                totals.row(&[
+                    Value::Text(c.clone()),
+                    Value::Integer(*n),
+                    Value::Text(format!("{share:.1}%")),
+                ])?;
+            }
+            totals.finish()?;
+        }
+        Ok(())
+    }
+}
+
 fn md_escape(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', "<br>")
 }

@@ -230,7 +230,12 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         crate::warnln!("No Python files found under the given path(s)");
     }
 
-    let code = if findings.is_empty() || args.exit_zero {
+    let failing = if args.gate {
+        gate(&repo, &store, &findings)?
+    } else {
+        findings.len()
+    };
+    let code = if failing == 0 || args.exit_zero {
         EXIT_OK
     } else {
         EXIT_FINDINGS
@@ -356,6 +361,57 @@ fn check_lanes(repo: &Repo, wanted: &[String]) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// `--gate`: how many findings are in strict lanes (they fail the check); says on stderr how
+/// many are in each lane, strict and warn.
+fn gate(repo: &Repo, store: &Store, findings: &[Finding]) -> Result<usize> {
+    let lane_of: HashMap<String, String> = store.file_lanes()?.into_iter().collect();
+    let strict = |lane: &str| {
+        repo.config
+            .lanes
+            .iter()
+            .find(|l| l.name == lane)
+            .is_none_or(|l| l.mode == config::LaneMode::Strict)
+    };
+    let mut per_lane: std::collections::BTreeMap<(bool, String), usize> = Default::default();
+    for f in findings {
+        let lane = lane_of.get(&f.path).map_or("default", String::as_str);
+        *per_lane
+            .entry((!strict(lane), lane.to_string()))
+            .or_default() += 1;
+    }
+    let sum = |warn: bool| -> (usize, String) {
+        let parts: Vec<String> = per_lane
+            .iter()
+            .filter(|((w, _), _)| *w == warn)
+            .map(|((_, lane), n)| format!("{lane} {n}"))
+            .collect();
+        let n = per_lane
+            .iter()
+            .filter(|((w, _), _)| *w == warn)
+            .map(|(_, n)| n)
+            .sum();
+        (n, parts.join(", "))
+    };
+    let (failing, strict_parts) = sum(false);
+    let (warned, warn_parts) = sum(true);
+    if !crate::term::quiet() {
+        let mut msg = format!(
+            "gate: {failing} finding{} in strict lanes",
+            if failing == 1 { "" } else { "s" }
+        );
+        if failing > 0 {
+            msg.push_str(&format!(" ({strict_parts}) fail the check"));
+        }
+        if warned > 0 {
+            msg.push_str(&format!(
+                "; {warned} in warn lanes ({warn_parts}) are reported, not failed"
+            ));
+        }
+        crate::errln!("codefacts: {msg}");
+    }
+    Ok(failing)
 }
 
 /// The root to start looking for the repository from.

@@ -39,8 +39,13 @@ fn ruff(args: crate::cli::IngestRuffArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let root = std::fs::canonicalize(&repo.config.root).unwrap_or(repo.config.root.clone());
     let mut rows = Vec::with_capacity(items.len());
+    // Findings come many to a file: each filename is mapped to its repo path once.
+    let mut paths: std::collections::HashMap<String, String> = Default::default();
     for (i, item) in items.iter().enumerate() {
-        rows.push(row(item, &root, &cwd).with_context(|| format!("{shown}: finding {}", i + 1))?);
+        rows.push(
+            row(item, &root, &cwd, &mut paths)
+                .with_context(|| format!("{shown}: finding {}", i + 1))?,
+        );
     }
     let (mut store, _) = Store::open(&repo.db)?;
     let writer = store.writer()?;
@@ -124,7 +129,12 @@ fn parse(bytes: &[u8]) -> Result<Vec<Value>> {
         .collect()
 }
 
-fn row(item: &Value, root: &Path, cwd: &Path) -> Result<FindingRow> {
+fn row(
+    item: &Value,
+    root: &Path,
+    cwd: &Path,
+    paths: &mut std::collections::HashMap<String, String>,
+) -> Result<FindingRow> {
     let obj = item.as_object().context("not a JSON object")?;
     let text = |key: &str| -> Result<Option<String>> {
         match obj.get(key) {
@@ -166,7 +176,14 @@ fn row(item: &Value, root: &Path, cwd: &Path) -> Result<FindingRow> {
         Some(f) => Some(f.to_string()),
     };
     Ok(FindingRow {
-        path: repo_path(&filename, root, cwd),
+        path: match paths.get(&filename) {
+            Some(p) => p.clone(),
+            None => {
+                let p = repo_path(&filename, root, cwd);
+                paths.insert(filename, p.clone());
+                p
+            }
+        },
         code,
         name,
         message,

@@ -45,6 +45,8 @@ pub(crate) struct Streamed<'a> {
     pub narrow: Option<&'a [String]>,
     /// `@json-groups` of a report: its JSON is one object of maps, not a list of rows.
     pub groups: &'a [crate::queries::JsonGroup],
+    /// `@pivot` of a report: its rows are drawn as a matrix.
+    pub pivot: Option<&'a crate::queries::PivotSpec>,
 }
 
 /// Runs a read-only query and writes its rows as they come (`sql`, `report`).
@@ -57,12 +59,16 @@ pub(crate) fn stream_result(
     set_timeout(&mut store, how.timeout)?;
     let mut writer = output(how.out)?;
     {
-        let mut sink: Box<dyn crate::store::RowSink + '_> =
-            if how.groups.is_empty() || how.format != crate::cli::Format::Json {
-                Box::new(crate::render::Renderer::new(how.format, &mut writer))
-            } else {
+        use crate::cli::Format;
+        let mut sink: Box<dyn crate::store::RowSink + '_> = match how.pivot {
+            Some(spec) if !matches!(how.format, Format::Dot | Format::Mermaid) => {
+                Box::new(crate::render::Pivot::new(spec, how.format, &mut writer))
+            }
+            _ if !how.groups.is_empty() && how.format == Format::Json => {
                 Box::new(crate::render::JsonGroups::new(how.groups, &mut writer))
-            };
+            }
+            _ => Box::new(crate::render::Renderer::new(how.format, &mut writer)),
+        };
         let sink = sink.as_mut();
         match how.narrow {
             Some(prefixes) => {

@@ -85,6 +85,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
             out: args.out.as_deref(),
             narrow: narrow.as_deref(),
             groups: &report.json_groups,
+            pivot: report.pivot.as_ref(),
         },
     )
 }
@@ -261,7 +262,9 @@ pub fn docs() -> String {
          file `queries/ID.sql` with a header: `-- @id`, `-- @name`, `-- @description`, \
          `-- @param name: meaning (default)`, `-- @picture` for a report that can be drawn, \
          `-- @json-groups key: from -> to; ...` for a report whose JSON is one object of maps \
-         (from each value of column `from` to the sorted values of `to`).\n",
+         (from each value of column `from` to the sorted values of `to`), `-- @pivot keys: K...; \
+         columns: C; values: V` for a report drawn as a matrix (a row per key, a column per \
+         value of `C`, cells summing `V`, with totals; JSON gives the matrix as an object).\n",
     );
     for q in reports() {
         s.push_str(&format!(

@@ -54,6 +54,7 @@ pub fn run(args: SqlArgs) -> Result<ExitCode> {
             out: None,
             narrow: None,
             groups: &[],
+            pivot: None,
         },
     )
 }
