@@ -295,7 +295,9 @@ CREATE TABLE IF NOT EXISTS findings (
   url       TEXT,
   severity  TEXT,
   fix       TEXT,                              -- Ruff's fix object as JSON; NULL: none
-  ordinal   INTEGER NOT NULL                   -- position among the source's findings (Ruff's order)
+  ordinal   INTEGER NOT NULL,                  -- position among the source's findings (Ruff's order)
+  scope     TEXT NOT NULL,                     -- qualified name of the innermost function or class around it ('' at module level)
+  anchor    TEXT NOT NULL                      -- the rule-specific part of its identity (docs/ratchet.md): the quoted name, the import text, a line-text hash
 );
 CREATE INDEX IF NOT EXISTS findings_by_path ON findings(path);
 

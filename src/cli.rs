@@ -37,6 +37,50 @@ pub enum Command {
     /// Store findings of another tool as facts, so reports count them (`ingest ruff
     /// FILE.json`, from `ruff check --output-format json`; `-` reads standard input).
     Ingest(IngestArgs),
+    /// Fail when lint debt grows: compare the findings (codefacts' own and ingested Ruff
+    /// ones) with a committed baseline by their identities, never their line numbers (exit
+    /// 1 for a new finding, or a stale baseline in CI; docs/ratchet.md).
+    Ratchet(RatchetArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RatchetBy {
+    File,
+    Owner,
+    Lane,
+    Code,
+}
+
+#[derive(Debug, Args)]
+pub struct RatchetArgs {
+    /// The baseline file [default: ROOT/codefacts-baseline.json]
+    #[arg(long, value_name = "FILE")]
+    pub baseline: Option<PathBuf>,
+    /// Track only this rule (repeatable) [default: the baseline's, else every rule]
+    #[arg(long, value_name = "CODE")]
+    pub track: Vec<String>,
+    /// Count by this key in the table.
+    #[arg(long, value_enum, default_value_t = RatchetBy::Code)]
+    pub by: RatchetBy,
+    /// Create the baseline from the current findings.
+    #[arg(long, conflicts_with = "update")]
+    pub init: bool,
+    /// Rewrite the baseline from the current findings, new ones included.
+    #[arg(long)]
+    pub update: bool,
+    /// Never rewrite the baseline; fail when it is stale (the default when `CI` is set).
+    #[arg(long)]
+    pub locked: bool,
+    #[arg(long, value_enum, default_value_t = Format::Md)]
+    pub format: Format,
+    /// Do not bring the index up to date first.
+    #[arg(long)]
+    pub no_index: bool,
+    /// Repository root [default: found from the current directory]
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: RepoArgs,
 }
 
 #[derive(Debug, Args)]

@@ -57,6 +57,8 @@ fn ruff(args: crate::cli::IngestRuffArgs) -> Result<ExitCode> {
         .collect();
     missing.sort_unstable();
     missing.dedup();
+    let missing: Vec<String> = missing.into_iter().map(str::to_string).collect();
+    super::fill_identities(&repo.config.root, &writer, &mut rows)?;
     writer.replace_findings("ruff", &rows)?;
     let mut codes: Vec<&str> = rows.iter().map(|r| r.code.as_str()).collect();
     codes.sort_unstable();
@@ -83,7 +85,7 @@ fn ruff(args: crate::cli::IngestRuffArgs) -> Result<ExitCode> {
             missing
                 .iter()
                 .take(3)
-                .copied()
+                .cloned()
                 .collect::<Vec<_>>()
                 .join(", "),
             if missing.len() > 3 { ", ..." } else { "" }
@@ -196,6 +198,8 @@ fn row(
         url: text("url")?,
         severity: text("severity")?,
         fix,
+        scope: String::new(),
+        anchor: String::new(),
     })
 }
 

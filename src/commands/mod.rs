@@ -3,6 +3,7 @@
 mod check;
 mod index;
 mod ingest;
+mod ratchet;
 mod report;
 mod schema;
 mod sql;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Schema => schema::run(),
         Command::Check(args) => check::run(args),
         Command::Ingest(args) => ingest::run(args),
+        Command::Ratchet(args) => ratchet::run(args),
     }
 }
 
@@ -80,6 +82,44 @@ pub(crate) fn stream_result(
     }
     writer.flush()?;
     Ok(ExitCode::from(EXIT_OK))
+}
+
+/// Each finding's enclosing scope and identity key (docs/ratchet.md), from the index's
+/// definitions and, for the rules whose key is the flagged line's text, the file itself (read
+/// once per file).
+pub(crate) fn fill_identities(
+    root: &Path,
+    writer: &crate::store::Writer,
+    rows: &mut [crate::store::FindingRow],
+) -> Result<()> {
+    let spans = writer.definition_spans()?;
+    let mut texts: std::collections::HashMap<String, Option<Vec<String>>> = Default::default();
+    for r in rows.iter_mut() {
+        r.scope = spans
+            .get(&r.path)
+            .map(|s| crate::ratchet::enclosing_scope(s, r.line).to_string())
+            .unwrap_or_default();
+        // A notebook finding of Ruff's names a line of its cell, not of the text.
+        let wants_text = crate::ratchet::needs_line_text(&r.code) && r.cell.is_none();
+        let lines = if wants_text {
+            texts
+                .entry(r.path.clone())
+                .or_insert_with(|| {
+                    let abs = crate::files::from_rel(root, &r.path);
+                    let bytes = crate::files::read(&abs).ok()?;
+                    let text = crate::files::display_text(&abs, &bytes)?;
+                    Some(text.lines().map(str::to_string).collect())
+                })
+                .as_ref()
+        } else {
+            None
+        };
+        let line_text = lines
+            .and_then(|l| usize::try_from(r.line - 1).ok().and_then(|i| l.get(i)))
+            .map(String::as_str);
+        r.anchor = crate::ratchet::anchor_key(&r.code, &r.message, line_text);
+    }
+    Ok(())
 }
 
 /// Where a command writes its result: the file `path` (created or truncated), else stdout.
@@ -213,8 +253,12 @@ impl Repo {
                 url: (!crate::diagnostics::is_syntax(f)).then(|| crate::diagnostics::url(&f.name)),
                 severity: Some("error".into()),
                 fix: None,
+                scope: String::new(),
+                anchor: String::new(),
             })
             .collect();
+        let mut rows = rows;
+        fill_identities(&self.config.root, &writer, &mut rows)?;
         writer.replace_findings("codefacts", &rows)?;
         writer.set_meta("findings", &want)?;
         writer.commit()?;

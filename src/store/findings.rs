@@ -5,6 +5,9 @@ use rusqlite::params;
 
 use super::Writer;
 
+/// Per path, (first line, last line, qualified name) of each function and class.
+pub type DefinitionSpans = std::collections::HashMap<String, Vec<(i64, i64, String)>>;
+
 /// One row of `findings`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FindingRow {
@@ -22,6 +25,10 @@ pub struct FindingRow {
     pub severity: Option<String>,
     /// JSON text.
     pub fix: Option<String>,
+    /// The enclosing function or class (see `ratchet::enclosing_scope`).
+    pub scope: String,
+    /// The rule-specific identity key (see `ratchet::anchor_key`).
+    pub anchor: String,
 }
 
 impl Writer<'_> {
@@ -32,16 +39,34 @@ impl Writer<'_> {
             .execute([source])?;
         let mut stmt = self.tx.prepare_cached(
             "INSERT INTO findings(source, path, code, name, message, line, col, end_line, \
-               end_col, cell, noqa_row, url, severity, fix, ordinal) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+               end_col, cell, noqa_row, url, severity, fix, ordinal, scope, anchor) \
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
         )?;
         for (i, r) in rows.iter().enumerate() {
             stmt.execute(params![
                 source, r.path, r.code, r.name, r.message, r.line, r.col, r.end_line, r.end_col,
-                r.cell, r.noqa_row, r.url, r.severity, r.fix, i as i64,
+                r.cell, r.noqa_row, r.url, r.severity, r.fix, i as i64, r.scope, r.anchor,
             ])?;
         }
         Ok(())
+    }
+
+    /// Per indexed file, the (first line, last line, qualified name) of its functions and
+    /// classes: what a finding's enclosing scope is found in.
+    pub fn definition_spans(&self) -> Result<DefinitionSpans> {
+        let mut stmt = self.tx.prepare(
+            "SELECT f.path, d.stmt_line, d.stmt_end_line, d.qualname FROM definitions d \
+             JOIN files f ON f.file_id = d.file_id \
+             WHERE d.kind IN ('class', 'function', 'async_function')",
+        )?;
+        let mut out = DefinitionSpans::default();
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            out.entry(r.get(0)?)
+                .or_default()
+                .push((r.get(1)?, r.get(2)?, r.get(3)?));
+        }
+        Ok(out)
     }
 
     /// The repo-relative paths of every indexed file, sorted.
