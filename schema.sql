@@ -481,6 +481,18 @@ CREATE TABLE IF NOT EXISTS stdlib_modules (
   last     INTEGER NOT NULL                    -- last 3.x minor version that has it
 );
 
+-- Every other file discovery found (not Python, not a manifest): with `files` and
+-- `manifests`, the repository's paths, which the drift report looks string literals up in.
+CREATE TABLE IF NOT EXISTS repo_files (
+  path TEXT PRIMARY KEY                        -- repo-relative
+) WITHOUT ROWID;
+
+-- `[tool.codefacts] renames`: path prefixes that moved (`"candidate/" = "labs/"`).
+CREATE TABLE IF NOT EXISTS path_renames (
+  old TEXT PRIMARY KEY,
+  new TEXT NOT NULL
+);
+
 -- Lanes from [tool.codefacts.lanes], in match order.
 CREATE TABLE IF NOT EXISTS lanes (
   position INTEGER PRIMARY KEY,

@@ -162,6 +162,9 @@ pub struct Discovery {
     pub files: Vec<Discovered>,
     /// The `module.manifest.json` files in the folders walked, sorted by path.
     pub manifests: Vec<Discovered>,
+    /// Every other file found that is not Python (repo-relative, sorted): what drift checks
+    /// look paths up in.
+    pub others: Vec<String>,
     pub warnings: Vec<Warning>,
 }
 
@@ -248,6 +251,8 @@ fn finish(mut d: Discovery) -> Discovery {
     d.files.dedup_by(|a, b| a.rel == b.rel);
     d.manifests.sort_by(|a, b| a.rel.cmp(&b.rel));
     d.manifests.dedup_by(|a, b| a.rel == b.rel);
+    d.others.sort();
+    d.others.dedup();
     for f in &d.files {
         if is_escaped(&f.rel) {
             d.warnings.push(Warning {
@@ -267,6 +272,7 @@ fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()
     let root = config.root.clone();
     let found = Mutex::new(Vec::new());
     let manifests = Mutex::new(Vec::new());
+    let others = Mutex::new(Vec::new());
     let warnings = Mutex::new(Vec::new());
     let errors: Arc<Mutex<Vec<String>>> = Arc::new(Mutex::new(Vec::new()));
     let respect_gitignore = config.settings().respect_gitignore;
@@ -304,6 +310,7 @@ fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()
         let root = &root;
         let found = &found;
         let manifests = &manifests;
+        let others = &others;
         let warnings = &warnings;
         let resolver = &config.resolver;
         let errors = &errors;
@@ -338,6 +345,9 @@ fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()
                         }
                     };
                     if !included {
+                        if let Some(rel) = rel_path(root, path) {
+                            others.lock().unwrap().push(rel);
+                        }
                         return ignore::WalkState::Continue;
                     }
                     let Some(rel) = rel_path(root, path) else {
@@ -346,6 +356,7 @@ fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()
                     // `pyproject.toml` (Ruff lints it for RUF200) is not Python source;
                     // notebooks are read as their code cells.
                     if ext == Some("toml") {
+                        others.lock().unwrap().push(rel);
                         return ignore::WalkState::Continue;
                     }
                     // A link is followed to its target's metadata; links to folders are not
@@ -394,6 +405,7 @@ fn walk(config: &Config, start: &Path, out: &mut Discovery) -> anyhow::Result<()
     }
     out.files.extend(found.into_inner().unwrap());
     out.manifests.extend(manifests.into_inner().unwrap());
+    out.others.extend(others.into_inner().unwrap());
     out.warnings.extend(warnings.into_inner().unwrap());
     Ok(())
 }

@@ -763,8 +763,17 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     let files::Discovery {
         files: mut found,
         manifests,
+        others,
         mut warnings,
     } = discover(config, opts)?;
+    let others_digest = {
+        let mut h = blake3::Hasher::new();
+        for p in &others {
+            h.update(p.as_bytes());
+            h.update(b"\n");
+        }
+        h.finalize().to_hex()[..16].to_string()
+    };
     // `.gitignore` is honoured or not for the whole walk, as the root configuration says.
     let root_gitignore = config.settings().respect_gitignore;
     for r in config.resolver.loaded() {
@@ -812,6 +821,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     let pending_indexes = writer.meta("indexes_pending")?.as_deref() == Some("1");
     let build_pending = pending_indexes && opts.lookup_indexes;
     let removed = removed_ids(&found, &stored);
+    let others_changed = writer.meta("repo_files")?.as_deref() != Some(others_digest.as_str());
     let files_came_or_went =
         !removed.is_empty() || found.iter().any(|f| !stored.contains_key(&f.rel));
 
@@ -830,6 +840,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         && !reanalyse
         && !build_pending
         && !owner_changes.any()
+        && !others_changed
     {
         drop(writer);
         store.finish()?;
@@ -935,6 +946,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             &config.lanes,
             &config.src,
             &config.settings().lint.known_first_party,
+            &config.renames,
         )?;
         writer.set_meta("layout", &layout)?;
     }
@@ -961,6 +973,10 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         &mut summary.warnings,
     )? {
         phase("assigned owners");
+    }
+    if others_changed {
+        writer.replace_repo_files(&others)?;
+        writer.set_meta("repo_files", &others_digest)?;
     }
     // Counts the runs that changed the index: what stored findings are compared against.
     let generation = writer

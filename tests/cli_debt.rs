@@ -188,3 +188,56 @@ fn lanes_report_and_the_gate_fail_only_strict_lanes() {
     let (code, _, err) = gate(&[]);
     assert_eq!(code, 0, "{err}");
 }
+
+#[test]
+fn drift_finds_stale_paths_and_suggests_the_renamed_one() {
+    let repo = repo(&[
+        (
+            "pyproject.toml",
+            "[tool.codefacts]\nrenames = { \"candidate/\" = \"labs/\" }\n",
+        ),
+        ("labs/pkg/mod.py", "X = 1\n"),
+        ("data/cfg.json", "{}\n"),
+        (
+            "tests/test_paths.py",
+            "A = \"candidate/pkg/mod.py\"\nB = \"./candidate/pkg/\"\nC = \"labs/pkg/mod.py\"\n\
+             D = \"data/cfg.json\"\nE = \"data/missing.json\"\nF = \"candidate/gone/x.py\"\n\
+             G = \"usr/share/x\"\nH = \"labs/pkg\"\n",
+        ),
+        ("labs/pkg/uses.py", "P = \"data/missing.json\"\n"),
+    ]);
+    let root = repo.path();
+    let (code, out, err) = report(root, &["drift", "--format", "csv"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        out,
+        "path,line,col,value,suggestion,reason\n\
+         tests/test_paths.py,1,5,candidate/pkg/mod.py,labs/pkg/mod.py,renamed: candidate/ -> labs/\n\
+         tests/test_paths.py,2,5,./candidate/pkg/,./labs/pkg/,renamed: candidate/ -> labs/\n\
+         tests/test_paths.py,5,5,data/missing.json,,no such path\n\
+         tests/test_paths.py,6,5,candidate/gone/x.py,,renamed: candidate/ -> labs/ (but labs/gone/x.py does not exist either)\n"
+    );
+    // Every file, and only one prefix.
+    let (_, out, _) = report(
+        root,
+        &[
+            "drift",
+            "-p",
+            "under=",
+            "-p",
+            "prefix=data/",
+            "--format",
+            "csv",
+        ],
+    );
+    assert_eq!(
+        out,
+        "path,line,col,value,suggestion,reason\n\
+         labs/pkg/uses.py,1,5,data/missing.json,,no such path\n\
+         tests/test_paths.py,5,5,data/missing.json,,no such path\n"
+    );
+    // A file that appears makes its literal current.
+    std::fs::write(root.join("data/missing.json"), "{}").unwrap();
+    let (_, out, _) = report(root, &["drift", "-p", "prefix=data/", "--format", "csv"]);
+    assert_eq!(out, "path,line,col,value,suggestion,reason\n");
+}

@@ -471,6 +471,7 @@ const CODEFACTS_KEYS: &[&str] = &[
     "parse-timeout-ms",
     "lanes",
     "owner-source",
+    "renames",
     "lint",
 ];
 const CODEFACTS_LINT_KEYS: &[&str] = &[

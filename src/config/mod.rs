@@ -65,6 +65,8 @@ pub struct Config {
     pub parse_timeout_ms: u64,
     /// `index-references`: store every name load in `name_references` (large; off by default).
     pub index_references: bool,
+    /// `renames`: path prefixes that moved (`"candidate/" = "labs/"`), for the drift report.
+    pub renames: Vec<(String, String)>,
     /// `owner-source`: what decides a file's owner (manifest, CODEOWNERS, or both).
     pub owner_source: crate::owners::OwnerSource,
     /// Per-path settings.
@@ -156,6 +158,7 @@ impl Config {
             parse_timeout_ms: DEFAULT_PARSE_TIMEOUT_MS,
             index_references: false,
             owner_source: crate::owners::OwnerSource::default(),
+            renames: Vec::new(),
             resolver: Arc::new(resolver),
             root_settings,
             warnings,
@@ -188,6 +191,17 @@ impl Config {
                         "`owner-source` must be \"manifest\", \"codeowners\" or \"both\", not {v}"
                     )
                 })?;
+        }
+        if let Some(v) = ours_get("renames") {
+            let table = v.as_table().context(
+                "`renames` must be a table of path prefixes, e.g. { \"candidate/\" = \"labs/\" }",
+            )?;
+            for (old, new) in table {
+                let new = new
+                    .as_str()
+                    .with_context(|| format!("`renames.\"{old}\"` must be a path prefix string"))?;
+                cfg.renames.push((old.clone(), new.to_string()));
+            }
         }
         if let Some(lanes) = ours_get("lanes") {
             let lanes = lanes
@@ -241,6 +255,7 @@ impl Config {
         let v = serde_json::json!({
             "src": self.src,
             "lanes": self.lanes,
+            "renames": self.renames,
             "max_file_size": self.max_file_size,
             "parse_timeout_ms": self.parse_timeout_ms,
             "configs": configs,

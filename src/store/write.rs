@@ -369,6 +369,18 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
+    /// Replaces the paths of the repository's other files.
+    pub fn replace_repo_files(&self, paths: &[String]) -> Result<()> {
+        self.tx.execute("DELETE FROM repo_files", [])?;
+        let mut stmt = self
+            .tx
+            .prepare_cached("INSERT OR IGNORE INTO repo_files(path) VALUES (?1)")?;
+        for p in paths {
+            stmt.execute([p])?;
+        }
+        Ok(())
+    }
+
     pub fn set_meta(&self, key: &str, value: &str) -> Result<()> {
         self.tx
             .prepare_cached("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")?
@@ -382,7 +394,15 @@ impl<'c> Writer<'c> {
         lanes: &[Lane],
         source_roots: &[String],
         known_first_party: &[String],
+        renames: &[(String, String)],
     ) -> Result<()> {
+        self.tx.execute("DELETE FROM path_renames", [])?;
+        for (old, new) in renames {
+            self.tx.execute(
+                "INSERT OR REPLACE INTO path_renames(old, new) VALUES (?1, ?2)",
+                [old, new],
+            )?;
+        }
         self.tx.execute("DELETE FROM lanes", [])?;
         self.tx.execute("DELETE FROM source_roots", [])?;
         self.tx.execute("DELETE FROM known_first_party", [])?;
