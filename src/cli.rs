@@ -41,6 +41,35 @@ pub enum Command {
     /// ones) with a committed baseline by their identities, never their line numbers (exit
     /// 1 for a new finding, or a stale baseline in CI; docs/ratchet.md).
     Ratchet(RatchetArgs),
+    /// The health report: findings by rule and by lane (strict lanes first), syntax errors,
+    /// top offenders, import cycles, relative imports, and the trend over recorded snapshots
+    /// (Markdown with a Mermaid chart, and JSON).
+    Health(HealthArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct HealthArgs {
+    /// Write the report as JSON to this file.
+    #[arg(long, value_name = "FILE")]
+    pub out_json: Option<PathBuf>,
+    /// Write the report as Markdown to this file (without either, Markdown goes to stdout).
+    #[arg(long, value_name = "FILE")]
+    pub out_md: Option<PathBuf>,
+    /// Append this snapshot to the history file.
+    #[arg(long)]
+    pub record: bool,
+    /// The history file [default: `history` of [tool.codefacts], else
+    /// ROOT/.codefacts/history.jsonl]
+    #[arg(long, value_name = "FILE")]
+    pub history: Option<PathBuf>,
+    /// Do not bring the index up to date first.
+    #[arg(long)]
+    pub no_index: bool,
+    /// Repository root [default: found from the current directory]
+    #[arg(long, value_name = "PATH")]
+    pub path: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: RepoArgs,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -1,6 +1,7 @@
 //! One file per subcommand; each returns the process exit code.
 
 mod check;
+mod health;
 mod index;
 mod ingest;
 mod ratchet;
@@ -34,6 +35,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Check(args) => check::run(args),
         Command::Ingest(args) => ingest::run(args),
         Command::Ratchet(args) => ratchet::run(args),
+        Command::Health(args) => health::run(args),
     }
 }
 

@@ -472,6 +472,7 @@ const CODEFACTS_KEYS: &[&str] = &[
     "lanes",
     "owner-source",
     "renames",
+    "history",
     "lint",
 ];
 const CODEFACTS_LINT_KEYS: &[&str] = &[

@@ -65,6 +65,8 @@ pub struct Config {
     pub parse_timeout_ms: u64,
     /// `index-references`: store every name load in `name_references` (large; off by default).
     pub index_references: bool,
+    /// `history`: where `codefacts health --record` appends its snapshots (repo-relative).
+    pub history: Option<String>,
     /// `renames`: path prefixes that moved (`"candidate/" = "labs/"`), for the drift report.
     pub renames: Vec<(String, String)>,
     /// `owner-source`: what decides a file's owner (manifest, CODEOWNERS, or both).
@@ -159,6 +161,7 @@ impl Config {
             index_references: false,
             owner_source: crate::owners::OwnerSource::default(),
             renames: Vec::new(),
+            history: None,
             resolver: Arc::new(resolver),
             root_settings,
             warnings,
@@ -191,6 +194,13 @@ impl Config {
                         "`owner-source` must be \"manifest\", \"codeowners\" or \"both\", not {v}"
                     )
                 })?;
+        }
+        if let Some(v) = ours_get("history") {
+            cfg.history = Some(
+                v.as_str()
+                    .context("`history` must be a path (relative to the repository root)")?
+                    .to_string(),
+            );
         }
         if let Some(v) = ours_get("renames") {
             let table = v.as_table().context(
