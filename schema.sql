@@ -301,6 +301,15 @@ CREATE TABLE IF NOT EXISTS findings (
 );
 CREATE INDEX IF NOT EXISTS findings_by_path ON findings(path);
 
+-- The ratchet's baseline (codefacts-baseline.json, docs/ratchet.md) as counts per file and
+-- rule, loaded for the reports that compare with it (meta `baseline`: what was loaded).
+CREATE TABLE IF NOT EXISTS baseline_counts (
+  path  TEXT NOT NULL,
+  code  TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  PRIMARY KEY (path, code)
+) WITHOUT ROWID;
+
 -- The rules codefacts implements (filled on open from queries/rules/): where both tools
 -- report a rule for an indexed file, codefacts' findings are the ones counted.
 CREATE TABLE IF NOT EXISTS codefacts_rules (

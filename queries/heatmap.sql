@@ -9,26 +9,43 @@
 --   `dir` is the first `depth` folders of the path (`.` for files at the root). Findings on
 --   files outside the index are keyed `(not indexed)`. JSON gives the matrix as
 --   `{keys, columns, rows: [{key..., total, by: {rule: n}}], totals}`. PATH arguments count
---   only the findings under them.
+--   only the findings under them. When the ratchet's baseline exists (docs/ratchet.md), each
+--   cell and total also shows its change since (`12 (+3)`; CSV adds `baseline` and `delta`
+--   columns, JSON `baseline_total` and `baseline_by`).
 -- @param by: what to count by: owner, star, lane, dir, or star,owner (star,owner)
 -- @choices by: owner star lane dir star,owner
 -- @param depth: for by=dir, how many folders make the key (1)
 -- @param rules: keep the N rules with the most findings as columns and count the rest as
 --   `other` (0: every rule) (0)
--- @pivot keys: star owner lane dir; columns: code; values: findings
+-- @pivot keys: star owner lane dir; columns: code; values: findings; baseline: baseline
 
 WITH RECURSIVE
-raw AS (
+has_baseline AS (
+  SELECT EXISTS (SELECT 1 FROM meta WHERE key = 'baseline' AND value <> 'none'
+                 AND value NOT LIKE 'bad:%') AS yes
+),
+current AS (
   SELECT path, code, count(*) AS n FROM all_findings GROUP BY path, code
 ),
+-- With the ratchet's baseline: its counts beside the current ones (and files and rules the
+-- baseline has that are clean now).
+raw AS (
+  SELECT c.path, c.code, c.n, COALESCE(b.count, 0) AS b
+  FROM current c LEFT JOIN baseline_counts b ON b.path = c.path AND b.code = c.code
+  UNION ALL
+  SELECT b.path, b.code, 0, b.count
+  FROM baseline_counts b
+  WHERE NOT EXISTS (SELECT 1 FROM current c WHERE c.path = b.path AND c.code = b.code)
+),
 ranked AS (
-  SELECT code, row_number() OVER (ORDER BY sum(n) DESC, code) AS k FROM raw GROUP BY code
+  SELECT code, row_number() OVER (ORDER BY sum(n) DESC, sum(b) DESC, code) AS k
+  FROM raw GROUP BY code
 ),
 counted AS (
   SELECT r.path,
          CASE WHEN CAST(:rules AS INTEGER) > 0 AND k.k > CAST(:rules AS INTEGER) THEN 'other'
               ELSE r.code END AS code,
-         sum(r.n) AS n
+         sum(r.n) AS n, sum(r.b) AS b
   FROM raw r JOIN ranked k ON k.code = r.code
   GROUP BY 1, 2
 ),
@@ -51,7 +68,7 @@ dirs AS (
   SELECT folder, dir, max(k) FROM cut GROUP BY folder
 ),
 keyed AS (
-  SELECT c.path, c.code, c.n,
+  SELECT c.path, c.code, c.n, c.b,
          COALESCE(o.star, '(not indexed)') AS star,
          COALESCE(o.owner, '(not indexed)') AS owner,
          COALESCE(f.lane, '(not indexed)') AS lane,
@@ -65,6 +82,7 @@ SELECT CASE WHEN :by IN ('star', 'star,owner') THEN star END AS star,
        CASE WHEN :by IN ('owner', 'star,owner') THEN owner END AS owner,
        CASE WHEN :by = 'lane' THEN lane END AS lane,
        CASE WHEN :by = 'dir' THEN dir END AS dir,
-       code, path, n AS findings
+       code, path, n AS findings,
+       CASE WHEN (SELECT yes FROM has_baseline) THEN b END AS baseline
 FROM keyed
 ORDER BY path, code;

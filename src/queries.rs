@@ -56,6 +56,9 @@ pub struct PivotSpec {
     pub columns: String,
     /// The column summed into each cell.
     pub values: String,
+    /// A column summed beside it, to show each cell's change (`12 (+3)`); NULL in every
+    /// row: no comparison.
+    pub baseline: Option<String>,
 }
 
 fn parse_pivot(value: &str) -> Option<PivotSpec> {
@@ -63,6 +66,7 @@ fn parse_pivot(value: &str) -> Option<PivotSpec> {
         keys: Vec::new(),
         columns: String::new(),
         values: String::new(),
+        baseline: None,
     };
     for part in value.split(';') {
         let (k, v) = part.split_once(':')?;
@@ -70,6 +74,7 @@ fn parse_pivot(value: &str) -> Option<PivotSpec> {
             "keys" => spec.keys = v.split_whitespace().map(str::to_string).collect(),
             "columns" => spec.columns = v.trim().to_string(),
             "values" => spec.values = v.trim().to_string(),
+            "baseline" => spec.baseline = Some(v.trim().to_string()),
             _ => return None,
         }
     }

@@ -241,7 +241,9 @@ impl RowSink for JsonGroups<'_> {
 /// their totals (largest first, then by name; a column named `other` last), with a `total`
 /// column and a totals row.
 /// JSON gives `{"keys", "columns", "rows": [{key..., "total", "by": {column: n}}],
-/// "totals": {"total", "by"}}`; Markdown adds a totals-by-column table.
+/// "totals": {"total", "by"}}`; Markdown adds a totals-by-column table. With a `baseline`
+/// column, cells show their change (`12 (+3)`; CSV: `baseline` and `delta` columns; JSON:
+/// `baseline_total`, `baseline_by`).
 pub struct Pivot<'w> {
     format: Format,
     out: &'w mut dyn Write,
@@ -249,7 +251,11 @@ pub struct Pivot<'w> {
     key_idx: Vec<usize>,
     col_idx: usize,
     val_idx: usize,
-    cells: std::collections::HashMap<(Vec<Option<String>>, String), i64>,
+    base_idx: Option<usize>,
+    /// Some row had a baseline value: cells show their change.
+    compared: bool,
+    /// (key, column) -> (value, baseline).
+    cells: std::collections::HashMap<PivotCell, (i64, i64)>,
 }
 
 impl<'w> Pivot<'w> {
@@ -261,10 +267,40 @@ impl<'w> Pivot<'w> {
             key_idx: Vec::new(),
             col_idx: 0,
             val_idx: 0,
+            base_idx: None,
+            compared: false,
             cells: Default::default(),
         }
     }
 }
+
+fn num(v: &Value) -> Option<i64> {
+    match v {
+        Value::Integer(i) => Some(*i),
+        Value::Real(f) => Some(*f as i64),
+        _ => None,
+    }
+}
+
+/// A matrix cell's address: the key (NULL parts kept) and the column.
+type PivotCell = (Vec<Option<String>>, String);
+
+/// `12 (+3)`, or `12` when nothing changed.
+fn with_change(n: i64, b: i64) -> String {
+    if n == b {
+        n.to_string()
+    } else {
+        format!("{n} ({:+})", n - b)
+    }
+}
+
+/// One row of the matrix: its key, total, baseline total, and (value, baseline) per column.
+type PivotRow = (
+    Vec<String>,
+    i64,
+    i64,
+    std::collections::BTreeMap<String, (i64, i64)>,
+);
 
 impl RowSink for Pivot<'_> {
     fn columns(&mut self, columns: &[String]) -> Result<()> {
@@ -284,6 +320,10 @@ impl RowSink for Pivot<'_> {
             .collect::<Result<_>>()?;
         self.col_idx = find(&self.spec.columns)?;
         self.val_idx = find(&self.spec.values)?;
+        self.base_idx = match &self.spec.baseline {
+            Some(b) => Some(find(b)?),
+            None => None,
+        };
         Ok(())
     }
 
@@ -297,12 +337,12 @@ impl RowSink for Pivot<'_> {
             })
             .collect();
         let col = cell(&row[self.col_idx]);
-        let n = match &row[self.val_idx] {
-            Value::Integer(i) => *i,
-            Value::Real(f) => *f as i64,
-            _ => 0,
-        };
-        *self.cells.entry((key, col)).or_default() += n;
+        let n = num(&row[self.val_idx]).unwrap_or(0);
+        let b = self.base_idx.and_then(|i| num(&row[i]));
+        self.compared |= b.is_some();
+        let e = self.cells.entry((key, col)).or_default();
+        e.0 += n;
+        e.1 += b.unwrap_or(0);
         Ok(true)
     }
 
@@ -311,42 +351,54 @@ impl RowSink for Pivot<'_> {
         let used: Vec<usize> = (0..self.key_idx.len())
             .filter(|k| self.cells.keys().any(|(key, _)| key[*k].is_some()))
             .collect();
-        let mut by_key: BTreeMap<Vec<String>, BTreeMap<String, i64>> = BTreeMap::new();
-        let mut col_totals: BTreeMap<String, i64> = BTreeMap::new();
-        for ((key, col), n) in std::mem::take(&mut self.cells) {
+        let mut by_key: BTreeMap<Vec<String>, BTreeMap<String, (i64, i64)>> = BTreeMap::new();
+        let mut col_totals: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for ((key, col), (n, b)) in std::mem::take(&mut self.cells) {
             let key: Vec<String> = used
                 .iter()
                 .map(|k| key[*k].clone().unwrap_or_default())
                 .collect();
-            *by_key
+            let e = by_key
                 .entry(key)
                 .or_default()
                 .entry(col.clone())
-                .or_default() += n;
-            *col_totals.entry(col).or_default() += n;
+                .or_default();
+            e.0 += n;
+            e.1 += b;
+            let t = col_totals.entry(col).or_default();
+            t.0 += n;
+            t.1 += b;
         }
-        let mut cols: Vec<(String, i64)> = col_totals.into_iter().collect();
+        let mut cols: Vec<(String, (i64, i64))> = col_totals.into_iter().collect();
         // A column named `other` (what a report folds the small ones into) comes last.
         cols.sort_by(|a, b| {
             (a.0 == "other")
                 .cmp(&(b.0 == "other"))
-                .then_with(|| b.1.cmp(&a.1))
+                .then_with(|| b.1.0.cmp(&a.1.0))
+                .then_with(|| b.1.1.cmp(&a.1.1))
                 .then_with(|| a.0.cmp(&b.0))
         });
-        let mut rows: Vec<(Vec<String>, i64, BTreeMap<String, i64>)> = by_key
+        let mut rows: Vec<PivotRow> = by_key
             .into_iter()
             .map(|(k, m)| {
-                let t = m.values().sum();
-                (k, t, m)
+                let t = m.values().map(|v| v.0).sum();
+                let tb = m.values().map(|v| v.1).sum();
+                (k, t, tb, m)
             })
             .collect();
-        rows.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        let grand: i64 = cols.iter().map(|c| c.1).sum();
+        rows.sort_by(|a, b| {
+            b.1.cmp(&a.1)
+                .then_with(|| b.2.cmp(&a.2))
+                .then_with(|| a.0.cmp(&b.0))
+        });
+        let grand: i64 = cols.iter().map(|c| c.1.0).sum();
+        let grand_base: i64 = cols.iter().map(|c| c.1.1).sum();
         let key_names: Vec<String> = used.iter().map(|k| self.spec.keys[*k].clone()).collect();
+        let compared = self.compared;
         if self.format == Format::Json {
             let json_rows: Vec<serde_json::Value> = rows
                 .iter()
-                .map(|(k, t, m)| {
+                .map(|(k, t, tb, m)| {
                     let mut o = serde_json::Map::new();
                     for (name, v) in key_names.iter().zip(k) {
                         o.insert(name.clone(), v.clone().into());
@@ -354,39 +406,90 @@ impl RowSink for Pivot<'_> {
                     o.insert("total".into(), (*t).into());
                     let by: serde_json::Map<String, serde_json::Value> = cols
                         .iter()
-                        .filter_map(|(c, _)| m.get(c).map(|n| (c.clone(), (*n).into())))
+                        .filter_map(|(c, _)| {
+                            m.get(c)
+                                .filter(|v| v.0 > 0)
+                                .map(|v| (c.clone(), v.0.into()))
+                        })
                         .collect();
                     o.insert("by".into(), by.into());
+                    if compared {
+                        o.insert("baseline_total".into(), (*tb).into());
+                        let base: serde_json::Map<String, serde_json::Value> = cols
+                            .iter()
+                            .filter_map(|(c, _)| {
+                                m.get(c)
+                                    .filter(|v| v.1 > 0)
+                                    .map(|v| (c.clone(), v.1.into()))
+                            })
+                            .collect();
+                        o.insert("baseline_by".into(), base.into());
+                    }
                     o.into()
                 })
                 .collect();
             let totals: serde_json::Map<String, serde_json::Value> =
-                cols.iter().map(|(c, n)| (c.clone(), (*n).into())).collect();
-            let doc = serde_json::json!({
+                cols.iter().map(|(c, v)| (c.clone(), v.0.into())).collect();
+            let mut doc = serde_json::json!({
                 "keys": key_names,
                 "columns": cols.iter().map(|c| c.0.clone()).collect::<Vec<_>>(),
                 "rows": json_rows,
                 "totals": {"total": grand, "by": totals},
             });
+            if compared {
+                let base: serde_json::Map<String, serde_json::Value> =
+                    cols.iter().map(|(c, v)| (c.clone(), v.1.into())).collect();
+                doc["totals"]["baseline_total"] = grand_base.into();
+                doc["totals"]["baseline_by"] = base.into();
+            }
             serde_json::to_writer_pretty(&mut *self.out, &doc)?;
             writeln!(self.out)?;
             return Ok(());
         }
+        // CSV keeps numbers in every cell (the change goes into two columns of its own);
+        // a table and Markdown show `12 (+3)`.
+        let csv = self.format == Format::Csv;
+        let shown = |n: i64, b: i64| -> Value {
+            if compared && !csv {
+                Value::Text(with_change(n, b))
+            } else {
+                Value::Integer(n)
+            }
+        };
         let mut header: Vec<String> = key_names.clone();
         header.push("total".into());
+        if compared && csv {
+            header.push("baseline".into());
+            header.push("delta".into());
+        }
         header.extend(cols.iter().map(|c| c.0.clone()));
         let mut inner = Renderer::new(self.format, &mut *self.out);
         inner.columns(&header)?;
-        for (k, t, m) in &rows {
-            let mut r: Vec<Value> = k.iter().map(|s| Value::Text(s.clone())).collect();
-            r.push(Value::Integer(*t));
-            r.extend(
-                cols.iter()
-                    .map(|(c, _)| Value::Integer(m.get(c).copied().unwrap_or(0))),
-            );
+        let emit = |inner: &mut Renderer,
+                    lead: Vec<Value>,
+                    t: i64,
+                    tb: i64,
+                    cells: Vec<(i64, i64)>|
+         -> Result<()> {
+            let mut r = lead;
+            r.push(shown(t, tb));
+            if compared && csv {
+                r.push(Value::Integer(tb));
+                r.push(Value::Integer(t - tb));
+            }
+            r.extend(cells.into_iter().map(|(n, b)| shown(n, b)));
             inner.row(&r)?;
+            Ok(())
+        };
+        for (k, t, tb, m) in &rows {
+            let lead: Vec<Value> = k.iter().map(|s| Value::Text(s.clone())).collect();
+            let cells = cols
+                .iter()
+                .map(|(c, _)| m.get(c).copied().unwrap_or((0, 0)))
+                .collect();
+            emit(&mut inner, lead, *t, *tb, cells)?;
         }
-        let mut total_row: Vec<Value> = (0..key_names.len())
+        let lead: Vec<Value> = (0..key_names.len())
             .map(|i| {
                 Value::Text(if i == 0 {
                     "total".into()
@@ -395,9 +498,13 @@ impl RowSink for Pivot<'_> {
                 })
             })
             .collect();
-        total_row.push(Value::Integer(grand));
-        total_row.extend(cols.iter().map(|(_, n)| Value::Integer(*n)));
-        inner.row(&total_row)?;
+        emit(
+            &mut inner,
+            lead,
+            grand,
+            grand_base,
+            cols.iter().map(|(_, v)| *v).collect(),
+        )?;
         inner.finish()?;
         if self.format == Format::Md {
             writeln!(self.out)?;
@@ -407,7 +514,7 @@ impl RowSink for Pivot<'_> {
                 self.spec.values.clone(),
                 "share".into(),
             ])?;
-            for (c, n) in &cols {
+            for (c, (n, b)) in &cols {
                 let share = if grand > 0 {
                     *n as f64 * 100.0 / grand as f64
                 } else {
@@ -415,7 +522,7 @@ impl RowSink for Pivot<'_> {
                 };
                 totals.row(&[
                     Value::Text(c.clone()),
-                    Value::Integer(*n),
+                    shown(*n, *b),
                     Value::Text(format!("{share:.1}%")),
                 ])?;
             }

@@ -241,3 +241,34 @@ fn drift_finds_stale_paths_and_suggests_the_renamed_one() {
     let (_, out, _) = report(root, &["drift", "-p", "prefix=data/", "--format", "csv"]);
     assert_eq!(out, "path,line,col,value,suggestion,reason\n");
 }
+
+#[test]
+fn the_heatmap_shows_the_change_since_the_ratchet_baseline() {
+    let repo = debt_repo();
+    let root = repo.path();
+    let (code, _, err) = outcome(
+        codefacts()
+            .args(["ratchet", "--init", "--path"])
+            .arg(root)
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, 0, "{err}");
+    // One F821 fixed, one F401 added, a file cleaned entirely.
+    std::fs::write(root.join("prod/a.py"), "import os\nimport re\nprint(os)\n").unwrap();
+    std::fs::write(root.join("labs/c.py"), "X = 1\n").unwrap();
+    let (_, csv, _) = report(root, &["heatmap", "-p", "by=lane", "--format", "csv"]);
+    assert_eq!(
+        csv,
+        "lane,total,baseline,delta,F401,F821\nprod,2,3,-1,1,1\nlabs,0,2,-2,0,0\ntotal,2,5,-3,1,1\n"
+    );
+    let (_, md, _) = report(root, &["heatmap", "-p", "by=lane", "--format", "md"]);
+    assert!(
+        md.contains("| prod | 2 (-1) | 1 | 1 (-1) |\n| labs | 0 (-2) | 0 (-2) | 0 |"),
+        "{md}"
+    );
+    let (_, json, _) = report(root, &["heatmap", "-p", "by=lane", "--format", "json"]);
+    let m: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(m["totals"]["baseline_total"], 5);
+    assert_eq!(m["rows"][1]["baseline_by"]["F401"], 2);
+}

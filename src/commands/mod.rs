@@ -268,6 +268,63 @@ impl Repo {
         Ok(())
     }
 
+    /// The ratchet's baseline file: `baseline` of `[tool.codefacts]`, else
+    /// ROOT/codefacts-baseline.json.
+    pub fn baseline_path(&self) -> PathBuf {
+        self.config.root.join(
+            self.config
+                .baseline
+                .as_deref()
+                .unwrap_or(ratchet::DEFAULT_BASELINE),
+        )
+    }
+
+    /// Loads the baseline's counts into `baseline_counts` when the file changed since they
+    /// were loaded (none: the table is empty). A malformed baseline is a warning.
+    pub fn refresh_baseline(&self, may_write: bool) -> Result<()> {
+        let path = self.baseline_path();
+        let (state, counts) = match std::fs::read(&path) {
+            Ok(bytes) => {
+                let state = crate::files::content_hash(&bytes);
+                let parsed = std::str::from_utf8(&bytes)
+                    .map_err(anyhow::Error::from)
+                    .and_then(crate::ratchet::Baseline::parse);
+                match parsed {
+                    Ok(b) => {
+                        let counts: Vec<(String, String, usize)> = b
+                            .files
+                            .iter()
+                            .flat_map(|(p, rules)| {
+                                rules
+                                    .iter()
+                                    .map(move |(c, e)| (p.clone(), c.clone(), e.count))
+                            })
+                            .collect();
+                        (state, counts)
+                    }
+                    Err(e) => {
+                        crate::warnln!(
+                            "{}: not a codefacts baseline ({e:#}); reports compare with nothing",
+                            path.display()
+                        );
+                        (format!("bad:{state}"), Vec::new())
+                    }
+                }
+            }
+            Err(_) => ("none".to_string(), Vec::new()),
+        };
+        let (mut store, _) = crate::store::Store::open(&self.db)?;
+        let writer = store.writer()?;
+        if writer.meta("baseline")?.as_deref() == Some(state.as_str()) || !may_write {
+            return Ok(());
+        }
+        writer.replace_baseline_counts(&counts)?;
+        writer.set_meta("baseline", &state)?;
+        writer.commit()?;
+        store.finish()?;
+        Ok(())
+    }
+
     /// [`Repo::refresh`] with every option of a run (`progress` is set here).
     pub fn refresh_with(&self, quiet: bool, opts: IndexOptions) -> Result<IndexSummary> {
         let summary = indexer::run(

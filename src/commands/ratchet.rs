@@ -40,7 +40,7 @@ pub fn run(args: RatchetArgs) -> Result<ExitCode> {
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let path: PathBuf = match &args.baseline {
         Some(p) => crate::files::normalize(&cwd, p),
-        None => repo.config.root.join(DEFAULT_BASELINE),
+        None => repo.baseline_path(),
     };
     if !args.no_index {
         repo.refresh(false, true, true)?;

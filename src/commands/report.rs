@@ -44,6 +44,9 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     if findings {
         repo.refresh_findings(!args.no_index)?;
     }
+    if crate::store::reads_baseline(report.sql) {
+        repo.refresh_baseline(!args.no_index)?;
+    }
     let mut store = Store::open_read_only(&repo.db)?;
     // An `@indexed` parameter must name a module of the index: an empty report would say
     // nothing about a typo.

@@ -36,6 +36,9 @@ pub fn run(args: SqlArgs) -> Result<ExitCode> {
     if findings {
         repo.refresh_findings(!args.no_index)?;
     }
+    if crate::store::reads_baseline(&sql) {
+        repo.refresh_baseline(!args.no_index)?;
+    }
     let store = Store::open_read_only(&repo.db)?;
     if args.no_index && crate::store::reads_semantic_tables(&sql) && !store.has_semantic_layer()? {
         crate::warnln!(

@@ -473,6 +473,7 @@ const CODEFACTS_KEYS: &[&str] = &[
     "owner-source",
     "renames",
     "history",
+    "baseline",
     "lint",
 ];
 const CODEFACTS_LINT_KEYS: &[&str] = &[

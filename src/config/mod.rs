@@ -65,6 +65,8 @@ pub struct Config {
     pub parse_timeout_ms: u64,
     /// `index-references`: store every name load in `name_references` (large; off by default).
     pub index_references: bool,
+    /// `baseline`: the ratchet's baseline file (repo-relative).
+    pub baseline: Option<String>,
     /// `history`: where `codefacts health --record` appends its snapshots (repo-relative).
     pub history: Option<String>,
     /// `renames`: path prefixes that moved (`"candidate/" = "labs/"`), for the drift report.
@@ -162,6 +164,7 @@ impl Config {
             owner_source: crate::owners::OwnerSource::default(),
             renames: Vec::new(),
             history: None,
+            baseline: None,
             resolver: Arc::new(resolver),
             root_settings,
             warnings,
@@ -194,6 +197,13 @@ impl Config {
                         "`owner-source` must be \"manifest\", \"codeowners\" or \"both\", not {v}"
                     )
                 })?;
+        }
+        if let Some(v) = ours_get("baseline") {
+            cfg.baseline = Some(
+                v.as_str()
+                    .context("`baseline` must be a path (relative to the repository root)")?
+                    .to_string(),
+            );
         }
         if let Some(v) = ours_get("history") {
             cfg.history = Some(

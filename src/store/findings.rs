@@ -69,6 +69,18 @@ impl Writer<'_> {
         Ok(out)
     }
 
+    /// Replaces the loaded baseline counts.
+    pub fn replace_baseline_counts(&self, counts: &[(String, String, usize)]) -> Result<()> {
+        self.tx.execute("DELETE FROM baseline_counts", [])?;
+        let mut stmt = self.tx.prepare_cached(
+            "INSERT OR REPLACE INTO baseline_counts(path, code, count) VALUES (?1, ?2, ?3)",
+        )?;
+        for (p, c, n) in counts {
+            stmt.execute(params![p, c, *n as i64])?;
+        }
+        Ok(())
+    }
+
     /// The repo-relative paths of every indexed file, sorted.
     pub fn indexed_paths(&self) -> Result<Vec<String>> {
         let mut stmt = self.tx.prepare("SELECT path FROM files ORDER BY path")?;

@@ -43,6 +43,11 @@ pub fn reads_findings(sql: &str) -> bool {
     names_any(sql, &["findings", "all_findings"])
 }
 
+/// Whether `sql` names `baseline_counts`: the ratchet's baseline must be loaded first.
+pub fn reads_baseline(sql: &str) -> bool {
+    names_any(sql, &["baseline_counts"])
+}
+
 fn names_any(sql: &str, tables: &[&str]) -> bool {
     let lower = sql.to_ascii_lowercase();
     let is_word = |c: u8| c.is_ascii_alphanumeric() || c == b'_';
