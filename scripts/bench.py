@@ -217,6 +217,14 @@ def reports():
     for name, args in cases:
         t, rss = timed(base + args)
         print(f"  report {name:28} {t * 1000:7.0f}ms  {rss:5.0f}MB")
+    common = ["--path", tree, "--db", db, "--no-index"]
+    subprocess.run([CF, "ratchet", "--init", "--baseline", os.path.join(scratch, "baseline.json")]
+                   + common, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    t, rss = timed([CF, "ratchet", "--baseline", os.path.join(scratch, "baseline.json")] + common)
+    print(f"  ratchet                             {t * 1000:7.0f}ms  {rss:5.0f}MB  (target <= 400 ms)")
+    t, rss = timed([CF, "health", "--out-md", os.path.join(scratch, "health.md"),
+                    "--out-json", os.path.join(scratch, "health.json")] + common)
+    print(f"  health                              {t * 1000:7.0f}ms  {rss:5.0f}MB  (target <= 1 s)")
     victim = sorted(
         os.path.join(dp, f) for dp, _, fs in os.walk(os.path.join(tree, "core"))
         for f in fs if f.startswith("ring") and f.endswith(".py"))[0]
