@@ -194,6 +194,8 @@ def reports():
         ("heatmap (star,owner)", ["heatmap", "--format", "md"]),
         ("heatmap by=dir depth=2", ["heatmap", "-p", "by=dir", "-p", "depth=2", "--format", "md"]),
         ("lanes", ["lanes"]),
+        ("import-suggestions", ["import-suggestions"]),
+        ("f821-offenders (target <= 100 ms)", ["f821-offenders"]),
     ]
     # Ruff's findings on the same tree, from a real Ruff run, ingested (and counted by the
     # heatmap and lanes): every rule, so there are more than 50,000.

@@ -20,5 +20,6 @@ pub mod resolve;
 pub mod ruff_rules;
 pub mod semantic;
 pub mod store;
+pub mod suggest;
 pub mod syntax;
 pub mod term;

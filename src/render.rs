@@ -115,7 +115,7 @@ impl RowSink for Narrow<'_> {
     fn columns(&mut self, columns: &[String]) -> Result<()> {
         self.column = columns
             .iter()
-            .position(|c| c == "path" || c.ends_with("_path"));
+            .position(|c| c == "path" || c == "file" || c.ends_with("_path"));
         if self.column.is_none() {
             anyhow::bail!(
                 "this report has no path column (columns: {}), so PATH arguments cannot narrow it",

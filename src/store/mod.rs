@@ -229,6 +229,7 @@ fn schema_fingerprint() -> String {
     for (code, name) in implemented_rules() {
         h.update(format!("\u{1f}{code}\u{1f}{name}").as_bytes());
     }
+    h.update(crate::suggest::fingerprint().as_bytes());
     h.finalize().to_hex()[..16].to_string()
 }
 
@@ -638,6 +639,16 @@ impl Store {
             let mut st = tx.prepare("INSERT INTO codefacts_rules(code, name) VALUES (?1, ?2)")?;
             for (code, name) in implemented_rules() {
                 st.execute([code, name])?;
+            }
+            let mut st =
+                tx.prepare("INSERT OR IGNORE INTO stdlib_exports(module, name) VALUES (?1, ?2)")?;
+            for (module, name) in crate::suggest::stdlib_exports() {
+                st.execute([module, name])?;
+            }
+            let mut st =
+                tx.prepare("INSERT OR IGNORE INTO import_aliases(module, alias) VALUES (?1, ?2)")?;
+            for (module, alias) in crate::suggest::import_aliases() {
+                st.execute([module, alias])?;
             }
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;

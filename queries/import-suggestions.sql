@@ -1,0 +1,215 @@
+-- @id import-suggestions
+-- @name Import suggestions for undefined names, ranked from the repository's own evidence
+-- @description One row per undefined name (F821, as `check` reports it: noqa and
+--   per-file-ignores honoured) with the import to add and a confidence (0..1) that says how
+--   sure it is, and, in `alternatives` (JSON), every ranked candidate with its own. Evidence
+--   (docs/suggestions.md): how the repository already imports that name (counted in files,
+--   preferring the same package and imports that resolve), first-party modules that define it
+--   (the public path of a re-exporting package first; private and test modules only when
+--   nothing else offers it), the standard library (typeshed's stubs; `typing` and
+--   `collections` first), Ruff's conventional aliases (`np`, `pd`, ...), and a module named
+--   like the name. Candidates that tie share the confidence (two at 0.9 are 0.45 each): the
+--   report says it cannot tell rather than guess. The CSV's first columns are the users':
+--   `file,line,symbol,suggestion,import_line,confidence,reason`.
+-- @param min_confidence: leave out suggestions below this confidence (0)
+
+WITH RECURSIVE
+undefined AS (
+  SELECT u.path AS file, u.line, u.col, u.anchor AS symbol, f.file_id, f.module,
+         CASE WHEN f.is_package THEN f.module
+              WHEN instr(f.module, '.') > 0 THEN rtrim(rtrim(f.module, replace(f.module, '.', '')), '.')
+              ELSE '' END AS package,
+         rtrim(u.path, replace(u.path, '/', '')) AS folder
+  FROM findings u JOIN files f ON f.path = u.path
+  WHERE u.source = 'codefacts' AND u.code = 'F821' AND u.anchor <> ''
+),
+symbols AS (SELECT DISTINCT symbol FROM undefined),
+-- 1. How the repository already imports the name (any file, any scope).
+bound AS (
+  SELECT i.file_id, s.symbol, i.target_kind,
+         CASE WHEN i.form = 'from'
+              THEN 'from ' || i.absolute_module || ' import ' || i.name || COALESCE(' as ' || i.alias, '')
+              ELSE 'import ' || i.name || COALESCE(' as ' || i.alias, '') END AS import_line,
+         CASE WHEN i.form = 'from' THEN i.absolute_module ELSE i.name END AS module
+  FROM symbols s
+  JOIN imports i ON i.name = s.symbol AND i.alias IS NULL AND NOT i.is_star
+  WHERE (i.form = 'from' AND i.absolute_module IS NOT NULL) OR i.form = 'import'
+  UNION ALL
+  SELECT i.file_id, s.symbol, i.target_kind,
+         CASE WHEN i.form = 'from'
+              THEN 'from ' || i.absolute_module || ' import ' || i.name || ' as ' || i.alias
+              ELSE 'import ' || i.name || ' as ' || i.alias END,
+         CASE WHEN i.form = 'from' THEN i.absolute_module ELSE i.name END
+  FROM symbols s
+  JOIN imports i ON i.alias = s.symbol AND NOT i.is_star
+  WHERE (i.form = 'from' AND i.absolute_module IS NOT NULL) OR i.form = 'import'
+),
+repo_evidence AS MATERIALIZED (
+  SELECT u.file, u.line, u.col, u.symbol, b.import_line, b.module,
+         count(DISTINCT b.file_id) AS files,
+         count(DISTINCT CASE WHEN rtrim(bf.path, replace(bf.path, '/', '')) = u.folder
+                             THEN b.file_id END) AS near,
+         max(b.target_kind <> 'unresolved') AS resolves
+  FROM undefined u
+  JOIN bound b ON b.symbol = u.symbol
+  JOIN files bf ON bf.file_id = b.file_id
+  -- A package's `__init__` importing the name re-exports it (the public path counts that);
+  -- it is not how the code that uses the name imports it.
+  WHERE NOT bf.is_package
+  GROUP BY u.file, u.line, u.col, u.symbol, b.import_line
+),
+has_repo AS MATERIALIZED (
+  SELECT DISTINCT file, line, col FROM repo_evidence
+),
+repo_total AS (
+  SELECT file, line, col, sum(files) AS files FROM repo_evidence GROUP BY file, line, col
+),
+-- 2. First-party modules that offer the name (defined, or re-exported by a package).
+offered AS MATERIALIZED (
+  SELECT s.symbol, f.module, e.kind, f.path,
+         (f.module GLOB '*._*' OR f.module GLOB '_*'
+          OR f.path GLOB 'tests/*' OR f.path GLOB '*/tests/*' OR f.path GLOB '*test_*') AS hidden
+  FROM symbols s
+  JOIN module_exports e ON e.name = s.symbol
+  JOIN files f ON f.file_id = e.file_id
+  WHERE f.module IS NOT NULL AND e.kind <> 'declared'
+),
+-- Module-level definitions that are not public names (`_helper`, a lowercase variable): the
+-- last resort, when no module offers the name.
+private_defs AS MATERIALIZED (
+  SELECT DISTINCT s.symbol, f.module, f.path
+  FROM symbols s
+  JOIN definitions d ON d.name = s.symbol AND d.scope = 'module'
+  JOIN files f ON f.file_id = d.file_id
+  WHERE f.module IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM offered o WHERE o.symbol = s.symbol)
+),
+defined AS (
+  SELECT symbol, count(*) AS definers, sum(NOT hidden) AS public_definers
+  FROM offered WHERE kind <> 'reexport' GROUP BY symbol
+),
+first_party AS (
+  -- A re-exporting package above a definer: its public path.
+  SELECT o.symbol, 'from ' || o.module || ' import ' || o.symbol AS import_line, o.module,
+         CASE WHEN o.kind = 'reexport' THEN 'public path: re-exported by ' || o.module
+              ELSE 'defined in ' || o.module END AS reason,
+         o.kind = 'reexport' AS reexport, o.hidden,
+         (SELECT count(*) FROM offered d WHERE d.symbol = o.symbol AND d.kind <> 'reexport'
+            AND substr(d.module, 1, length(o.module) + 1) = o.module || '.') AS below
+  FROM offered o
+),
+-- 3. The standard library; 4. conventional aliases; 5. a module named like the name.
+stdlib AS MATERIALIZED (
+  SELECT s.symbol, 'from ' || x.module || ' import ' || s.symbol AS import_line, x.module,
+         CASE x.module WHEN 'typing' THEN 0 WHEN 'collections' THEN 1 ELSE 2 END AS rank,
+         (SELECT count(DISTINCT i.file_id) FROM imports i
+          WHERE i.absolute_module = x.module OR (i.form = 'import' AND i.name = x.module)) AS used
+  FROM symbols s JOIN stdlib_exports x ON x.name = s.symbol
+),
+-- Each module's last dotted part, for "a module named like the name".
+module_names AS MATERIALIZED (
+  SELECT module, substr(module, length(rtrim(module, replace(module, '.', ''))) + 1) AS last
+  FROM files WHERE module IS NOT NULL
+),
+candidates AS MATERIALIZED (
+  SELECT u.file, u.line, u.col, u.symbol, r.import_line, r.module,
+         (r.files * 1.0 / t.files) * (0.80 + 0.19 * min(r.files, 5) / 5.0 + 0.01 * (r.near > 0))
+           * CASE WHEN r.resolves THEN 1.0 ELSE 0.8 END
+           * CASE WHEN r.near > 0 THEN 1.0 ELSE 0.9 END AS score,
+         'imported so in ' || r.files || ' file' || CASE WHEN r.files = 1 THEN '' ELSE 's' END ||
+           CASE WHEN r.near > 0 THEN ' (' || r.near || ' in this folder)' ELSE '' END ||
+           CASE WHEN r.resolves THEN '' ELSE ', but it does not resolve' END AS reason
+  FROM undefined u
+  JOIN repo_evidence r ON r.file = u.file AND r.line = u.line AND r.col = u.col
+  JOIN repo_total t ON t.file = u.file AND t.line = u.line AND t.col = u.col
+  UNION ALL
+  SELECT u.file, u.line, u.col, u.symbol, p.import_line, p.module,
+         (CASE WHEN NOT p.reexport AND rtrim(rtrim(p.module, replace(p.module, '.', '')), '.') = u.package
+                 THEN 0.95
+              WHEN p.hidden AND COALESCE(d.public_definers, 0) > 0 THEN 0.05
+              WHEN p.reexport AND p.below > 0 THEN 0.92
+              WHEN p.reexport THEN 0.3
+              WHEN d.definers = 1 THEN 0.9
+              ELSE 0.6 / d.definers END)
+           * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file AND r.line = u.line
+                                 AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
+         p.reason || CASE WHEN NOT p.reexport AND rtrim(rtrim(p.module, replace(p.module, '.', '')), '.') = u.package
+                            THEN ' (a module of this package)'
+                          WHEN NOT p.reexport AND d.definers = 1 THEN ' (its only definer)'
+                          WHEN NOT p.reexport THEN ' (one of ' || d.definers || ' definers)'
+                          ELSE '' END
+  FROM undefined u
+  JOIN first_party p ON p.symbol = u.symbol
+  LEFT JOIN defined d ON d.symbol = u.symbol
+  WHERE p.module <> u.module
+  UNION ALL
+  SELECT u.file, u.line, u.col, u.symbol, 'from ' || p.module || ' import ' || u.symbol, p.module,
+         0.7 / (SELECT count(*) FROM private_defs q WHERE q.symbol = p.symbol),
+         'defined at the top of ' || p.module || ' (not a public name there)'
+  FROM undefined u JOIN private_defs p ON p.symbol = u.symbol
+  WHERE p.module <> u.module
+  UNION ALL
+  SELECT u.file, u.line, u.col, u.symbol, x.import_line, x.module,
+         (CASE WHEN (SELECT count(*) FROM stdlib y WHERE y.symbol = x.symbol) = 1 THEN 0.9
+              WHEN x.rank < 2 THEN 0.7
+              ELSE 0.5 / (SELECT count(*) FROM stdlib y WHERE y.symbol = x.symbol) END
+           + 0.05 * (x.used > 0))
+           * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file AND r.line = u.line
+                                 AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
+         'standard library: ' || x.module || ' exports it' ||
+           CASE WHEN x.used > 0 THEN ' (the repository imports ' || x.module || ')' ELSE '' END
+  FROM undefined u JOIN stdlib x ON x.symbol = u.symbol
+  UNION ALL
+  SELECT u.file, u.line, u.col, u.symbol, 'import ' || a.module || ' as ' || a.alias, a.module,
+         0.9, 'the conventional alias of ' || a.module || ' (Ruff ICN001)'
+  FROM undefined u JOIN import_aliases a ON a.alias = u.symbol
+  UNION ALL
+  SELECT u.file, u.line, u.col, u.symbol, 'import ' || m.name, m.name,
+         0.85 * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file
+                                    AND r.line = u.line AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
+         'the standard-library module ' || m.name
+  FROM undefined u JOIN stdlib_modules m ON m.name = u.symbol
+  UNION ALL
+  SELECT u.file, u.line, u.col, u.symbol,
+         CASE WHEN instr(f.module, '.') > 0
+              THEN 'from ' || rtrim(rtrim(f.module, replace(f.module, '.', '')), '.') || ' import ' || u.symbol
+              ELSE 'import ' || u.symbol END,
+         f.module,
+         0.6 * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file
+                                   AND r.line = u.line AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
+         'a module named ' || f.module
+  FROM undefined u
+  JOIN module_names f ON f.last = u.symbol
+  WHERE f.module <> u.module
+),
+-- One score per import line (the best evidence for it), then shared among the rivals.
+merged AS (
+  SELECT file, line, col, symbol, import_line, module, min(score, 0.99) AS score, reason
+  FROM (SELECT c.*, row_number() OVER (PARTITION BY file, line, col, import_line
+                                       ORDER BY score DESC, reason) AS k
+        FROM candidates c)
+  WHERE k = 1
+),
+ranked AS (
+  SELECT m.*,
+         m.score * m.score / max(sum(m.score) OVER w, m.score) AS confidence,
+         row_number() OVER (PARTITION BY file, line, col ORDER BY m.score DESC, m.import_line) AS k
+  FROM merged m
+  WINDOW w AS (PARTITION BY file, line, col)
+),
+alternatives AS (
+  SELECT file, line, col,
+         json_group_array(json_object('import_line', import_line, 'confidence',
+                                      round(confidence, 3), 'reason', reason)) AS alternatives
+  FROM (SELECT * FROM ranked ORDER BY file, line, col, k)
+  GROUP BY file, line, col
+)
+SELECT u.file, u.line, u.symbol, r.module AS suggestion, r.import_line,
+       round(COALESCE(r.confidence, 0), 3) AS confidence,
+       COALESCE(r.reason, 'no evidence in the repository, the standard library or the known aliases') AS reason,
+       u.col, COALESCE(a.alternatives, '[]') AS alternatives
+FROM undefined u
+LEFT JOIN ranked r ON r.file = u.file AND r.line = u.line AND r.col = u.col AND r.k = 1
+LEFT JOIN alternatives a ON a.file = u.file AND a.line = u.line AND a.col = u.col
+WHERE COALESCE(r.confidence, 0) >= CAST(:min_confidence AS REAL)
+ORDER BY u.file, u.line, u.col;
