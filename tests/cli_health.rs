@@ -56,6 +56,8 @@ fn health_reports_counts_and_the_trend_over_recorded_snapshots() {
     );
     assert_eq!(report["lanes"][0]["mode"], "strict");
     assert_eq!(report["snapshot"]["by_code"]["F821"], 11);
+    // The generated names have a unique definer each: every F821 has a confident fix.
+    assert_eq!(report["snapshot"]["f821_with_confident_suggestion"], 11);
     let text = std::fs::read_to_string(&md).unwrap();
     assert!(
         text.contains("## Lanes (strict first)") && text.contains("| **production** | strict |")
