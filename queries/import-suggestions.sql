@@ -182,12 +182,27 @@ candidates AS MATERIALIZED (
   JOIN module_names f ON f.last = u.symbol
   WHERE f.module <> u.module
 ),
+-- The last resort, where nothing else is known: a third-party module the file already
+-- imports other names from (what it exports is not known, so the guess stays weak).
+guesses AS (
+  SELECT u.file, u.line, u.col, u.symbol, 'from ' || i.absolute_module || ' import ' || u.symbol
+           AS import_line, i.absolute_module AS module, 0.3 AS score,
+         'this file imports other names from ' || i.absolute_module ||
+           ' (third-party: what it exports is not known)' AS reason
+  FROM undefined u
+  JOIN imports i ON i.file_id = u.file_id
+  WHERE i.form = 'from' AND NOT i.is_star AND i.absolute_module IS NOT NULL
+    AND i.target_kind IN ('third_party', 'unresolved')
+    AND NOT EXISTS (SELECT 1 FROM candidates c WHERE c.file = u.file AND c.line = u.line
+                      AND c.col = u.col)
+  GROUP BY u.file, u.line, u.col, i.absolute_module
+),
 -- One score per import line (the best evidence for it), then shared among the rivals.
 merged AS (
   SELECT file, line, col, symbol, import_line, module, min(score, 0.99) AS score, reason
   FROM (SELECT c.*, row_number() OVER (PARTITION BY file, line, col, import_line
                                        ORDER BY score DESC, reason) AS k
-        FROM candidates c)
+        FROM (SELECT * FROM candidates UNION ALL SELECT * FROM guesses) c)
   WHERE k = 1
 ),
 ranked AS (

@@ -127,3 +127,22 @@ fn offenders_group_undefined_names_most_frequent_first() {
          mystery,1,1,,no evidence\n"
     );
 }
+
+#[test]
+fn a_third_party_module_the_file_uses_is_a_weak_last_resort() {
+    let repo = repo(&[
+        ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),
+        (
+            "a.py",
+            "from somelib.errors import BadThing\nprint(BadThing, WorseThing)\n",
+        ),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        rows[0]["import_line"],
+        "from somelib.errors import WorseThing"
+    );
+    assert!(rows[0]["confidence"].as_f64().unwrap() <= 0.3);
+    assert!(rows[0]["reason"].as_str().unwrap().contains("not known"));
+}
