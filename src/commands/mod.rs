@@ -200,6 +200,25 @@ impl Repo {
         )
     }
 
+    /// Brings up to date what `sql` reads (`sql` and `report`): the index (unless `no_index`),
+    /// with its semantic layer when the SQL names one of its tables or the findings,
+    /// codefacts' findings when it names `findings`/`all_findings`, the baseline's counts when
+    /// it names `baseline_counts`. Returns whether the SQL reads the semantic layer.
+    pub fn refresh_for(&self, sql: &str, no_index: bool) -> Result<bool> {
+        let findings = crate::store::reads_findings(sql);
+        let semantic = crate::store::reads_semantic_tables(sql) || findings;
+        if !no_index {
+            self.refresh(false, semantic, true)?;
+        }
+        if findings {
+            self.refresh_findings(!no_index)?;
+        }
+        if crate::store::reads_baseline(sql) {
+            self.refresh_baseline(!no_index)?;
+        }
+        Ok(semantic)
+    }
+
     /// Brings codefacts' stored findings (`findings` with source `codefacts`) up to date: the
     /// whole repository, every rule the configuration selects, as `check` finds them. Nothing
     /// is recomputed when the index and the selection are those they were computed for. With

@@ -36,17 +36,7 @@ pub fn run(args: ReportArgs) -> Result<ExitCode> {
     let params = parameters(&report, &args.params)?;
     let repo = Repo::locate(args.path.as_deref(), &args.repo)?;
     let narrow = narrowing(&repo, &args.paths)?;
-    let findings = crate::store::reads_findings(report.sql);
-    let semantic = crate::store::reads_semantic_tables(report.sql) || findings;
-    if !args.no_index {
-        repo.refresh(false, semantic, true)?;
-    }
-    if findings {
-        repo.refresh_findings(!args.no_index)?;
-    }
-    if crate::store::reads_baseline(report.sql) {
-        repo.refresh_baseline(!args.no_index)?;
-    }
+    let semantic = repo.refresh_for(report.sql, args.no_index)?;
     let mut store = Store::open_read_only(&repo.db)?;
     // An `@indexed` parameter must name a module of the index: an empty report would say
     // nothing about a typo.

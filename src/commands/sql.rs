@@ -25,20 +25,7 @@ pub fn run(args: SqlArgs) -> Result<ExitCode> {
         (None, None) => unreachable!("clap requires a query or --file"),
     };
     let repo = Repo::locate(args.path.as_deref(), &args.repo)?;
-    let findings = crate::store::reads_findings(&sql);
-    if !args.no_index {
-        repo.refresh(
-            false,
-            crate::store::reads_semantic_tables(&sql) || findings,
-            true,
-        )?;
-    }
-    if findings {
-        repo.refresh_findings(!args.no_index)?;
-    }
-    if crate::store::reads_baseline(&sql) {
-        repo.refresh_baseline(!args.no_index)?;
-    }
+    repo.refresh_for(&sql, args.no_index)?;
     let store = Store::open_read_only(&repo.db)?;
     if args.no_index && crate::store::reads_semantic_tables(&sql) && !store.has_semantic_layer()? {
         crate::warnln!(
