@@ -8,7 +8,8 @@
 --   (the public path of a re-exporting package first; private and test modules only when
 --   nothing else offers it), the standard library (typeshed's stubs; `typing` and
 --   `collections` first), Ruff's conventional aliases (`np`, `pd`, ...), and a module named
---   like the name. Candidates that tie share the confidence (two at 0.9 are 0.45 each): the
+--   like the name. An import that would close an eager import cycle is ranked below every
+--   alternative that would not, and its reason says so. Candidates that tie share the confidence (two at 0.9 are 0.45 each): the
 --   report says it cannot tell rather than guess. The CSV's first columns are the users':
 --   `file,line,symbol,suggestion,import_line,confidence,reason`.
 -- @param min_confidence: leave out suggestions below this confidence (0)
@@ -205,11 +206,34 @@ merged AS (
         FROM (SELECT * FROM candidates UNION ALL SELECT * FROM guesses) c)
   WHERE k = 1
 ),
+-- An import that would close an eager import cycle (the module, or a parent package it runs,
+-- already imports this file at import time) goes below every alternative that would not.
+cycles AS MATERIALIZED (
+  SELECT m.*, closes_eager_cycle(u.file_id, m.module) AS cycle
+  FROM merged m JOIN undefined u ON u.file = m.file AND u.line = m.line AND u.col = m.col
+),
+avoided AS (
+  SELECT file, line, col, symbol, import_line, module, cycle,
+         cycle AND sum(NOT cycle) OVER (PARTITION BY file, line, col) > 0 AS demoted,
+         score, reason
+  FROM cycles
+),
+rescored AS (
+  SELECT file, line, col, symbol, import_line, module, demoted,
+         score * CASE WHEN demoted THEN 0.3 ELSE 1.0 END AS score,
+         reason || CASE WHEN demoted THEN '; not suggested: it would close an eager import cycle ('
+                                          || module || ' already imports this file, directly or through others, at import time)'
+                        WHEN cycle THEN '; it would close an eager import cycle (' || module
+                                        || ' already imports this file at import time), and nothing else offers the name'
+                        ELSE '' END AS reason
+  FROM avoided
+),
 ranked AS (
   SELECT m.*,
          m.score * m.score / max(sum(m.score) OVER w, m.score) AS confidence,
-         row_number() OVER (PARTITION BY file, line, col ORDER BY m.score DESC, m.import_line) AS k
-  FROM merged m
+         row_number() OVER (PARTITION BY file, line, col
+                            ORDER BY m.demoted, m.score DESC, m.import_line) AS k
+  FROM rescored m
   WINDOW w AS (PARTITION BY file, line, col)
 ),
 alternatives AS (

@@ -146,3 +146,73 @@ fn a_third_party_module_the_file_uses_is_a_weak_last_resort() {
     assert!(rows[0]["confidence"].as_f64().unwrap() <= 0.3);
     assert!(rows[0]["reason"].as_str().unwrap().contains("not known"));
 }
+
+#[test]
+fn an_import_that_would_close_an_eager_cycle_goes_below_the_alternatives() {
+    let repo = repo(&[
+        ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),
+        // `shapes.arc` defines `Hexagon` and imports `app.draw` at import time, so
+        // `from shapes.arc import Hexagon` in app/draw.py would close a cycle; `shapes.base`
+        // defines it too, and imports nothing.
+        ("shapes/__init__.py", ""),
+        ("shapes/base.py", "class Hexagon: ...\n"),
+        ("shapes/arc.py", "import app.draw\nclass Hexagon: ...\n"),
+        ("app/__init__.py", ""),
+        ("app/draw.py", "def draw():\n    return Hexagon, Circle\n"),
+        // Only `shapes.round` defines `Circle`, and it imports app.draw through app.util.
+        (
+            "shapes/round.py",
+            "from app.util import x\nclass Circle: ...\n",
+        ),
+        ("app/util.py", "import app.draw\nx = 1\n"),
+        // Importing lazily, inside a function, makes no eager edge: no cycle for `Lazy`.
+        ("lazy/__init__.py", ""),
+        (
+            "lazy/mod.py",
+            "def late():\n    import app.other\nclass Lazy: ...\n",
+        ),
+        ("app/other.py", "def f():\n    return Lazy\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let by: std::collections::HashMap<&str, &serde_json::Value> = rows
+        .iter()
+        .map(|r| (r["symbol"].as_str().unwrap(), r))
+        .collect();
+    assert_eq!(
+        by["Hexagon"]["import_line"], "from shapes.base import Hexagon",
+        "{:?}",
+        by["Hexagon"]
+    );
+    let alts: Vec<serde_json::Value> =
+        serde_json::from_str(by["Hexagon"]["alternatives"].as_str().unwrap()).unwrap();
+    let circle = alts
+        .iter()
+        .find(|a| a["import_line"] == "from shapes.arc import Hexagon")
+        .expect("the cycle-closing import stays an alternative");
+    assert!(
+        circle["reason"]
+            .as_str()
+            .unwrap()
+            .contains("not suggested: it would close an eager import cycle"),
+        "{circle:?}"
+    );
+    // No alternative: still suggested, and the reason warns.
+    assert_eq!(
+        by["Circle"]["import_line"],
+        "from shapes.round import Circle"
+    );
+    assert!(
+        by["Circle"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("would close an eager import cycle"),
+        "{:?}",
+        by["Circle"]
+    );
+    assert_eq!(by["Lazy"]["import_line"], "from lazy.mod import Lazy");
+    assert!(
+        !by["Lazy"]["reason"].as_str().unwrap().contains("cycle"),
+        "{:?}",
+        by["Lazy"]
+    );
+}

@@ -289,6 +289,41 @@ impl Remaining {
     }
 }
 
+/// The nodes that reach `target` through one or more edges (`target` itself only when it lies
+/// on a cycle), as a mask over `0..n`: a breadth-first walk of the reversed edges.
+/// `reverse[v]` lists the nodes with an edge to `v`.
+pub fn reaching(reverse: &[Vec<u32>], target: u32) -> Vec<bool> {
+    let mut seen = vec![false; reverse.len()];
+    let mut queue = VecDeque::new();
+    if (target as usize) < reverse.len() {
+        queue.push_back(target);
+    }
+    while let Some(v) = queue.pop_front() {
+        for &u in &reverse[v as usize] {
+            if !seen[u as usize] {
+                seen[u as usize] = true;
+                queue.push_back(u);
+            }
+        }
+    }
+    seen
+}
+
+/// Reversed adjacency lists of `edges` over `0..n` (sources ascending, self-loops dropped).
+pub fn reverse_adjacency(n: usize, edges: &[(u32, u32)]) -> Vec<Vec<u32>> {
+    let mut rev: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for &(from, to) in edges {
+        if from != to && (from as usize) < n && (to as usize) < n {
+            rev[to as usize].push(from);
+        }
+    }
+    for r in &mut rev {
+        r.sort_unstable();
+        r.dedup();
+    }
+    rev
+}
+
 /// Components with their shortest cycle and breakers.
 pub fn derive(n: usize, edges: &[Edge]) -> Vec<Component> {
     let adj = adjacency(n, edges);

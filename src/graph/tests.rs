@@ -161,3 +161,25 @@ fn properties_on_random_graphs() {
         }
     }
 }
+
+#[test]
+fn reaching_walks_the_reversed_edges() {
+    // 0 -> 1 -> 2 -> 3, 4 -> 2, 3 -> 1 (a cycle 1-2-3), 5 alone.
+    let edges = [(0, 1), (1, 2), (2, 3), (4, 2), (3, 1), (5, 5)];
+    let rev = reverse_adjacency(6, &edges);
+    let r = reaching(&rev, 2);
+    assert_eq!(r, vec![true, true, true, true, true, false]);
+    let r = reaching(&rev, 0);
+    assert_eq!(
+        r,
+        vec![false; 6],
+        "nothing reaches the root, not even itself"
+    );
+    let r = reaching(&rev, 4);
+    assert_eq!(r, vec![false; 6]);
+    assert_eq!(
+        reaching(&rev, 9),
+        vec![false; 6],
+        "an unknown node is reached by nothing"
+    );
+}

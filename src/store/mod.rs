@@ -6,6 +6,7 @@
 
 mod derived;
 mod findings;
+mod functions;
 mod owners;
 mod query;
 mod read;
@@ -609,6 +610,7 @@ impl Store {
         // refuses ATTACH, writes and pragmas that set something (`query_only = OFF` among
         // them); `Store::stream` also refuses statements SQLite says write (VACUUM INTO).
         conn.authorizer(Some(query::read_only_authorizer))?;
+        functions::register(&conn, path).map_err(|e| cannot_open(e, path))?;
         match check(&conn) {
             Ok(Check::Current) => {}
             Ok(Check::Fresh) => bail!("{} holds no index: run `codefacts index`", path.display()),

@@ -1,0 +1,155 @@
+//! SQL functions over derived relations that are cheap in Rust and hopeless in SQL, registered
+//! on read-only connections so reports (and ad-hoc `sql`) can call them.
+//!
+//! * `closes_eager_cycle(importer_file_id, module)`: 1 when a new module-level
+//!   `from module import ...` (or `import module`) in the importer would close an eager import
+//!   cycle: the module's file, or a parent package that import runs and that does not already
+//!   enclose the importer, reaches the importer through the `eager` edges (`graph_edges`), and
+//!   the importer does not import it eagerly already (then the cycle is there before).
+//!   0 when it would not, or when `module` is not a repository module. The edges are read on
+//!   first call, over a second read-only connection, and each importer's reaching set
+//!   (`graph::reaching`) is computed once per connection (one command).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+
+use rusqlite::functions::FunctionFlags;
+use rusqlite::{Connection, OpenFlags};
+
+use crate::graph;
+
+/// The eager graph, densely numbered, with the modules that name its nodes.
+struct EagerGraph {
+    /// file id -> dense node.
+    node: HashMap<i64, u32>,
+    /// module name -> its file id (a regular file before a stub, then by path).
+    module_file: HashMap<String, i64>,
+    /// file id -> its module name.
+    file_module: HashMap<i64, String>,
+    reverse: Vec<Vec<u32>>,
+    /// The edges, to tell a new import from one the importer already makes.
+    edges: std::collections::HashSet<(u32, u32)>,
+    /// importer node -> the nodes that reach it.
+    reaching: HashMap<u32, Vec<bool>>,
+}
+
+impl EagerGraph {
+    fn load(path: &Path) -> rusqlite::Result<EagerGraph> {
+        let conn = Connection::open_with_flags(
+            path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let mut node = HashMap::new();
+        let mut module_file = HashMap::new();
+        let mut file_module = HashMap::new();
+        {
+            let mut st = conn.prepare(
+                "SELECT file_id, module FROM files WHERE module IS NOT NULL \
+                 ORDER BY is_stub, path",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let (id, module): (i64, String) = (r.get(0)?, r.get(1)?);
+                let next = node.len() as u32;
+                node.entry(id).or_insert(next);
+                module_file.entry(module.clone()).or_insert(id);
+                file_module.insert(id, module);
+            }
+        }
+        let mut edges = Vec::new();
+        {
+            let mut st = conn.prepare(
+                "SELECT src_file_id, dst_file_id FROM graph_edges WHERE graph = 'eager' \
+                 ORDER BY src_file_id, dst_file_id",
+            )?;
+            let mut rows = st.query([])?;
+            while let Some(r) = rows.next()? {
+                let (src, dst): (i64, i64) = (r.get(0)?, r.get(1)?);
+                if let (Some(&a), Some(&b)) = (node.get(&src), node.get(&dst)) {
+                    edges.push((a, b));
+                }
+            }
+        }
+        let reverse = graph::reverse_adjacency(node.len(), &edges);
+        Ok(EagerGraph {
+            node,
+            module_file,
+            file_module,
+            reverse,
+            edges: edges.into_iter().collect(),
+            reaching: HashMap::new(),
+        })
+    }
+
+    fn closes_cycle(&mut self, importer: i64, module: &str) -> bool {
+        let (Some(&target), Some(own)) =
+            (self.node.get(&importer), self.file_module.get(&importer))
+        else {
+            return false;
+        };
+        // What the new import runs: the module itself, and each parent package that is not
+        // already one of the importer's own (those are initialised before the importer runs).
+        let mut starts = Vec::new();
+        let encloses = |p: &str| own == p || own.starts_with(&format!("{p}."));
+        let mut end = 0;
+        while let Some(dot) = module[end..].find('.') {
+            end += dot;
+            let parent = &module[..end];
+            if !encloses(parent)
+                && let Some(id) = self.module_file.get(parent)
+            {
+                starts.push(*id);
+            }
+            end += 1;
+        }
+        if let Some(id) = self.module_file.get(module) {
+            starts.push(*id);
+        }
+        let starts: Vec<u32> = starts
+            .iter()
+            .filter(|id| **id != importer)
+            .filter_map(|id| self.node.get(id).copied())
+            // An edge the importer already has adds no cycle that is not there already.
+            .filter(|s| !self.edges.contains(&(target, *s)))
+            .collect();
+        if starts.is_empty() {
+            return false;
+        }
+        let reverse = &self.reverse;
+        let mask = self
+            .reaching
+            .entry(target)
+            .or_insert_with(|| graph::reaching(reverse, target));
+        starts.iter().any(|s| mask[*s as usize])
+    }
+}
+
+/// Registers the functions on `conn`, a connection to the database at `path`.
+pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
+    let path: PathBuf = path.to_path_buf();
+    let eager: std::sync::Mutex<Option<EagerGraph>> = std::sync::Mutex::new(None);
+    conn.create_scalar_function(
+        "closes_eager_cycle",
+        2,
+        FunctionFlags::SQLITE_UTF8,
+        move |ctx| {
+            let Some(importer) = ctx.get::<Option<i64>>(0)? else {
+                return Ok(0i64);
+            };
+            let Some(module) = ctx.get::<Option<String>>(1)? else {
+                return Ok(0i64);
+            };
+            let mut eager = eager.lock().unwrap_or_else(|p| p.into_inner());
+            if eager.is_none() {
+                *eager = Some(EagerGraph::load(&path).map_err(|e| {
+                    rusqlite::Error::UserFunctionError(
+                        format!("closes_eager_cycle: reading the import graph: {e}").into(),
+                    )
+                })?);
+            }
+            let g = eager.as_mut().expect("loaded above");
+            Ok(i64::from(g.closes_cycle(importer, &module)))
+        },
+    )
+}
