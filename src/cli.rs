@@ -45,6 +45,42 @@ pub enum Command {
     /// top offenders, import cycles, relative imports, and the trend over recorded snapshots
     /// (Markdown with a Mermaid chart, and JSON).
     Health(HealthArgs),
+    /// Safe fixes from the facts (docs/fixes.md): prints a unified diff and a count of files
+    /// and edits; `--apply` writes them (atomically, re-parsed, only where the facts prove the
+    /// meaning is unchanged) and re-indexes. What is left unchanged is listed with the reason.
+    Fix(FixArgs),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum FixKind {
+    /// Relative imports TID252 flags (per `ban-relative-imports`) to the absolute module the
+    /// resolver found; only the module part of the statement changes.
+    RelativeImports,
+}
+
+#[derive(Debug, Args)]
+pub struct FixArgs {
+    /// What to fix.
+    pub kind: FixKind,
+    /// Files or folders to fix [default: the whole repository]
+    pub paths: Vec<PathBuf>,
+    /// Write the fixes (without it: print the diff and change nothing).
+    #[arg(long)]
+    pub apply: bool,
+    /// Fix at most N places.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Files to fix, as pre-commit passes them (with PATH: either).
+    #[arg(long, num_args = 1.., value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Do not bring the index up to date first.
+    #[arg(long)]
+    pub no_index: bool,
+    /// Repository root [default: found from the current directory]
+    #[arg(long, value_name = "PATH")]
+    pub root: Option<PathBuf>,
+    #[command(flatten)]
+    pub repo: RepoArgs,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! One file per subcommand; each returns the process exit code.
 
 mod check;
+mod fix;
 mod health;
 mod index;
 mod ingest;
@@ -36,6 +37,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Ingest(args) => ingest::run(args),
         Command::Ratchet(args) => ratchet::run(args),
         Command::Health(args) => health::run(args),
+        Command::Fix(args) => fix::run(args),
     }
 }
 

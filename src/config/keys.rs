@@ -463,6 +463,7 @@ pub fn did_you_mean(near: &Option<String>) -> String {
 /// chooses.
 const CODEFACTS_KEYS: &[&str] = &[
     "src",
+    "fix",
     "exclude",
     "extend-exclude",
     "target-version",
@@ -521,6 +522,7 @@ pub fn unknown_codefacts_keys(table: &toml::Table) -> Vec<(String, Option<String
         for (section, known) in [
             ("isort", &["known-first-party"][..]),
             ("flake8-tidy-imports", &["ban-relative-imports"][..]),
+            ("fix", &["keep-relative-in-init"][..]),
         ] {
             if let Some(sub) = t.get(section).and_then(|v| v.as_table()) {
                 for k in sub.keys() {

@@ -71,6 +71,9 @@ pub struct Config {
     pub history: Option<String>,
     /// `renames`: path prefixes that moved (`"candidate/" = "labs/"`), for the drift report.
     pub renames: Vec<(String, String)>,
+    /// `[tool.codefacts.fix] keep-relative-in-init`: `fix relative-imports` leaves the
+    /// relative imports of `__init__` files (re-exports) as they are.
+    pub keep_relative_in_init: bool,
     /// `owner-source`: what decides a file's owner (manifest, CODEOWNERS, or both).
     pub owner_source: crate::owners::OwnerSource,
     /// Per-path settings.
@@ -163,6 +166,7 @@ impl Config {
             index_references: false,
             owner_source: crate::owners::OwnerSource::default(),
             renames: Vec::new(),
+            keep_relative_in_init: false,
             history: None,
             baseline: None,
             resolver: Arc::new(resolver),
@@ -221,6 +225,16 @@ impl Config {
                     .as_str()
                     .with_context(|| format!("`renames.\"{old}\"` must be a path prefix string"))?;
                 cfg.renames.push((old.clone(), new.to_string()));
+            }
+        }
+        if let Some(fix) = ours_get("fix") {
+            let fix = fix
+                .as_table()
+                .context("[tool.codefacts.fix] must be a table")?;
+            if let Some(v) = fix.get("keep-relative-in-init") {
+                cfg.keep_relative_in_init = v
+                    .as_bool()
+                    .context("`fix.keep-relative-in-init` must be true or false")?;
             }
         }
         if let Some(lanes) = ours_get("lanes") {

@@ -6,6 +6,7 @@
 
 mod derived;
 mod findings;
+mod fixes;
 mod functions;
 mod owners;
 mod query;
@@ -21,6 +22,7 @@ use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
 pub use findings::FindingRow;
+pub use fixes::{FixFile, ImportRow};
 pub use owners::StoredManifest;
 pub use query::{QueryResult, RowSink, Value};
 pub use read::{CachedImports, StoredFile};

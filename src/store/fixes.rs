@@ -1,0 +1,137 @@
+//! Reads the fixes plan from (`src/fix/`): the indexed files and their imports.
+
+use std::collections::{BTreeMap, HashSet};
+
+use anyhow::Result;
+
+use super::Store;
+
+/// An indexed file as a fix sees it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FixFile {
+    pub file_id: i64,
+    pub path: String,
+    /// blake3 of the bytes indexed (a fix refuses a file that no longer has it).
+    pub hash: String,
+    pub encoding: String,
+    pub module: Option<String>,
+    pub is_package: bool,
+    pub is_stub: bool,
+    pub source_root: String,
+    /// `ok` unless the file could not be fully parsed.
+    pub status: String,
+}
+
+/// One imported name, with its statement and its resolution.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportRow {
+    pub file_id: i64,
+    pub form: String,
+    pub module: String,
+    pub level: u32,
+    pub absolute_module: Option<String>,
+    pub name: String,
+    pub alias: Option<String>,
+    pub is_star: bool,
+    pub line: u32,
+    pub stmt_line: u32,
+    pub stmt_col: u32,
+    pub stmt_start: usize,
+    pub stmt_end: usize,
+    pub name_start: usize,
+    pub name_end: usize,
+    pub scope: String,
+    pub type_checking: bool,
+    pub guarded: bool,
+    pub conditional: bool,
+    pub target_module: Option<String>,
+    /// The repository file the name loads, by path.
+    pub target_path: Option<String>,
+    pub target_kind: String,
+}
+
+impl Store {
+    /// Every indexed file, by path.
+    pub fn fix_files(&self) -> Result<BTreeMap<String, FixFile>> {
+        let mut st = self.conn.prepare(
+            "SELECT file_id, path, hash, encoding, module, is_package, is_stub, source_root, status \
+             FROM files ORDER BY path",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(FixFile {
+                file_id: r.get(0)?,
+                path: r.get(1)?,
+                hash: r.get(2)?,
+                encoding: r.get(3)?,
+                module: r.get(4)?,
+                is_package: r.get(5)?,
+                is_stub: r.get(6)?,
+                source_root: r.get(7)?,
+                status: r.get(8)?,
+            })
+        })?;
+        let mut out = BTreeMap::new();
+        for f in rows {
+            let f = f?;
+            out.insert(f.path.clone(), f);
+        }
+        Ok(out)
+    }
+
+    /// The imports of one file, in source order.
+    pub fn imports_of(&self, file_id: i64) -> Result<Vec<ImportRow>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT i.file_id, i.form, i.module, i.level, i.absolute_module, i.name, i.alias, \
+                    i.is_star, i.line, i.stmt_line, i.stmt_col, i.stmt_start, i.stmt_end, \
+                    i.name_start, i.name_end, i.scope, i.type_checking, i.guarded, i.conditional, \
+                    i.target_module, t.path, i.target_kind \
+             FROM imports i LEFT JOIN files t ON t.file_id = i.target_file_id \
+             WHERE i.file_id = ?1 ORDER BY i.stmt_start, i.name_start",
+        )?;
+        let rows = st.query_map([file_id], |r| {
+            Ok(ImportRow {
+                file_id: r.get(0)?,
+                form: r.get(1)?,
+                module: r.get(2)?,
+                level: r.get(3)?,
+                absolute_module: r.get(4)?,
+                name: r.get(5)?,
+                alias: r.get(6)?,
+                is_star: r.get(7)?,
+                line: r.get(8)?,
+                stmt_line: r.get(9)?,
+                stmt_col: r.get(10)?,
+                stmt_start: r.get::<_, i64>(11)? as usize,
+                stmt_end: r.get::<_, i64>(12)? as usize,
+                name_start: r.get::<_, i64>(13)? as usize,
+                name_end: r.get::<_, i64>(14)? as usize,
+                scope: r.get(15)?,
+                type_checking: r.get(16)?,
+                guarded: r.get(17)?,
+                conditional: r.get(18)?,
+                target_module: r.get(19)?,
+                target_path: r.get(20)?,
+                target_kind: r.get(21)?,
+            })
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The modules that are regular packages (have an `__init__`).
+    pub fn package_modules(&self) -> Result<HashSet<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT module FROM files WHERE is_package = 1 AND module IS NOT NULL")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The configured source roots the index used (repo-relative, `""` the root).
+    pub fn source_roots(&self) -> Result<Vec<String>> {
+        let mut st = self
+            .conn
+            .prepare("SELECT path FROM source_roots ORDER BY path")?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+}

@@ -1,0 +1,302 @@
+//! `codefacts fix`: the diff, `--apply`, and the edge cases the best codemods test.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+
+fn fix(root: &Path, args: &[&str]) -> (i32, String, String) {
+    outcome(
+        codefacts()
+            .args(["fix"])
+            .args(args)
+            .arg("--root")
+            .arg(root)
+            .current_dir(root)
+            .output()
+            .unwrap(),
+    )
+}
+
+fn read(root: &Path, p: &str) -> String {
+    std::fs::read_to_string(root.join(p)).unwrap()
+}
+
+const ALL: &str = "[tool.ruff.lint]\nselect = [\"TID252\"]\n\
+                   [tool.ruff.lint.flake8-tidy-imports]\nban-relative-imports = \"all\"\n";
+
+fn relative_fixture() -> tempfile::TempDir {
+    repo(&[
+        ("pyproject.toml", ALL),
+        ("pkg/__init__.py", "from .a import X\nfrom . import sub\n"),
+        ("pkg/a.py", "X = 1\nY = 2\n"),
+        ("pkg/sub/__init__.py", ""),
+        ("pkg/sub/c.py", "Z = 3\n"),
+        (
+            "pkg/sub/b.py",
+            concat!(
+                "\"\"\"Docstring.\"\"\"\n",
+                "from .. import a\n",
+                "from ..a import (  # the names we need\n",
+                "    X,  # this one\n",
+                "    Y as Y,\n",
+                ")\n",
+                "from .import c\n",
+                "from \\\n    .c import Z\n",
+                "import os; from .c import Z as Z2\n",
+                "from typing import TYPE_CHECKING\n",
+                "if TYPE_CHECKING:\n",
+                "    from ..a import X as X3\n",
+                "def f():\n",
+                "    from . import c as c2\n",
+                "    return c2\n",
+                "from .c import *\n",
+                "from .c import Z as Z4  # noqa: TID252\n",
+                "from ...above import nothing\n",
+            ),
+        ),
+        ("pkg/sub/stub.pyi", "from ..a import X\n"),
+    ])
+}
+
+#[test]
+fn relative_imports_become_absolute_and_nothing_else_changes() {
+    let repo = relative_fixture();
+    let root = repo.path();
+    let before = read(root, "pkg/sub/b.py");
+    let (code, diff, err) = fix(root, &["relative-imports"]);
+    assert_eq!(
+        code, 1,
+        "a dry run with fixes exits 1, as `ruff --diff`: {err}"
+    );
+    assert!(
+        diff.contains("--- a/pkg/sub/b.py\n+++ b/pkg/sub/b.py\n"),
+        "{diff}"
+    );
+    assert_eq!(
+        read(root, "pkg/sub/b.py"),
+        before,
+        "a dry run writes nothing"
+    );
+    assert!(
+        err.contains("pkg/sub/b.py:19: left unchanged: it climbs above the top-level package"),
+        "{err}"
+    );
+    let (code, _, err) = fix(root, &["relative-imports", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(root, "pkg/sub/b.py"),
+        concat!(
+            "\"\"\"Docstring.\"\"\"\n",
+            "from pkg import a\n",
+            "from pkg.a import (  # the names we need\n",
+            "    X,  # this one\n",
+            "    Y as Y,\n",
+            ")\n",
+            "from pkg.sub import c\n",
+            "from \\\n    pkg.sub.c import Z\n",
+            "import os; from pkg.sub.c import Z as Z2\n",
+            "from typing import TYPE_CHECKING\n",
+            "if TYPE_CHECKING:\n",
+            "    from pkg.a import X as X3\n",
+            "def f():\n",
+            "    from pkg.sub import c as c2\n",
+            "    return c2\n",
+            "from pkg.sub.c import *\n",
+            "from .c import Z as Z4  # noqa: TID252\n",
+            "from ...above import nothing\n",
+        )
+    );
+    assert_eq!(
+        read(root, "pkg/__init__.py"),
+        "from pkg.a import X\nfrom pkg import sub\n"
+    );
+    assert_eq!(read(root, "pkg/sub/stub.pyi"), "from pkg.a import X\n");
+    // The index is current and the second run changes nothing.
+    let (code, diff, err) = fix(root, &["relative-imports", "--no-index"]);
+    assert_eq!((code, diff.as_str()), (0, ""), "{err}");
+    let (code, diff, _) = fix(root, &["relative-imports", "--apply"]);
+    assert_eq!((code, diff.as_str()), (0, ""));
+    // Every rewritten import resolves to the file it did before.
+    let db = root.join(".codefacts/facts.db");
+    let targets = column(
+        root,
+        &db,
+        "SELECT i.name || ' -> ' || t.path FROM imports i JOIN files f ON f.file_id = i.file_id \
+         JOIN files t ON t.file_id = i.target_file_id WHERE f.path = 'pkg/sub/b.py' \
+         ORDER BY i.stmt_start, i.name_start",
+    );
+    assert_eq!(
+        targets,
+        [
+            "a -> pkg/a.py",
+            "X -> pkg/a.py",
+            "Y -> pkg/a.py",
+            "c -> pkg/sub/c.py",
+            "Z -> pkg/sub/c.py",
+            "Z -> pkg/sub/c.py",
+            "X -> pkg/a.py",
+            "c -> pkg/sub/c.py",
+            "* -> pkg/sub/c.py",
+            "Z -> pkg/sub/c.py",
+        ]
+    );
+}
+
+#[test]
+fn keep_relative_in_init_leaves_package_reexports() {
+    let repo = relative_fixture();
+    let root = repo.path();
+    std::fs::write(
+        root.join("pyproject.toml"),
+        format!("{ALL}[tool.codefacts.fix]\nkeep-relative-in-init = true\n"),
+    )
+    .unwrap();
+    let (code, _, err) = fix(root, &["relative-imports", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(root, "pkg/__init__.py"),
+        "from .a import X\nfrom . import sub\n"
+    );
+    assert!(
+        err.contains("pkg/__init__.py:1: left unchanged: kept relative"),
+        "{err}"
+    );
+    assert!(read(root, "pkg/sub/b.py").contains("from pkg import a\n"));
+}
+
+#[test]
+fn the_default_ban_only_rewrites_imports_from_parents() {
+    let repo = relative_fixture();
+    let root = repo.path();
+    std::fs::write(root.join("pyproject.toml"), "").unwrap();
+    let (code, _, err) = fix(root, &["relative-imports", "--apply", "pkg/sub/b.py"]);
+    assert_eq!(code, 0, "{err}");
+    let b = read(root, "pkg/sub/b.py");
+    assert!(b.contains("from pkg import a\n"), "{b}");
+    assert!(
+        b.contains("from .import c\n"),
+        "one dot is allowed by `parents`: {b}"
+    );
+    assert_eq!(
+        read(root, "pkg/sub/stub.pyi"),
+        "from ..a import X\n",
+        "not named"
+    );
+}
+
+#[test]
+fn encodings_line_ends_and_layouts_are_kept() {
+    let mut latin = b"# -*- coding: latin-1 -*-\nS = '".to_vec();
+    latin.push(0xE9);
+    latin.extend_from_slice(b"'\nfrom .. import core\n");
+    let repo = repo(&[
+        (
+            "pyproject.toml",
+            "[tool.ruff]\nsrc = [\"src\"]\n[tool.ruff.lint]\nselect = [\"TID252\"]\n",
+        ),
+        ("src/app/__init__.py", ""),
+        ("src/app/core.py", "V = 1\n"),
+        ("src/app/io/__init__.py", ""),
+        ("src/app/io/crlf.py", "from ..core import V\r\nprint(V)\r\n"),
+        ("src/app/io/bom.py", "\u{feff}from ..core import V\n"),
+        // A namespace package: the absolute name depends on sys.path.
+        ("src/ns/deep/__init__.py", ""),
+        ("src/ns/deep/inner/__init__.py", ""),
+        ("src/ns/deep/inner/m.py", "from .. import x\n"),
+        ("src/ns/deep/x.py", ""),
+    ]);
+    let root = repo.path();
+    std::fs::write(root.join("src/app/io/latin.py"), &latin).unwrap();
+    let (code, _, err) = fix(root, &["relative-imports", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        std::fs::read(root.join("src/app/io/crlf.py")).unwrap(),
+        b"from app.core import V\r\nprint(V)\r\n"
+    );
+    assert_eq!(
+        std::fs::read(root.join("src/app/io/bom.py")).unwrap(),
+        "\u{feff}from app.core import V\n".as_bytes()
+    );
+    let mut want = b"# -*- coding: latin-1 -*-\nS = '".to_vec();
+    want.push(0xE9);
+    want.extend_from_slice(b"'\nfrom app import core\n");
+    assert_eq!(
+        std::fs::read(root.join("src/app/io/latin.py")).unwrap(),
+        want
+    );
+    assert_eq!(read(root, "src/ns/deep/inner/m.py"), "from .. import x\n");
+    assert!(
+        err.contains("src/ns/deep/inner/m.py:1: left unchanged: `ns` is a namespace package"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_module_of_another_root_that_would_shadow_the_target_is_refused() {
+    // Two source roots both have `util`: `util.helpers` absolute would load lib's first.
+    let repo = repo(&[
+        (
+            "pyproject.toml",
+            "[tool.ruff]\nsrc = [\"lib\", \"app\"]\n[tool.ruff.lint]\nselect = [\"TID252\"]\n\
+             [tool.ruff.lint.flake8-tidy-imports]\nban-relative-imports = \"all\"\n",
+        ),
+        ("lib/util/__init__.py", ""),
+        ("lib/util/helpers.py", "def h(): ...\n"),
+        ("app/util/__init__.py", ""),
+        ("app/util/helpers.py", "def h(): ...\n"),
+        ("app/util/run.py", "from .helpers import h\n"),
+    ]);
+    let root = repo.path();
+    let (code, _, err) = fix(root, &["relative-imports", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(root, "app/util/run.py"), "from .helpers import h\n");
+    assert!(
+        err.contains(
+            "app/util/run.py:1: left unchanged: `util` is in several source roots (app, lib)"
+        ),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_file_changed_since_indexing_is_refused_and_limit_cuts_the_edits() {
+    let repo = relative_fixture();
+    let root = repo.path();
+    // --limit 1: one place fixed, the first in path order.
+    let (code, _, err) = fix(root, &["relative-imports", "--apply", "--limit", "1"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(err.contains("fixed 1 place in 1 file"), "{err}");
+    assert_eq!(
+        read(root, "pkg/__init__.py"),
+        "from pkg.a import X\nfrom . import sub\n"
+    );
+    // Edited after indexing (`--no-index` trusts the stale index): refused, untouched.
+    std::fs::write(
+        root.join("pkg/sub/stub.pyi"),
+        "from ..a import X  # edited\n",
+    )
+    .unwrap();
+    let (code, _, err) = fix(
+        root,
+        &[
+            "relative-imports",
+            "--apply",
+            "--no-index",
+            "pkg/sub/stub.pyi",
+        ],
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("pkg/sub/stub.pyi: not fixed: it changed since it was indexed"),
+        "{err}"
+    );
+    assert_eq!(
+        read(root, "pkg/sub/stub.pyi"),
+        "from ..a import X  # edited\n"
+    );
+    let (code, _, err) = fix(root, &["relative-imports", "nowhere.py"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("nowhere.py: no such file or folder"), "{err}");
+}
