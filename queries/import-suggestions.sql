@@ -20,7 +20,9 @@ undefined AS (
          CASE WHEN f.is_package THEN f.module
               WHEN instr(f.module, '.') > 0 THEN rtrim(rtrim(f.module, replace(f.module, '.', '')), '.')
               ELSE '' END AS package,
-         rtrim(u.path, replace(u.path, '/', '')) AS folder
+         rtrim(u.path, replace(u.path, '/', '')) AS folder,
+         (u.path GLOB 'test/*' OR u.path GLOB 'tests/*' OR u.path GLOB '*/test/*'
+          OR u.path GLOB '*/tests/*' OR u.path GLOB '*test_*' OR u.path GLOB '*conftest.py') AS test
   FROM findings u JOIN files f ON f.path = u.path
   WHERE u.source = 'codefacts' AND u.code = 'F821' AND u.anchor <> ''
 ),
@@ -68,8 +70,10 @@ repo_total AS (
 -- 2. First-party modules that offer the name (defined, or re-exported by a package).
 offered AS MATERIALIZED (
   SELECT s.symbol, f.module, e.kind, f.path,
-         (f.module GLOB '*._*' OR f.module GLOB '_*'
-          OR f.path GLOB 'tests/*' OR f.path GLOB '*/tests/*' OR f.path GLOB '*test_*') AS hidden
+         (f.module GLOB '*._*' OR f.module GLOB '_*' OR f.module GLOB '*conftest'
+          OR f.path GLOB 'tests/*' OR f.path GLOB '*/tests/*' OR f.path GLOB '*test_*') AS hidden,
+         (f.path GLOB 'test/*' OR f.path GLOB 'tests/*' OR f.path GLOB '*/test/*'
+          OR f.path GLOB '*/tests/*' OR f.path GLOB '*test_*' OR f.module GLOB '*conftest') AS test
   FROM symbols s
   JOIN module_exports e ON e.name = s.symbol
   JOIN files f ON f.file_id = e.file_id
@@ -94,7 +98,7 @@ first_party AS (
   SELECT o.symbol, 'from ' || o.module || ' import ' || o.symbol AS import_line, o.module,
          CASE WHEN o.kind = 'reexport' THEN 'public path: re-exported by ' || o.module
               ELSE 'defined in ' || o.module END AS reason,
-         o.kind = 'reexport' AS reexport, o.hidden,
+         o.kind = 'reexport' AS reexport, o.hidden, o.test,
          (SELECT count(*) FROM offered d WHERE d.symbol = o.symbol AND d.kind <> 'reexport'
             AND substr(d.module, 1, length(o.module) + 1) = o.module || '.') AS below
   FROM offered o
@@ -128,6 +132,9 @@ candidates AS MATERIALIZED (
          (CASE WHEN NOT p.reexport AND rtrim(rtrim(p.module, replace(p.module, '.', '')), '.') = u.package
                  THEN 0.95
               WHEN p.hidden AND COALESCE(d.public_definers, 0) > 0 THEN 0.05
+              -- Code that is not a test rarely imports from a test module (or a conftest, whose
+              -- fixtures pytest injects): possible, never sure.
+              WHEN p.test AND NOT u.test THEN 0.5
               WHEN p.reexport AND p.below > 0 THEN 0.92
               WHEN p.reexport THEN 0.3
               WHEN d.definers = 1 THEN 0.9
@@ -151,10 +158,13 @@ candidates AS MATERIALIZED (
   WHERE p.module <> u.module
   UNION ALL
   SELECT u.file, u.line, u.col, u.symbol, x.import_line, x.module,
-         (CASE WHEN (SELECT count(*) FROM stdlib y WHERE y.symbol = x.symbol) = 1 THEN 0.9
-              WHEN x.rank < 2 THEN 0.7
-              ELSE 0.5 / (SELECT count(*) FROM stdlib y WHERE y.symbol = x.symbol) END
-           + 0.05 * (x.used > 0))
+         -- A unique exporter the repository never imports from (`turtle.Shape`, `argparse`'s
+         -- `Namespace` for blinker's) is likely but not sure: below 0.9.
+         (CASE WHEN (SELECT count(*) FROM stdlib y WHERE y.symbol = x.symbol) = 1
+                 THEN CASE WHEN x.used > 0 THEN 0.95 ELSE 0.8 END
+              WHEN x.rank < 2 THEN 0.7 + 0.05 * (x.used > 0)
+              ELSE 0.5 / (SELECT count(*) FROM stdlib y WHERE y.symbol = x.symbol)
+                   + 0.05 * (x.used > 0) END)
            * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file AND r.line = u.line
                                  AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
          'standard library: ' || x.module || ' exports it' ||

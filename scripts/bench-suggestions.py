@@ -29,6 +29,7 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CF = os.path.join(ROOT, "target", "release", "codefacts")
 CASES = int(sys.argv[1]) if len(sys.argv) > 1 else 150
 SEED = 20261201
+ROUNDS = 6
 # Pure-Python sdists of several sizes and layouts (attrs and rich: src layout / flat package).
 PROJECTS = ["Django==5.1", "flask==3.0.3", "requests==2.32.3", "rich==13.7.1", "attrs==24.2.0",
             "click==8.1.7"]
@@ -87,7 +88,7 @@ def bound_elsewhere(tree, name, skip):
     return count > 0
 
 
-def pick_cases(tree_root, rng):
+def pick_cases(tree_root, rng, taken):
     files = []
     for dp, dns, fns in os.walk(tree_root):
         dns[:] = sorted(d for d in dns if not d.startswith("."))
@@ -113,14 +114,16 @@ def pick_cases(tree_root, rng):
                     continue
                 for a in node.names:
                     name = a.asname or a.name
-                    if name in used and not bound_elsewhere(tree, name, node):
+                    if (name in used and not bound_elsewhere(tree, name, node)
+                            and (rel, name) not in taken):
                         options.append((node, a, name, absolute(node, rel), "from"))
             elif isinstance(node, ast.Import):
                 for a in node.names:
                     if "." in a.name and not a.asname:
                         continue  # binds the top package: another name than the one used
                     name = a.asname or a.name
-                    if name in used and not bound_elsewhere(tree, name, node):
+                    if (name in used and not bound_elsewhere(tree, name, node)
+                            and (rel, name) not in taken):
                         options.append((node, a, name, a.name, "import"))
         if not options:
             continue
@@ -217,12 +220,14 @@ def baseline(tree_root, cases):
     return out
 
 
-def run_project(label, src, scratch, rng):
-    tree_root = os.path.join(scratch, "tree-" + label)
+def run_round(label, src, scratch, rng, taken, want):
+    """One copy of the project with at most one deleted binding per file: the kept cases and
+    codefacts' rows for them."""
+    tree_root = os.path.join(scratch, f"tree-{label}-{len(taken)}")
     shutil.copytree(src, tree_root, symlinks=True,
                     ignore=shutil.ignore_patterns(".git", "__pycache__", ".codefacts"))
     os.makedirs(os.path.join(tree_root, ".git"), exist_ok=True)
-    cases = pick_cases(tree_root, rng)
+    cases = pick_cases(tree_root, rng, taken)
     for c in cases:
         delete(tree_root, c)
     ruff = subprocess.run(["ruff", "check", "--no-cache", "--isolated", "--select", "F821",
@@ -231,10 +236,10 @@ def run_project(label, src, scratch, rng):
     flagged = {(os.path.relpath(f["filename"], tree_root), f["message"].split("`")[1])
                for f in json.loads(ruff.stdout or "[]")
                if f["code"] == "F821" and f["message"].count("`") >= 2}
-    cases = [c for c in cases if (c["file"], c["name"]) in flagged][:CASES]
+    cases = [c for c in cases if (c["file"], c["name"]) in flagged][:want]
     base = baseline(tree_root, cases)
     out = subprocess.run([CF, "report", "import-suggestions", "--format", "json", "--path",
-                          tree_root, "--db", os.path.join(scratch, label + ".db")],
+                          tree_root, "--db", os.path.join(scratch, f"{label}-{len(taken)}.db")],
                          capture_output=True, text=True)
     if out.returncode != 0:
         print(out.stderr, file=sys.stderr)
@@ -242,6 +247,26 @@ def run_project(label, src, scratch, rng):
     rows = {}
     for r in json.loads(out.stdout):
         rows.setdefault((r["file"], r["symbol"]), r)
+    for c in cases:
+        c["row"] = rows.get((c["file"], c["name"]))
+        c["baseline"] = base[id(c)]
+    shutil.rmtree(tree_root, ignore_errors=True)
+    return cases
+
+
+def run_project(label, src, scratch, rng):
+    # Small projects have fewer files with an eligible binding than CASES: further rounds, each
+    # on a fresh copy, delete another binding of the same files (never the same one twice).
+    cases, taken = [], set()
+    for _ in range(ROUNDS):
+        more = run_round(label, src, scratch, rng, taken, CASES - len(cases))
+        if not more:
+            break
+        cases.extend(more)
+        taken |= {(c["file"], c["name"]) for c in more}
+        if len(cases) >= CASES:
+            break
+    tree_root = src
     first_party = {module_of(c["file"]).split(".")[0] for c in cases} | {
         d for d in os.listdir(tree_root) if os.path.isdir(os.path.join(tree_root, d))}
     first_party |= {d for d in os.listdir(os.path.join(tree_root, "src"))} if os.path.isdir(
@@ -249,7 +274,7 @@ def run_project(label, src, scratch, rng):
     results = []
     for c in cases:
         want = expected_key(c)
-        r = rows.get((c["file"], c["name"]))
+        r = c["row"]
         alts = json.loads(r["alternatives"]) if r else []
         ranked = [parse_line(a["import_line"]) for a in alts]
         rank = next((i + 1 for i, g in enumerate(ranked) if equivalent(g, want)), None)
@@ -264,7 +289,7 @@ def run_project(label, src, scratch, rng):
             "top3": rank is not None and rank <= 3,
             "rr": 1.0 / rank if rank else 0.0,
             "confidence": alts[0]["confidence"] if alts else 0.0,
-            "baseline": base[id(c)] == want,
+            "baseline": c["baseline"] == want,
         })
     return results
 
