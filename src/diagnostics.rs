@@ -32,6 +32,10 @@ pub struct Finding {
     pub previous: Option<(u32, u32, u32, u32, String)>,
     /// In a notebook: the cell, and the lines are the cell's (see [`NotebookCell`]).
     pub cell: Option<NotebookCell>,
+    /// Ruff's `fix` object (`applicability`, `edits`, `message`) in JSON output, when a fix of
+    /// ours applies (`fix relative-imports` for TID252).
+    /// (Serialized JSON, so findings stay `Ord`.)
+    pub fix: Option<String>,
 }
 
 /// Where a notebook finding sits: Ruff names it `nb.ipynb:cell N:row:col`.
@@ -91,7 +95,7 @@ fn ruff_json(f: &Finding, root: &Path) -> serde_json::Value {
         "code": f.code,
         "end_location": {"column": f.end_col, "row": f.end_line},
         "filename": root.join(&f.path).to_string_lossy(),
-        "fix": null,
+        "fix": f.fix.as_deref().and_then(|s| serde_json::from_str::<serde_json::Value>(s).ok()),
         "location": {"column": f.col, "row": f.line},
         "message": f.message,
         "name": f.name,
@@ -626,6 +630,7 @@ mod tests {
             label: None,
             previous: None,
             cell: None,
+            fix: None,
         }]
     }
 
@@ -721,6 +726,7 @@ mod tests {
             label: None,
             previous: None,
             cell: None,
+            fix: None,
         };
         let mut buf = Vec::new();
         let src = |_: &str| Some("def broken(:\n    pass\n".to_string());

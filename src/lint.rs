@@ -368,6 +368,7 @@ fn to_findings(result: &QueryResult, rule: &Query) -> Result<Vec<Finding>> {
                 _ => None,
             },
             cell: None,
+            fix: None,
             noqa_row: match noqa_row {
                 Some(i) => int(&r[i]),
                 // No `# noqa` applies (syntax and I/O errors): Ruff's `noqa_row` is null.

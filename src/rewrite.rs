@@ -7,7 +7,7 @@
 //!   encoded in it; text it cannot encode refuses the file);
 //! * re-parses the result and refuses it when it has a syntax error the original did not have;
 //! * writes atomically (a temporary file in the same folder, the original's permissions, then
-//!   a rename; through a symbolic link, the file it points to), then reads the file back and
+//!   a rename, no fsync; through a symbolic link, the file it points to), then reads the file back and
 //!   restores the original if what is there is not what it wrote.
 //!
 //! `plan` does everything but the write, so a dry run sees exactly what `--apply` would write.
@@ -138,6 +138,11 @@ fn line_end(bytes: &[u8]) -> &'static str {
 /// The first syntax error of `text` as (line, what), if any.
 fn first_syntax_error(text: &str) -> Option<(u32, String)> {
     let tree = crate::syntax::parse_python(text, std::time::Duration::from_secs(10)).ok()?;
+    if !tree.root_node().has_error() {
+        return crate::semantic::validate::has_lenient_syntax_error(text, &tree)
+            .then(|| (1, "invalid syntax".into()));
+    }
+    // Rare: an error; the facts say where.
     let facts = crate::facts::extract(text, &tree);
     if let Some(e) = facts.syntax_errors.first() {
         return Some((e.span.line, e.text.clone()));
@@ -148,9 +153,15 @@ fn first_syntax_error(text: &str) -> Option<(u32, String)> {
     None
 }
 
-/// Checks the file at `path` against the index (`indexed_hash`) and computes what `edits`
-/// make of it, verified; writes nothing.
-pub fn plan(path: &Path, indexed_hash: &str, edits: &[Edit]) -> Result<Planned, Refused> {
+/// Checks the file at `path` against the index (`indexed_hash`; `indexed_clean`: the index
+/// found no syntax error in it, so it need not be parsed again) and computes what `edits` make
+/// of it, verified; writes nothing.
+pub fn plan(
+    path: &Path,
+    indexed_hash: &str,
+    indexed_clean: bool,
+    edits: &[Edit],
+) -> Result<Planned, Refused> {
     let bytes = crate::files::read(path)
         .map_err(|e| Refused(format!("cannot read it: {}", crate::files::io_message(&e))))?;
     if crate::files::content_hash(&bytes) != indexed_hash {
@@ -190,7 +201,7 @@ pub fn plan(path: &Path, indexed_hash: &str, edits: &[Edit]) -> Result<Planned, 
             "the result would not read back as the edited text".into(),
         ));
     }
-    if first_syntax_error(&text).is_none()
+    if (indexed_clean || first_syntax_error(&text).is_none())
         && let Some((line, what)) = first_syntax_error(&after)
     {
         return Err(Refused(format!(
@@ -223,7 +234,8 @@ pub fn write(p: &Planned) -> Result<(), Refused> {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(&p.bytes)?;
         f.set_permissions(meta.permissions())?;
-        f.sync_all()?;
+        // No fsync: the rename is what makes the change atomic for readers (as editors and
+        // Ruff write); a sync per file costs milliseconds each over thousands of files.
         drop(f);
         std::fs::rename(&tmp, &target)
     })();
@@ -271,7 +283,7 @@ mod tests {
         let src = "\u{feff}from ..a import b\r\nx = 1\r\n";
         let (_d, path, hash) = file(src.as_bytes());
         // Offsets are the decoded text's (no BOM).
-        let p = plan(&path, &hash, &[edit(5, 8, "pkg.a")]).unwrap();
+        let p = plan(&path, &hash, true, &[edit(5, 8, "pkg.a")]).unwrap();
         assert_eq!(
             p.bytes,
             "\u{feff}from pkg.a import b\r\nx = 1\r\n".as_bytes()
@@ -291,6 +303,7 @@ mod tests {
         let p = plan(
             &path,
             &hash,
+            true,
             &[
                 edit(at, at + 2, "pkg.x"),
                 edit(text.len(), text.len(), "import os\n"),
@@ -302,15 +315,15 @@ mod tests {
         want.extend_from_slice(b"'\r\nfrom pkg.x import y\r\nimport os\r\n");
         assert_eq!(p.bytes, want);
         // Text latin-1 cannot hold refuses the file.
-        assert!(plan(&path, &hash, &[edit(0, 0, "# \u{263a}\n")]).is_err());
+        assert!(plan(&path, &hash, true, &[edit(0, 0, "# \u{263a}\n")]).is_err());
     }
 
     #[test]
     fn a_stale_file_or_a_new_syntax_error_is_refused() {
         let (_d, path, hash) = file(b"import os\n");
-        let err = plan(&path, "0000", &[edit(0, 0, "x")]).unwrap_err();
+        let err = plan(&path, "0000", true, &[edit(0, 0, "x")]).unwrap_err();
         assert!(err.0.contains("changed since it was indexed"), "{err}");
-        let err = plan(&path, &hash, &[edit(0, 6, "import (")]).unwrap_err();
+        let err = plan(&path, &hash, true, &[edit(0, 6, "import (")]).unwrap_err();
         assert!(err.0.contains("syntax error at line 1"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), b"import os\n");
     }
@@ -322,7 +335,7 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o751)).unwrap();
         let link = d.path().join("link.py");
         std::os::unix::fs::symlink(&path, &link).unwrap();
-        let p = plan(&link, &hash, &[edit(5, 6, "pkg")]).unwrap();
+        let p = plan(&link, &hash, true, &[edit(5, 6, "pkg")]).unwrap();
         write(&p).unwrap();
         assert!(
             std::fs::symlink_metadata(&link)

@@ -206,6 +206,13 @@ fn encodings_line_ends_and_layouts_are_kept() {
         ("src/ns/deep/inner/__init__.py", ""),
         ("src/ns/deep/inner/m.py", "from .. import x\n"),
         ("src/ns/deep/x.py", ""),
+        // A namespace package (a monorepo lane) the repository imports absolutely elsewhere:
+        // its absolute name is proven.
+        ("src/lane/pkg/__init__.py", ""),
+        ("src/lane/pkg/a.py", "A = 1\n"),
+        ("src/lane/pkg/sub/__init__.py", ""),
+        ("src/lane/pkg/sub/b.py", "from ..a import A\n"),
+        ("src/app/uses_lane.py", "from lane.pkg.a import A\n"),
     ]);
     let root = repo.path();
     std::fs::write(root.join("src/app/io/latin.py"), &latin).unwrap();
@@ -227,6 +234,7 @@ fn encodings_line_ends_and_layouts_are_kept() {
         want
     );
     assert_eq!(read(root, "src/ns/deep/inner/m.py"), "from .. import x\n");
+    assert_eq!(read(root, "src/lane/pkg/sub/b.py"), "from lane.pkg.a import A\n");
     assert!(
         err.contains("src/ns/deep/inner/m.py:1: left unchanged: `ns` is a namespace package"),
         "{err}"
@@ -299,4 +307,32 @@ fn a_file_changed_since_indexing_is_refused_and_limit_cuts_the_edits() {
     let (code, _, err) = fix(root, &["relative-imports", "nowhere.py"]);
     assert_eq!(code, 2);
     assert!(err.contains("nowhere.py: no such file or folder"), "{err}");
+}
+
+#[test]
+fn check_json_carries_ruffs_fix_object_for_what_fix_would_rewrite() {
+    let repo = relative_fixture();
+    let root = repo.path();
+    let out = codefacts()
+        .args(["check", "--output-format", "json", "--exit-zero"])
+        .arg(root.join("pkg/sub/b.py"))
+        .output()
+        .unwrap();
+    let rows = json_rows(&out);
+    let at = |row: u64| -> &serde_json::Value {
+        rows.iter()
+            .find(|r| r["location"]["row"] == row && r["code"] == "TID252")
+            .unwrap_or_else(|| panic!("no TID252 on line {row}: {rows:?}"))
+    };
+    assert_eq!(
+        at(2)["fix"],
+        serde_json::json!({
+            "applicability": "safe",
+            "edits": [{"content": "pkg", "end_location": {"column": 8, "row": 2},
+                       "location": {"column": 6, "row": 2}}],
+            "message": "Replace relative imports with absolute imports",
+        })
+    );
+    assert_eq!(at(7)["fix"]["edits"][0]["content"], "pkg.sub ");
+    assert!(at(19)["fix"].is_null(), "climbs above the root: no fix");
 }

@@ -132,6 +132,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 label: None,
                 previous: None,
                 cell: None,
+                fix: None,
             });
         } else {
             crate::warnln!("Failed to lint {shown}: {}", ruff_io_message(e));
@@ -224,6 +225,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
                 "Missing or joined rule code(s) at {at}: expected rule code between commas"
             ),
         }
+    }
+    if matches!(format, OutputFormat::Json | OutputFormat::JsonLines) {
+        super::fix::attach_fixes(&repo, &store, &mut findings)?;
     }
     let checked = scope.files_in_scope(&store)?;
     if checked == 0 && findings.is_empty() {

@@ -99,17 +99,30 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                 }
             }
             let packages = store.package_modules()?;
-            let mut text_of = |path: &str| {
-                let abs = crate::files::from_rel(&root, path);
-                let bytes = crate::files::read(&abs).ok()?;
-                crate::files::decode_file(&abs, &bytes).text.ok()
+            let absolute = store.absolute_import_prefixes()?;
+            let mut relative = store.relative_imports()?;
+            // The flagged files' texts, read in parallel.
+            let mut texts: std::collections::HashMap<String, String> = {
+                use rayon::prelude::*;
+                flagged
+                    .keys()
+                    .collect::<Vec<_>>()
+                    .into_par_iter()
+                    .filter_map(|path| {
+                        let abs = crate::files::from_rel(&root, path);
+                        let bytes = crate::files::read(&abs).ok()?;
+                        let text = crate::files::decode_file(&abs, &bytes).text.ok()?;
+                        Some((path.clone(), text))
+                    })
+                    .collect()
             };
             crate::fix::relative_imports::plan(
                 &files,
                 &flagged,
-                &mut |id| store.imports_of(id),
-                &mut text_of,
+                &mut |id| Ok(relative.remove(&id).unwrap_or_default()),
+                &mut |path| texts.remove(path),
                 &packages,
+                &absolute,
                 repo.config.keep_relative_in_init,
             )?
         }
@@ -118,8 +131,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
 
     // Check every file's result; --limit cuts the edits in path order.
     let mut budget = args.limit.unwrap_or(usize::MAX);
-    let mut planned = Vec::new();
-    let mut refused = Vec::new();
+    let mut jobs = Vec::new();
     for fix in &plan.files {
         if budget == 0 {
             break;
@@ -127,11 +139,29 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         let mut edits = fix.edits.clone();
         edits.truncate(budget);
         budget -= edits.len();
-        let file = &files[&fix.path];
-        let abs = crate::files::from_rel(&root, &fix.path);
-        match crate::rewrite::plan(&abs, &file.hash, &edits) {
-            Ok(p) => planned.push((fix.path.clone(), p)),
-            Err(why) => refused.push((fix.path.clone(), why)),
+        jobs.push((fix.path.clone(), edits));
+    }
+    // Each file is checked (read, spliced, re-parsed) on its own: in parallel, in path order.
+    let checked: Vec<(
+        String,
+        Result<crate::rewrite::Planned, crate::rewrite::Refused>,
+    )> = {
+        use rayon::prelude::*;
+        jobs.into_par_iter()
+            .map(|(path, edits)| {
+                let file = &files[&path];
+                let abs = crate::files::from_rel(&root, &path);
+                let result = crate::rewrite::plan(&abs, &file.hash, file.status == "ok", &edits);
+                (path, result)
+            })
+            .collect()
+    };
+    let mut planned = Vec::new();
+    let mut refused = Vec::new();
+    for (path, result) in checked {
+        match result {
+            Ok(p) => planned.push((path, p)),
+            Err(why) => refused.push((path, why)),
         }
     }
     let edits: usize = planned.iter().map(|(_, p)| p.edits).sum();
@@ -141,8 +171,15 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
     if args.apply {
         let mut written = 0usize;
         let mut written_edits = 0usize;
-        for (path, p) in &planned {
-            match crate::rewrite::write(p) {
+        let results: Vec<Result<(), crate::rewrite::Refused>> = {
+            use rayon::prelude::*;
+            planned
+                .par_iter()
+                .map(|(_, p)| crate::rewrite::write(p))
+                .collect()
+        };
+        for ((path, p), result) in planned.iter().zip(results) {
+            match result {
                 Ok(()) => {
                     written += 1;
                     written_edits += p.edits;
@@ -220,4 +257,80 @@ fn left_note(plan: &crate::fix::Plan) -> String {
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
+}
+
+/// Attaches Ruff's `fix` object to the TID252 findings `fix relative-imports` would fix (for
+/// `check --output-format json`): applicability `safe` (the facts prove the same files load),
+/// the edit with its range as Ruff writes ranges (1-based rows and character columns).
+pub(super) fn attach_fixes(
+    repo: &Repo,
+    store: &Store,
+    findings: &mut [crate::diagnostics::Finding],
+) -> Result<()> {
+    let mut flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    for f in findings.iter() {
+        if f.code == "TID252" {
+            flagged
+                .entry(f.path.clone())
+                .or_default()
+                .push((f.line, f.col));
+        }
+    }
+    if flagged.is_empty() {
+        return Ok(());
+    }
+    let root = &repo.config.root;
+    let files = store.fix_files()?;
+    let packages = store.package_modules()?;
+    let absolute = store.absolute_import_prefixes()?;
+    let mut texts: std::collections::HashMap<String, String> = Default::default();
+    let mut text_of = |path: &str| {
+        let abs = crate::files::from_rel(root, path);
+        let bytes = crate::files::read(&abs).ok()?;
+        let text = crate::files::decode_file(&abs, &bytes).text.ok()?;
+        texts.insert(path.to_string(), text.clone());
+        Some(text)
+    };
+    let plan = crate::fix::relative_imports::plan(
+        &files,
+        &flagged,
+        &mut |id| store.imports_of(id),
+        &mut text_of,
+        &packages,
+        &absolute,
+        repo.config.keep_relative_in_init,
+    )?;
+    let mut by_at: std::collections::HashMap<(&str, u32, u32), serde_json::Value> =
+        Default::default();
+    for fix in &plan.files {
+        let Some(text) = texts.get(&fix.path) else {
+            continue;
+        };
+        let lines = crate::syntax::LineIndex::new(text);
+        for (edit, &(line, col)) in fix.edits.iter().zip(&fix.at) {
+            let ((row, column), (end_row, end_column)) = lines.positions(edit.start, edit.end);
+            by_at.insert(
+                (fix.path.as_str(), line, col),
+                serde_json::json!([{
+                    "content": edit.text,
+                    "end_location": {"column": end_column, "row": end_row},
+                    "location": {"column": column, "row": row},
+                }]),
+            );
+        }
+    }
+    for f in findings.iter_mut() {
+        if f.code != "TID252" {
+            continue;
+        }
+        if let Some(edits) = by_at.get(&(f.path.as_str(), f.line, f.col)) {
+            let fix = serde_json::json!({
+                "applicability": "safe",
+                "edits": edits,
+                "message": f.help.clone().unwrap_or_else(|| "Replace relative imports with absolute imports".into()),
+            });
+            f.fix = Some(fix.to_string());
+        }
+    }
+    Ok(())
 }

@@ -13,6 +13,8 @@ pub struct FileFix {
     /// Repo-relative path.
     pub path: String,
     pub edits: Vec<Edit>,
+    /// For each edit, the (line, column) of the statement it fixes (where its finding is).
+    pub at: Vec<(u32, u32)>,
 }
 
 /// A place a fix leaves unchanged, and why.

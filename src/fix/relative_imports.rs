@@ -7,7 +7,8 @@
 //!
 //! * the importer has a module name and the import does not climb above its top-level package;
 //! * every package from the top-level one down to the import's base is a regular package (an
-//!   `__init__`): in a namespace package the absolute name depends on `sys.path`;
+//!   `__init__`), or a namespace package the repository's own absolute imports go through
+//!   (`lukhas.x` imported as such elsewhere): otherwise the absolute name depends on `sys.path`;
 //! * each name's target, resolved as the absolute import resolves, is the file the relative
 //!   import finds next to the importer (another source root's module of the same name would
 //!   shadow it);
@@ -82,13 +83,15 @@ fn compact(s: &str) -> String {
 }
 
 /// Plans the rewrite of the statements at `flagged` (path -> statement starts as (line, col)).
-/// `text_of` gives a file's decoded text; `packages` is the set of regular-package modules.
+/// `text_of` gives a file's decoded text; `packages` is the set of regular-package modules;
+/// `absolute` the prefixes of what the repository's absolute imports load.
 pub fn plan(
     files: &BTreeMap<String, FixFile>,
     flagged: &BTreeMap<String, Vec<(u32, u32)>>,
     imports_of: &mut dyn FnMut(i64) -> anyhow::Result<Vec<ImportRow>>,
     text_of: &mut dyn FnMut(&str) -> Option<String>,
     packages: &HashSet<String>,
+    absolute: &HashSet<String>,
     keep_relative_in_init: bool,
 ) -> anyhow::Result<Plan> {
     let mut plan = Plan::default();
@@ -153,9 +156,13 @@ pub fn plan(
             continue;
         };
         let mut edits = Vec::new();
+        let mut at = Vec::new();
         for (&start, names) in &by_stmt {
-            match rewrite_one(file, names, &text, start, packages, &roots_of) {
-                Ok(edit) => edits.push(edit),
+            match rewrite_one(file, names, &text, start, packages, absolute, &roots_of) {
+                Ok(edit) => {
+                    edits.push(edit);
+                    at.push((names[0].stmt_line, names[0].stmt_col));
+                }
                 Err(reason) => left(names[0].stmt_line, reason),
             }
         }
@@ -163,6 +170,7 @@ pub fn plan(
             plan.files.push(FileFix {
                 path: path.clone(),
                 edits,
+                at,
             });
         }
     }
@@ -176,6 +184,7 @@ fn rewrite_one(
     text: &str,
     start: usize,
     packages: &HashSet<String>,
+    proven: &HashSet<String>,
     roots_of: &HashMap<&str, BTreeSet<&str>>,
 ) -> Result<Edit, String> {
     let first = names[0];
@@ -227,9 +236,10 @@ fn rewrite_one(
             prefix.push('.');
         }
         prefix.push_str(part);
-        if !packages.contains(&prefix) {
+        if !packages.contains(&prefix) && !proven.contains(&prefix) {
             return Err(format!(
-                "`{prefix}` is a namespace package (no `__init__`): the absolute name depends on sys.path"
+                "`{prefix}` is a namespace package (no `__init__`) that no absolute import of \
+                 the repository goes through: the absolute name depends on sys.path"
             ));
         }
     }

@@ -80,15 +80,28 @@ impl Store {
 
     /// The imports of one file, in source order.
     pub fn imports_of(&self, file_id: i64) -> Result<Vec<ImportRow>> {
-        let mut st = self.conn.prepare_cached(
+        self.import_rows("i.file_id = ?1", file_id)
+    }
+
+    /// Every relative import of the repository, by file, in source order (one query).
+    pub fn relative_imports(&self) -> Result<std::collections::HashMap<i64, Vec<ImportRow>>> {
+        let mut out: std::collections::HashMap<i64, Vec<ImportRow>> = Default::default();
+        for r in self.import_rows("i.level > ?1", 0)? {
+            out.entry(r.file_id).or_default().push(r);
+        }
+        Ok(out)
+    }
+
+    fn import_rows(&self, filter: &str, arg: i64) -> Result<Vec<ImportRow>> {
+        let mut st = self.conn.prepare_cached(&format!(
             "SELECT i.file_id, i.form, i.module, i.level, i.absolute_module, i.name, i.alias, \
                     i.is_star, i.line, i.stmt_line, i.stmt_col, i.stmt_start, i.stmt_end, \
                     i.name_start, i.name_end, i.scope, i.type_checking, i.guarded, i.conditional, \
                     i.target_module, t.path, i.target_kind \
              FROM imports i LEFT JOIN files t ON t.file_id = i.target_file_id \
-             WHERE i.file_id = ?1 ORDER BY i.stmt_start, i.name_start",
-        )?;
-        let rows = st.query_map([file_id], |r| {
+             WHERE {filter} ORDER BY i.file_id, i.stmt_start, i.name_start"
+        ))?;
+        let rows = st.query_map([arg], |r| {
             Ok(ImportRow {
                 file_id: r.get(0)?,
                 form: r.get(1)?,
@@ -124,6 +137,31 @@ impl Store {
             .prepare("SELECT module FROM files WHERE is_package = 1 AND module IS NOT NULL")?;
         let rows = st.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every dotted prefix of the modules that absolute imports (level 0) load from the
+    /// repository: where the repository itself proves an absolute name works, a namespace
+    /// package included.
+    pub fn absolute_import_prefixes(&self) -> Result<HashSet<String>> {
+        let mut st = self.conn.prepare(
+            "SELECT DISTINCT absolute_module FROM imports              WHERE level = 0 AND target_kind = 'repo' AND absolute_module IS NOT NULL",
+        )?;
+        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+        let mut out = HashSet::new();
+        for m in rows {
+            let m = m?;
+            let mut end = m.len();
+            loop {
+                if !out.insert(m[..end].to_string()) {
+                    break;
+                }
+                match m[..end].rfind('.') {
+                    Some(i) => end = i,
+                    None => break,
+                }
+            }
+        }
+        Ok(out)
     }
 
     /// The configured source roots the index used (repo-relative, `""` the root).

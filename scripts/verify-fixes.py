@@ -1,0 +1,213 @@
+#!/usr/bin/env python3
+"""Verifies `codefacts fix relative-imports --apply` on real code, beside Ruff's own fix
+(`ruff check --select TID252 --fix --unsafe-fixes`), both with `ban-relative-imports = "all"`.
+
+For each tree (a copy of this interpreter's standard library, and pure-Python sdists fetched
+with `pip download`) and each tool, on a fresh copy it measures:
+
+* TID252 left: what `ruff check --select TID252` still reports afterwards, and for codefacts
+  how many of those it listed as left unchanged (with the reasons, counted);
+* compile: files `python3 -m compileall -q` fails on afterwards that it passed before;
+* edges: whether the import graph has exactly the same edges as before, by `ruff analyze graph`
+  and by codefacts (`graph_edges`, graph `all`), with the edges gained and lost;
+* files changed, and the tool's wall time.
+
+Usage: scripts/verify-fixes.py [--keep DIR]   (needs ruff 0.17.6 and a release build)
+"""
+import collections
+import filecmp
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+import sysconfig
+import tarfile
+import tempfile
+import time
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+CF = os.path.join(ROOT, "target", "release", "codefacts")
+PROJECTS = ["rich==13.7.1", "flask==3.0.3"]
+BAN_ALL = "lint.flake8-tidy-imports.ban-relative-imports = 'all'"
+
+
+def fetch(spec, into):
+    d = os.path.join(into, "dl")
+    os.makedirs(d, exist_ok=True)
+    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
+                    "--no-binary", ":all:", "-d", d, spec], check=True)
+    name = spec.split("==")[0].lower()
+    arch = next(f for f in os.listdir(d) if f.lower().startswith(name))
+    out = os.path.join(into, "src-" + name)
+    with tarfile.open(os.path.join(d, arch)) as t:
+        t.extractall(out, filter="data")
+    os.remove(os.path.join(d, arch))
+    return os.path.join(out, os.listdir(out)[0])
+
+
+def copy(src, dst):
+    shutil.copytree(src, dst, symlinks=True,
+                    ignore=shutil.ignore_patterns(".git", "__pycache__", ".codefacts",
+                                                  "site-packages", "*.pyc"))
+    os.makedirs(os.path.join(dst, ".git"), exist_ok=True)
+
+
+def py_files(tree):
+    out = []
+    for dp, dns, fns in os.walk(tree):
+        dns[:] = sorted(d for d in dns if d not in (".git", ".codefacts", "__pycache__"))
+        out += [os.path.relpath(os.path.join(dp, f), tree) for f in sorted(fns)
+                if f.endswith((".py", ".pyi"))]
+    return out
+
+
+def compile_failures(tree):
+    """Files `python3 -m compileall -q` reports an error for (run in a scratch copy of the
+    bytecode: -b off, no writes into the tree)."""
+    env = dict(os.environ, PYTHONPYCACHEPREFIX=tempfile.mkdtemp(prefix="pyc-"))
+    r = subprocess.run([sys.executable, "-m", "compileall", "-q", "-f", tree],
+                       capture_output=True, text=True, env=env)
+    shutil.rmtree(env["PYTHONPYCACHEPREFIX"], ignore_errors=True)
+    failed = set()
+    for line in r.stdout.splitlines():
+        m = re.match(r"\*\*\* Error compiling '(.*)'", line)
+        if m:
+            failed.add(os.path.relpath(m.group(1), tree))
+    return failed
+
+
+def ruff_edges(tree):
+    r = subprocess.run(["ruff", "analyze", "graph", "--no-cache", "--config", BAN_ALL, "."],
+                       cwd=tree, capture_output=True, text=True)
+    graph = json.loads(r.stdout or "{}")
+    return {(a, b) for a, bs in graph.items() for b in bs}
+
+
+def cf_edges(tree):
+    db = os.path.join(tree, ".codefacts", "facts.db")
+    r = subprocess.run([CF, "sql", "--format", "csv", "--path", tree, "--db", db,
+                        "SELECT s.path, d.path FROM graph_edges e "
+                        "JOIN files s ON s.file_id = e.src_file_id "
+                        "JOIN files d ON d.file_id = e.dst_file_id "
+                        "WHERE e.graph = 'all' ORDER BY 1, 2"],
+                       capture_output=True, text=True, check=True)
+    return {tuple(l.split(",", 1)) for l in r.stdout.splitlines()[1:]}
+
+
+def tid252(tree):
+    r = subprocess.run(["ruff", "check", "--no-cache", "--isolated", "--select", "TID252",
+                        "--config", "lint.flake8-tidy-imports.ban-relative-imports = 'all'",
+                        "--output-format", "json", "--exit-zero", "."],
+                       cwd=tree, capture_output=True, text=True)
+    return {(os.path.relpath(f["filename"], tree), f["location"]["row"])
+            for f in json.loads(r.stdout or "[]") if f["code"] == "TID252"}
+
+
+def changed(a, b):
+    n = 0
+    for rel in py_files(a):
+        if not os.path.exists(os.path.join(b, rel)) or not filecmp.cmp(
+                os.path.join(a, rel), os.path.join(b, rel), shallow=False):
+            n += 1
+    return n
+
+
+def run_tree(label, src, scratch):
+    base = os.path.join(scratch, label + "-base")
+    copy(src, base)
+    before_fail = compile_failures(base)
+    before_tid = tid252(base)
+    before_ruff = ruff_edges(base)
+    subprocess.run([CF, "index", base, "--quiet"], check=True)
+    before_cf = cf_edges(base)
+    rows = []
+    for tool in ["codefacts", "ruff"]:
+        tree = os.path.join(scratch, f"{label}-{tool}")
+        copy(base, tree)
+        left = collections.Counter()
+        listed = set()
+        if tool == "codefacts":
+            # The index a user has before fixing (with the semantic layer `check` builds).
+            subprocess.run([CF, "index", tree, "--quiet", "--semantic"], check=True)
+            t0 = time.perf_counter()
+            r = subprocess.run([CF, "fix", "relative-imports", "--apply", "--root", tree,
+                                "--config", BAN_ALL], capture_output=True, text=True)
+            elapsed = time.perf_counter() - t0
+            if r.returncode not in (0, 1):
+                print(r.stderr, file=sys.stderr)
+            for line in r.stderr.splitlines():
+                m = re.match(r"(.*):(\d+): left unchanged: (.*)", line)
+                if m:
+                    listed.add((m.group(1), int(m.group(2))))
+                    reason = re.sub(r"`[^`]*`", "`X`", m.group(3))
+                    reason = re.sub(r"resolves to \S+", "resolves to F", reason)
+                    reason = re.sub(r"\(([^)]*)\)", "(...)", reason)
+                    left[reason] += 1
+        else:
+            t0 = time.perf_counter()
+            subprocess.run(["ruff", "check", "--no-cache", "--isolated", "--select", "TID252",
+                            "--config", BAN_ALL, "--fix", "--unsafe-fixes", "--exit-zero",
+                            "--quiet", "."], cwd=tree, capture_output=True, text=True)
+            elapsed = time.perf_counter() - t0
+        after_tid = tid252(tree)
+        after_fail = compile_failures(tree)
+        after_ruff = ruff_edges(tree)
+        if tool == "codefacts":
+            after_cf = cf_edges(tree)
+        else:
+            subprocess.run([CF, "index", tree, "--quiet"], check=True)
+            after_cf = cf_edges(tree)
+        rows.append({
+            "tool": tool,
+            "tid252_before": len(before_tid),
+            "tid252_after": len(after_tid),
+            "unlisted": len(after_tid - listed) if tool == "codefacts" else None,
+            "new_compile_failures": sorted(after_fail - before_fail),
+            "ruff_edges": (len(after_ruff - before_ruff), len(before_ruff - after_ruff)),
+            "cf_edges": (len(after_cf - before_cf), len(before_cf - after_cf)),
+            "files_changed": changed(base, tree),
+            "seconds": elapsed,
+            "left": left,
+        })
+    return rows
+
+
+def main():
+    if not os.path.exists(CF):
+        subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "codefacts"],
+                       cwd=ROOT, check=True)
+    scratch = tempfile.mkdtemp(prefix="codefacts-verify-")
+    trees = [("stdlib", sysconfig.get_paths()["stdlib"])]
+    trees += [(spec.split("==")[0], fetch(spec, scratch)) for spec in PROJECTS]
+    ok = True
+    print("| tree | tool | TID252 before | after | after, not listed | new compile failures "
+          "| ruff graph +/- | codefacts graph +/- | files changed | seconds |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    reasons = []
+    for label, src in trees:
+        for r in run_tree(label, src, scratch):
+            unlisted = "-" if r["unlisted"] is None else str(r["unlisted"])
+            print(f"| {label} | {r['tool']} | {r['tid252_before']} | {r['tid252_after']} | "
+                  f"{unlisted} | {len(r['new_compile_failures'])} | "
+                  f"+{r['ruff_edges'][0]} -{r['ruff_edges'][1]} | "
+                  f"+{r['cf_edges'][0]} -{r['cf_edges'][1]} | {r['files_changed']} | "
+                  f"{r['seconds']:.2f} |", flush=True)
+            if r["tool"] == "codefacts":
+                reasons.append((label, r["left"]))
+                if (r["unlisted"] or r["new_compile_failures"] or any(r["ruff_edges"])
+                        or any(r["cf_edges"])):
+                    ok = False
+                    print(f"  codefacts broke something on {label}: "
+                          f"{r['new_compile_failures'][:5]}", file=sys.stderr)
+    print("\nLeft unchanged by codefacts, by reason:\n")
+    for label, left in reasons:
+        for reason, n in sorted(left.items(), key=lambda x: (-x[1], x[0])):
+            print(f"- {label}: {n} × {reason}")
+    shutil.rmtree(scratch, ignore_errors=True)
+    sys.exit(0 if ok else 1)
+
+
+if __name__ == "__main__":
+    main()
