@@ -31,8 +31,9 @@ pub struct Planned {
     /// The decoded text before and after (for diffs).
     pub before: String,
     pub after: String,
-    /// The bytes to write.
+    /// The bytes to write, and the bytes that were there (to restore).
     pub bytes: Vec<u8>,
+    original: Vec<u8>,
     pub edits: usize,
 }
 
@@ -213,17 +214,30 @@ pub fn plan(
         before: text,
         after,
         bytes: out,
+        original: bytes,
         edits: edits.len(),
     })
 }
 
 /// Writes a planned file atomically; on any doubt the original stays.
 pub fn write(p: &Planned) -> Result<(), Refused> {
-    let target = std::fs::canonicalize(&p.path).unwrap_or_else(|_| p.path.clone());
-    let meta = std::fs::metadata(&target)
+    let link = std::fs::symlink_metadata(&p.path)
         .map_err(|e| Refused(format!("cannot stat it: {}", crate::files::io_message(&e))))?;
-    let original = crate::files::read(&target)
-        .map_err(|e| Refused(format!("cannot read it: {}", crate::files::io_message(&e))))?;
+    // Through a link: the file it points to (the link stays a link).
+    let (target, meta) = if link.file_type().is_symlink() {
+        let target = std::fs::canonicalize(&p.path).map_err(|e| {
+            Refused(format!(
+                "cannot follow the link: {}",
+                crate::files::io_message(&e)
+            ))
+        })?;
+        let meta = std::fs::metadata(&target)
+            .map_err(|e| Refused(format!("cannot stat it: {}", crate::files::io_message(&e))))?;
+        (target, meta)
+    } else {
+        (p.path.clone(), link)
+    };
+    let original = &p.original;
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target
         .file_name()
@@ -250,7 +264,7 @@ pub fn write(p: &Planned) -> Result<(), Refused> {
     match crate::files::read(&target) {
         Ok(b) if b == p.bytes => Ok(()),
         _ => {
-            let _ = std::fs::write(&target, &original);
+            let _ = std::fs::write(&target, original);
             Err(Refused(
                 "the file did not read back as written; the original was restored".into(),
             ))

@@ -234,7 +234,10 @@ fn encodings_line_ends_and_layouts_are_kept() {
         want
     );
     assert_eq!(read(root, "src/ns/deep/inner/m.py"), "from .. import x\n");
-    assert_eq!(read(root, "src/lane/pkg/sub/b.py"), "from lane.pkg.a import A\n");
+    assert_eq!(
+        read(root, "src/lane/pkg/sub/b.py"),
+        "from lane.pkg.a import A\n"
+    );
     assert!(
         err.contains("src/ns/deep/inner/m.py:1: left unchanged: `ns` is a namespace package"),
         "{err}"

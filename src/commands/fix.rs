@@ -16,6 +16,16 @@ use crate::indexer::IndexOptions;
 use crate::store::Store;
 
 pub fn run(args: FixArgs) -> Result<ExitCode> {
+    let t0 = std::time::Instant::now();
+    let timings = std::env::var_os("CODEFACTS_TIMINGS").is_some();
+    let mark = |what: &str| {
+        if timings {
+            crate::errln!(
+                "timing: fix: {what} at {:.1} ms",
+                t0.elapsed().as_secs_f64() * 1e3
+            );
+        }
+    };
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
     let named: Vec<PathBuf> = args
         .paths
@@ -128,6 +138,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         }
     };
     drop(store);
+    mark("planned");
 
     // Check every file's result; --limit cuts the edits in path order.
     let mut budget = args.limit.unwrap_or(usize::MAX);
@@ -164,6 +175,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             Err(why) => refused.push((path, why)),
         }
     }
+    mark("checked every file's result");
     let edits: usize = planned.iter().map(|(_, p)| p.edits).sum();
     let mut failed = !refused.is_empty();
     let stdout = std::io::stdout();
@@ -193,6 +205,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         for (path, why) in &refused {
             crate::errln!("codefacts: {path}: not fixed: {why}");
         }
+        mark("written");
         if written > 0 {
             repo.refresh_with(
                 true,
@@ -201,6 +214,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                     ..IndexOptions::default()
                 },
             )?;
+            mark("re-indexed");
         }
         print_left(&plan);
         crate::errln!(
