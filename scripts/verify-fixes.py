@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Verifies `codefacts fix relative-imports --apply` on real code, beside Ruff's own fix
-(`ruff check --select TID252 --fix --unsafe-fixes`), both with `ban-relative-imports = "all"`.
+(`ruff check --select TID252 --fix --unsafe-fixes`), both with `ban-relative-imports = "all"`;
+then `fix unused-imports --everywhere --apply` beside `ruff check --select F401 --fix`.
 
 For each tree (a copy of this interpreter's standard library, and pure-Python sdists fetched
 with `pip download`) and each tool, on a fresh copy it measures:
@@ -97,12 +98,66 @@ def cf_edges(tree):
 
 
 def tid252(tree):
-    r = subprocess.run(["ruff", "check", "--no-cache", "--isolated", "--select", "TID252",
+    return findings(tree, "TID252")
+
+
+def findings(tree, code, with_column=False):
+    """Ruff's findings of one rule, as (file, row[, column]); the config bans all relative
+    imports for TID252."""
+    r = subprocess.run(["ruff", "check", "--no-cache", "--isolated", "--select", code,
                         "--config", "lint.flake8-tidy-imports.ban-relative-imports = 'all'",
                         "--output-format", "json", "--exit-zero", "."],
                        cwd=tree, capture_output=True, text=True)
     return {(os.path.relpath(f["filename"], tree), f["location"]["row"])
-            for f in json.loads(r.stdout or "[]") if f["code"] == "TID252"}
+            + ((f["message"],) if with_column else ())
+            for f in json.loads(r.stdout or "[]") if f["code"] == code}
+
+
+def run_unused(label, src, scratch):
+    """`fix unused-imports --everywhere --apply` against `ruff check --select F401 --fix`:
+    F401 left, new F821 (a removed import that was used), new compile failures, files changed."""
+    base = os.path.join(scratch, label + "-ubase")
+    copy(src, base)
+    before_fail = compile_failures(base)
+    before_f401 = findings(base, "F401")
+    before_f821 = findings(base, "F821", with_column=True)
+    rows = []
+    for tool in ["codefacts", "ruff"]:
+        tree = os.path.join(scratch, f"{label}-u{tool}")
+        copy(base, tree)
+        left = collections.Counter()
+        if tool == "codefacts":
+            subprocess.run([CF, "index", tree, "--quiet", "--semantic"], check=True)
+            t0 = time.perf_counter()
+            r = subprocess.run([CF, "fix", "unused-imports", "--everywhere", "--apply",
+                                "--root", tree], capture_output=True, text=True)
+            elapsed = time.perf_counter() - t0
+            if r.returncode not in (0, 1):
+                print(r.stderr[-2000:], file=sys.stderr)
+            for line in r.stderr.splitlines():
+                m = re.match(r"(.*):(\d+): left unchanged: (.*)", line)
+                if m:
+                    left[re.sub(r"`[^`]*`", "`X`", m.group(3))] += 1
+                elif "not fixed" in line:
+                    left["not fixed: " + line.split("not fixed: ", 1)[1][:60]] += 1
+        else:
+            t0 = time.perf_counter()
+            subprocess.run(["ruff", "check", "--no-cache", "--isolated", "--select", "F401",
+                            "--fix", "--exit-zero", "--quiet", "."], cwd=tree,
+                           capture_output=True, text=True)
+            elapsed = time.perf_counter() - t0
+        after_f821 = findings(tree, "F821", with_column=True)
+        rows.append({
+            "tool": tool,
+            "f401_before": len(before_f401),
+            "f401_after": len(findings(tree, "F401")),
+            "new_f821": len({(f, m) for f, _, m in after_f821} - {(f, m) for f, _, m in before_f821}),
+            "new_compile_failures": sorted(compile_failures(tree) - before_fail),
+            "files_changed": changed(base, tree),
+            "seconds": elapsed,
+            "left": left,
+        })
+    return rows
 
 
 def changed(a, b):
@@ -198,6 +253,26 @@ def main():
                 reasons.append((label, r["left"]))
                 if (r["unlisted"] or r["new_compile_failures"] or any(r["ruff_edges"])
                         or any(r["cf_edges"])):
+                    ok = False
+                    print(f"  codefacts broke something on {label}: "
+                          f"{r['new_compile_failures'][:5]}", file=sys.stderr)
+    print("\nLeft unchanged by codefacts, by reason:\n")
+    for label, left in reasons:
+        for reason, n in sorted(left.items(), key=lambda x: (-x[1], x[0])):
+            print(f"- {label}: {n} × {reason}")
+    print("\n`fix unused-imports --everywhere` beside `ruff check --select F401 --fix`:\n")
+    print("| tree | tool | F401 before | after | new F821 | new compile failures "
+          "| files changed | seconds |")
+    print("|---|---|---|---|---|---|---|---|")
+    reasons = []
+    for label, src in trees:
+        for r in run_unused(label, src, scratch):
+            print(f"| {label} | {r['tool']} | {r['f401_before']} | {r['f401_after']} | "
+                  f"{r['new_f821']} | {len(r['new_compile_failures'])} | {r['files_changed']} | "
+                  f"{r['seconds']:.2f} |", flush=True)
+            if r["tool"] == "codefacts":
+                reasons.append((label, r["left"]))
+                if r["new_f821"] or r["new_compile_failures"]:
                     ok = False
                     print(f"  codefacts broke something on {label}: "
                           f"{r['new_compile_failures'][:5]}", file=sys.stderr)

@@ -56,6 +56,13 @@ pub enum FixKind {
     /// Relative imports TID252 flags (per `ban-relative-imports`) to the absolute module the
     /// resolver found; only the module part of the statement changes.
     RelativeImports,
+    /// Unused imports (F401), name by name; by default only in test code (`--everywhere` for
+    /// all). Never star imports, `try/except ImportError`, `__init__` files, `# noqa` lines or
+    /// `__future__`.
+    UnusedImports,
+    /// Later duplicates of a module-level test class (F811 on `class Test...`) renamed
+    /// `TestFoo_2`, `TestFoo_3`, ... (a name free in the module), so the runner sees each.
+    DuplicateTestClasses,
 }
 
 #[derive(Debug, Args)]
@@ -70,6 +77,9 @@ pub struct FixArgs {
     /// Fix at most N places.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// unused-imports: every file, not only test code.
+    #[arg(long)]
+    pub everywhere: bool,
     /// Files to fix, as pre-commit passes them (with PATH: either).
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub files: Vec<PathBuf>,

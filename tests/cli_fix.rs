@@ -339,3 +339,183 @@ fn check_json_carries_ruffs_fix_object_for_what_fix_would_rewrite() {
     assert_eq!(at(7)["fix"]["edits"][0]["content"], "pkg.sub ");
     assert!(at(19)["fix"].is_null(), "climbs above the root: no fix");
 }
+
+const UNUSED_TEST: &str = r#""""Tests."""
+from __future__ import annotations
+import os, sys
+import json  # noqa: E501
+from typing import (
+    Any,  # used
+    Dict,  # not used
+    List,
+)
+from collections import OrderedDict, defaultdict, Counter
+try:
+    import yaml
+except ImportError:
+    yaml = None
+import re; x = 1
+y = 2; import abc
+from m import a, \
+    b
+from n import (p1, p2,
+               q)
+from . import *
+if True:
+    import textwrap
+def f():
+    import shutil
+    return sys, Any, defaultdict, x, y, yaml, a, q
+"#;
+
+#[test]
+fn unused_imports_go_name_by_name_and_only_in_tests_by_default() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("tests/__init__.py", ""),
+        ("tests/test_a.py", UNUSED_TEST),
+        ("pkg/__init__.py", "import os\n"),
+        ("pkg/mod.py", "import os\nimport sys\nprint(sys)\n"),
+    ]);
+    let root = repo.path();
+    let (code, _, err) = fix(root, &["unused-imports", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(root, "tests/test_a.py"),
+        r#""""Tests."""
+from __future__ import annotations
+import sys
+import json  # noqa: E501
+from typing import (
+    Any,  # used
+)
+from collections import defaultdict
+try:
+    import yaml
+except ImportError:
+    yaml = None
+x = 1
+y = 2
+from m import a
+from n import (q)
+from . import *
+if True:
+    pass
+def f():
+    return sys, Any, defaultdict, x, y, yaml, a, q
+"#
+    );
+    assert!(
+        err.contains("tests/test_a.py:4: left unchanged: a `# noqa` comment"),
+        "{err}"
+    );
+    assert!(
+        err.contains("2 more files outside test code (--everywhere fixes them)"),
+        "{err}"
+    );
+    assert_eq!(
+        read(root, "pkg/mod.py"),
+        "import os\nimport sys\nprint(sys)\n"
+    );
+    // A second run changes nothing; --everywhere reaches the rest, never an `__init__`.
+    let (code, diff, _) = fix(root, &["unused-imports"]);
+    assert_eq!((code, diff.as_str()), (0, ""));
+    let (code, _, err) = fix(root, &["unused-imports", "--apply", "--everywhere"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(root, "pkg/mod.py"), "import sys\nprint(sys)\n");
+    assert_eq!(read(root, "pkg/__init__.py"), "import os\n");
+    assert!(
+        err.contains("pkg/__init__.py:1: left unchanged: an `__init__` import re-exports the name"),
+        "{err}"
+    );
+    // The index is current: nothing left for F401 but what was left on purpose.
+    let out = codefacts()
+        .args([
+            "check",
+            "--select",
+            "F401",
+            "--output-format",
+            "concise",
+            "--no-index",
+        ])
+        .arg(root)
+        .output()
+        .unwrap();
+    let (_, stdout, _) = outcome(out);
+    let lines: Vec<&str> = stdout.lines().filter(|l| l.contains("F401")).collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].contains("pkg/__init__.py"), "{stdout}");
+    assert!(
+        lines[1].contains("tests/test_a.py:4:8"),
+        "the `# noqa: E501` line: {stdout}"
+    );
+}
+
+#[test]
+fn later_duplicate_test_classes_get_free_numbered_names() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("tests/__init__.py", ""),
+        (
+            "tests/test_dup.py",
+            concat!(
+                "class TestFoo:\n    def test_a(self): ...\n",
+                "class TestFoo:\n    def test_b(self): ...\n",
+                "TestFoo_2 = 'taken'\n",
+                "class TestFoo:  # third\n    def test_c(self): ...\n",
+                "class TestBar: ...\n",
+                "class TestBar: ...\n",
+                "class TestBar(TestBar): ...\n",
+                "class Helper: ...\n",
+                "class Helper: ...\n",
+            ),
+        ),
+        (
+            "tests/test_imported.py",
+            "class TestQ: ...\nclass TestQ: ...\n",
+        ),
+        (
+            "tests/test_user.py",
+            "from tests.test_imported import TestQ\nprint(TestQ)\n",
+        ),
+    ]);
+    let root = repo.path();
+    let (code, _, err) = fix(root, &["duplicate-test-classes", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(root, "tests/test_dup.py"),
+        concat!(
+            "class TestFoo:\n    def test_a(self): ...\n",
+            "class TestFoo_3:\n    def test_b(self): ...\n",
+            "TestFoo_2 = 'taken'\n",
+            "class TestFoo_4:  # third\n    def test_c(self): ...\n",
+            "class TestBar: ...\n",
+            "class TestBar: ...\n",
+            "class TestBar(TestBar): ...\n",
+            "class Helper: ...\n",
+            "class Helper: ...\n",
+        )
+    );
+    assert!(
+        err.contains(
+            "tests/test_dup.py:9: left unchanged: `TestBar` is used after this definition"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        read(root, "tests/test_imported.py"),
+        "class TestQ: ...\nclass TestQ: ...\n"
+    );
+    assert!(
+        err.contains(
+            "tests/test_imported.py:2: left unchanged: tests/test_user.py imports `TestQ`"
+        ),
+        "{err}"
+    );
+    let (code, diff, _) = fix(root, &["duplicate-test-classes"]);
+    assert_eq!(
+        (code, diff.as_str()),
+        (0, ""),
+        "a second run changes nothing"
+    );
+}

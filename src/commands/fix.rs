@@ -82,7 +82,10 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
     }
     let kind_name = match args.kind {
         FixKind::RelativeImports => "relative-imports",
+        FixKind::UnusedImports => "unused-imports",
+        FixKind::DuplicateTestClasses => "duplicate-test-classes",
     };
+    let mut out_of_scope = 0usize;
     let store = Store::open_read_only(&repo.db)?;
     if !store.has_semantic_layer()? {
         bail!(
@@ -92,22 +95,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
     let files = store.fix_files()?;
     let plan = match args.kind {
         FixKind::RelativeImports => {
-            let layer = SelectionLayer {
-                from: "fix relative-imports".into(),
-                select: Some(vec!["TID252".into()]),
-                extend_select: Vec::new(),
-                ignore: Vec::new(),
-            };
-            let linted = crate::lint::run(&repo.config, &repo.db, &layer)?;
-            let mut flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
-            for f in &linted.findings {
-                if f.code == "TID252" && wanted(&f.path) {
-                    flagged
-                        .entry(f.path.clone())
-                        .or_default()
-                        .push((f.line, f.col));
-                }
-            }
+            let flagged = flagged_by(&repo, "TID252", &wanted)?;
             let packages = store.package_modules()?;
             let absolute = store.absolute_import_prefixes()?;
             let mut relative = store.relative_imports()?;
@@ -134,6 +122,52 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                 &packages,
                 &absolute,
                 repo.config.keep_relative_in_init,
+            )?
+        }
+        FixKind::UnusedImports => {
+            let flagged = flagged_by(&repo, "F401", &wanted)?;
+            let (plan, outside) = crate::fix::unused_imports::plan(
+                &files,
+                &flagged,
+                &mut |id| store.imports_of(id),
+                &mut |file| {
+                    let abs = crate::files::from_rel(&root, &file.path);
+                    let Ok(bytes) = crate::files::read(&abs) else {
+                        return Ok(None);
+                    };
+                    let Ok(text) = crate::files::decode_file(&abs, &bytes).text else {
+                        return Ok(None);
+                    };
+                    Ok(Some(crate::fix::unused_imports::FileInput {
+                        text,
+                        noqa_lines: store.noqa_lines(file.file_id)?,
+                    }))
+                },
+                args.everywhere,
+            )?;
+            out_of_scope = outside;
+            plan
+        }
+        FixKind::DuplicateTestClasses => {
+            let flagged = flagged_by(&repo, "F811", &wanted)?;
+            crate::fix::duplicate_test_classes::plan(
+                &files,
+                &flagged,
+                &mut |file| {
+                    let abs = crate::files::from_rel(&root, &file.path);
+                    let Ok(bytes) = crate::files::read(&abs) else {
+                        return Ok(None);
+                    };
+                    let Ok(text) = crate::files::decode_file(&abs, &bytes).text else {
+                        return Ok(None);
+                    };
+                    Ok(Some(crate::fix::duplicate_test_classes::FileInput {
+                        text,
+                        classes: store.module_classes(file.file_id)?,
+                        names: store.module_names(file.file_id)?,
+                    }))
+                },
+                &mut |module, name| store.importers_of(module, name),
             )?
         }
     };
@@ -221,7 +255,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             "{kind_name}: fixed {written_edits} {} in {written} {}{}",
             plural(written_edits, "place", "places"),
             plural(written, "file", "files"),
-            left_note(&plan)
+            left_note(&plan, out_of_scope)
         );
         return Ok(ExitCode::from(if failed { EXIT_ERROR } else { EXIT_OK }));
     }
@@ -239,7 +273,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         plural(edits, "place", "places"),
         planned.len(),
         plural(planned.len(), "file", "files"),
-        left_note(&plan),
+        left_note(&plan, out_of_scope),
         if edits > 0 {
             " (run with --apply to write)"
         } else {
@@ -255,18 +289,53 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
     }))
 }
 
+/// The findings of one rule, as `ruff check --select CODE` finds them (each file's settings,
+/// per-file-ignores and noqa honoured), by path, for the files `wanted` keeps.
+fn flagged_by(
+    repo: &Repo,
+    code: &str,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<BTreeMap<String, Vec<(u32, u32)>>> {
+    let layer = SelectionLayer {
+        from: format!("fix (--select {code})"),
+        select: Some(vec![code.to_string()]),
+        extend_select: Vec::new(),
+        ignore: Vec::new(),
+    };
+    let linted = crate::lint::run(&repo.config, &repo.db, &layer)?;
+    let mut flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    for f in &linted.findings {
+        if f.code == code && wanted(&f.path) {
+            flagged
+                .entry(f.path.clone())
+                .or_default()
+                .push((f.line, f.col));
+        }
+    }
+    Ok(flagged)
+}
+
 fn print_left(plan: &crate::fix::Plan) {
     for l in &plan.left {
         crate::errln!("{}:{}: left unchanged: {}", l.path, l.line, l.reason);
     }
 }
 
-fn left_note(plan: &crate::fix::Plan) -> String {
-    if plan.left.is_empty() {
-        String::new()
-    } else {
-        format!(", {} left unchanged (listed above)", plan.left.len())
+fn left_note(plan: &crate::fix::Plan, out_of_scope: usize) -> String {
+    let mut s = String::new();
+    if !plan.left.is_empty() {
+        s.push_str(&format!(
+            ", {} left unchanged (listed above)",
+            plan.left.len()
+        ));
     }
+    if out_of_scope > 0 {
+        s.push_str(&format!(
+            ", {out_of_scope} more {} outside test code (--everywhere fixes them)",
+            plural(out_of_scope, "file", "files")
+        ));
+    }
+    s
 }
 
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {

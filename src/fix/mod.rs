@@ -3,7 +3,9 @@
 //! alone with the reason. It never writes: `rewrite.rs` checks and writes what `codefacts fix
 //! --apply` accepts, and nothing else writes source files.
 
+pub mod duplicate_test_classes;
 pub mod relative_imports;
+pub mod unused_imports;
 
 use crate::rewrite::Edit;
 

@@ -34,7 +34,9 @@ pub struct ImportRow {
     pub alias: Option<String>,
     pub is_star: bool,
     pub line: u32,
+    pub col: u32,
     pub stmt_line: u32,
+    pub stmt_end_line: u32,
     pub stmt_col: u32,
     pub stmt_start: usize,
     pub stmt_end: usize,
@@ -97,7 +99,7 @@ impl Store {
             "SELECT i.file_id, i.form, i.module, i.level, i.absolute_module, i.name, i.alias, \
                     i.is_star, i.line, i.stmt_line, i.stmt_col, i.stmt_start, i.stmt_end, \
                     i.name_start, i.name_end, i.scope, i.type_checking, i.guarded, i.conditional, \
-                    i.target_module, t.path, i.target_kind \
+                    i.target_module, t.path, i.target_kind, i.col, i.stmt_end_line \
              FROM imports i LEFT JOIN files t ON t.file_id = i.target_file_id \
              WHERE {filter} ORDER BY i.file_id, i.stmt_start, i.name_start"
         ))?;
@@ -125,6 +127,8 @@ impl Store {
                 target_module: r.get(19)?,
                 target_path: r.get(20)?,
                 target_kind: r.get(21)?,
+                col: r.get(22)?,
+                stmt_end_line: r.get(23)?,
             })
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
@@ -162,6 +166,50 @@ impl Store {
             }
         }
         Ok(out)
+    }
+
+    /// The lines of a file that carry a `# noqa` comment (any codes; file-level ones aside).
+    pub fn noqa_lines(&self, file_id: i64) -> Result<HashSet<u32>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT DISTINCT line FROM noqa_directives WHERE file_id = ?1 AND file_level = 0",
+        )?;
+        let rows = st.query_map([file_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The module-level class bindings of a file: (name, line, col, uses after it).
+    pub fn module_classes(&self, file_id: i64) -> Result<Vec<(String, u32, u32, u32)>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT b.name, b.line, b.col, b.uses FROM bindings b \
+             JOIN scopes s ON s.file_id = b.file_id AND s.scope_id = b.scope_id \
+             WHERE b.file_id = ?1 AND b.kind = 'class' AND s.kind = 'module' \
+             ORDER BY b.line, b.col",
+        )?;
+        let rows = st.query_map([file_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Every name bound at module level in a file.
+    pub fn module_names(&self, file_id: i64) -> Result<HashSet<String>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT DISTINCT b.name FROM bindings b \
+             JOIN scopes s ON s.file_id = b.file_id AND s.scope_id = b.scope_id \
+             WHERE b.file_id = ?1 AND s.kind = 'module'",
+        )?;
+        let rows = st.query_map([file_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The repository files that import `name` from `module` (`from module import name`).
+    pub fn importers_of(&self, module: &str, name: &str) -> Result<Vec<String>> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT DISTINCT f.path FROM imports i JOIN files f ON f.file_id = i.file_id \
+             WHERE i.form = 'from' AND i.absolute_module = ?1 AND i.name = ?2 ORDER BY f.path",
+        )?;
+        let rows = st.query_map([module, name], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The configured source roots the index used (repo-relative, `""` the root).
