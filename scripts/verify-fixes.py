@@ -1,7 +1,10 @@
 #!/usr/bin/env python3
 """Verifies `codefacts fix relative-imports --apply` on real code, beside Ruff's own fix
 (`ruff check --select TID252 --fix --unsafe-fixes`), both with `ban-relative-imports = "all"`;
-then `fix unused-imports --everywhere --apply` beside `ruff check --select F401 --fix`.
+then `fix unused-imports --everywhere --apply` beside `ruff check --select F401 --fix`; then
+`fix missing-imports --apply` on copies where one import binding per file was deleted (as
+scripts/bench-suggestions.py deletes them): the F821 it removes, and any new finding of Ruff's
+default rules.
 
 For each tree (a copy of this interpreter's standard library, and pure-Python sdists fetched
 with `pip download`) and each tool, on a fresh copy it measures:
@@ -229,6 +232,51 @@ def run_tree(label, src, scratch):
     return rows
 
 
+def load_bench():
+    import importlib.util
+    spec = importlib.util.spec_from_file_location(
+        "bench_suggestions", os.path.join(ROOT, "scripts", "bench-suggestions.py"))
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def ruff_default(tree):
+    """Ruff's findings with its default rules, as a multiset of (file, code, message)."""
+    r = subprocess.run(["ruff", "check", "--no-cache", "--isolated", "--output-format", "json",
+                        "--exit-zero", "."], cwd=tree, capture_output=True, text=True)
+    return collections.Counter((os.path.relpath(f["filename"], tree), f["code"], f["message"])
+                               for f in json.loads(r.stdout or "[]"))
+
+
+def run_missing(label, src, scratch, bench, rng):
+    tree = os.path.join(scratch, label + "-missing")
+    copy(src, tree)
+    cases = bench.pick_cases(tree, rng, set())
+    for c in cases:
+        bench.delete(tree, c)
+    before = ruff_default(tree)
+    before_fail = compile_failures(tree)
+    subprocess.run([CF, "index", tree, "--quiet", "--semantic"], check=True)
+    t0 = time.perf_counter()
+    r = subprocess.run([CF, "fix", "missing-imports", "--apply", "--root", tree],
+                       capture_output=True, text=True)
+    elapsed = time.perf_counter() - t0
+    if r.returncode not in (0, 1):
+        print(r.stderr[-2000:], file=sys.stderr)
+    after = ruff_default(tree)
+    f821 = lambda c: sum(n for (_, code, _), n in c.items() if code == "F821")
+    new = after - before
+    return {
+        "deleted": len(cases),
+        "f821_before": f821(before),
+        "f821_after": f821(after),
+        "new": new,
+        "new_compile_failures": sorted(compile_failures(tree) - before_fail),
+        "seconds": elapsed,
+    }
+
+
 def main():
     if not os.path.exists(CF):
         subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "codefacts"],
@@ -280,6 +328,25 @@ def main():
     for label, left in reasons:
         for reason, n in sorted(left.items(), key=lambda x: (-x[1], x[0])):
             print(f"- {label}: {n} × {reason}")
+    print("\n`fix missing-imports` (default --min-confidence 0.9) after deleting one import "
+          "binding per file:\n")
+    print("| tree | bindings deleted | F821 before | after | removed | new findings (Ruff's "
+          "defaults) | new compile failures | seconds |")
+    print("|---|---|---|---|---|---|---|---|")
+    bench = load_bench()
+    import random
+    rng = random.Random(20261201)
+    for label, src in trees:
+        r = run_missing(label, src, scratch, bench, rng)
+        shown = ", ".join(f"{code} {n}" for code, n in sorted(collections.Counter(
+            code for (_, code, _), k in r["new"].items() for _ in range(k)).items())) or "0"
+        print(f"| {label} | {r['deleted']} | {r['f821_before']} | {r['f821_after']} | "
+              f"{r['f821_before'] - r['f821_after']} | {shown} | "
+              f"{len(r['new_compile_failures'])} | {r['seconds']:.2f} |", flush=True)
+        if r["new"] or r["new_compile_failures"]:
+            ok = False
+            for (f, code, msg), _ in list(r["new"].items())[:10]:
+                print(f"  new: {f}: {code} {msg}", file=sys.stderr)
     shutil.rmtree(scratch, ignore_errors=True)
     sys.exit(0 if ok else 1)
 

@@ -63,6 +63,10 @@ pub enum FixKind {
     /// Later duplicates of a module-level test class (F811 on `class Test...`) renamed
     /// `TestFoo_2`, `TestFoo_3`, ... (a name free in the module), so the runner sees each.
     DuplicateTestClasses,
+    /// Undefined names (F821): the top import suggestion (`report import-suggestions`) at
+    /// `--min-confidence` or above, merged into an existing `from M import` or added after the
+    /// header and the first import block; once per name and file.
+    MissingImports,
 }
 
 #[derive(Debug, Args)]
@@ -80,6 +84,9 @@ pub struct FixArgs {
     /// unused-imports: every file, not only test code.
     #[arg(long)]
     pub everywhere: bool,
+    /// missing-imports: the least confidence a suggestion needs (0..1).
+    #[arg(long, value_name = "C", default_value_t = 0.9)]
+    pub min_confidence: f64,
     /// Files to fix, as pre-commit passes them (with PATH: either).
     #[arg(long, num_args = 1.., value_name = "FILE")]
     pub files: Vec<PathBuf>,

@@ -519,3 +519,81 @@ fn later_duplicate_test_classes_get_free_numbered_names() {
         "a second run changes nothing"
     );
 }
+
+#[test]
+fn missing_imports_merge_or_go_after_the_header_once_per_name() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("pkg/__init__.py", ""),
+        (
+            "pkg/core.py",
+            "class Widget: ...\nclass Gadget: ...\nclass Late: ...\n",
+        ),
+        (
+            "pkg/b.py",
+            "from pkg.core import Widget, Late\nprint(Widget, Late)\n",
+        ),
+        (
+            "pkg/a.py",
+            concat!(
+                "\"\"\"Doc.\"\"\"\n",
+                "from __future__ import annotations\n",
+                "import os\n",
+                "from pkg.core import (\n",
+                "    Gadget,\n",
+                ")\n",
+                "\n",
+                "def f():\n",
+                "    return Path(os.sep), defaultdict, Widget, Widget, json\n",
+            ),
+        ),
+        // The only `from pkg.core` statement comes after a module-level use of `Late`.
+        (
+            "pkg/early.py",
+            "x = Late()\nfrom pkg.core import Gadget\nprint(Gadget)\n",
+        ),
+        (
+            "pkg/doc_only.py",
+            "\"\"\"Only a docstring.\"\"\"\nprint(OrderedDict)",
+        ),
+    ]);
+    let root = repo.path();
+    let (code, _, err) = fix(
+        root,
+        &["missing-imports", "--min-confidence", "0.1", "--apply"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(root, "pkg/a.py"),
+        concat!(
+            "\"\"\"Doc.\"\"\"\n",
+            "from __future__ import annotations\n",
+            "import os\n",
+            "from pkg.core import (\n",
+            "    Gadget,\n",
+            "    Widget,\n",
+            ")\n",
+            "import json\n",
+            "from collections import defaultdict\n",
+            "from pathlib import Path\n",
+            "\n",
+            "def f():\n",
+            "    return Path(os.sep), defaultdict, Widget, Widget, json\n",
+        )
+    );
+    assert_eq!(
+        read(root, "pkg/early.py"),
+        "x = Late()\nfrom pkg.core import Gadget\nprint(Gadget)\n"
+    );
+    assert!(
+        err.contains("pkg/early.py:1: left unchanged: `Late` is used at module level before where"),
+        "{err}"
+    );
+    assert_eq!(
+        read(root, "pkg/doc_only.py"),
+        "\"\"\"Only a docstring.\"\"\"\nfrom collections import OrderedDict\nprint(OrderedDict)"
+    );
+    // The default threshold (0.9) adds nothing more, and a second run changes nothing.
+    let (code, diff, _) = fix(root, &["missing-imports", "--min-confidence", "0.1"]);
+    assert_eq!((code, diff.as_str()), (0, ""));
+}

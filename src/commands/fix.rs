@@ -84,7 +84,18 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         FixKind::RelativeImports => "relative-imports",
         FixKind::UnusedImports => "unused-imports",
         FixKind::DuplicateTestClasses => "duplicate-test-classes",
+        FixKind::MissingImports => "missing-imports",
     };
+    if !(0.0..=1.0).contains(&args.min_confidence) {
+        bail!(
+            "--min-confidence takes a number from 0 to 1, not {}",
+            args.min_confidence
+        );
+    }
+    if args.kind == FixKind::MissingImports {
+        // The suggestions read codefacts' stored findings.
+        repo.refresh_findings(!args.no_index)?;
+    }
     let mut out_of_scope = 0usize;
     let store = Store::open_read_only(&repo.db)?;
     if !store.has_semantic_layer()? {
@@ -168,6 +179,76 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                     }))
                 },
                 &mut |module, name| store.importers_of(module, name),
+            )?
+        }
+        FixKind::MissingImports => {
+            let report = crate::queries::find("import-suggestions")
+                .context("the import-suggestions report is missing from this build")?;
+            let rows = store.query_with(
+                report.sql,
+                &[(
+                    "min_confidence".to_string(),
+                    args.min_confidence.to_string(),
+                )],
+            )?;
+            let col = |name: &str| rows.columns.iter().position(|c| c == name);
+            let (Some(cf), Some(cl), Some(cc), Some(cs), Some(cm), Some(ci), Some(cn), Some(cr)) = (
+                col("file"),
+                col("line"),
+                col("col"),
+                col("symbol"),
+                col("suggestion"),
+                col("import_line"),
+                col("confidence"),
+                col("reason"),
+            ) else {
+                bail!("the import-suggestions report lacks a column the fix reads");
+            };
+            use crate::store::Value;
+            let text = |v: &Value| match v {
+                Value::Text(s) => Some(s.clone()),
+                _ => None,
+            };
+            let int = |v: &Value| match v {
+                Value::Integer(n) => *n as u32,
+                _ => 0,
+            };
+            let mut suggestions: BTreeMap<String, Vec<crate::fix::missing_imports::Suggestion>> =
+                BTreeMap::new();
+            for r in &rows.rows {
+                let (Some(file), Some(import_line)) = (text(&r[cf]), text(&r[ci])) else {
+                    continue;
+                };
+                if !wanted(&file) {
+                    continue;
+                }
+                let confidence = match &r[cn] {
+                    Value::Real(x) => *x,
+                    Value::Integer(n) => *n as f64,
+                    _ => 0.0,
+                };
+                suggestions.entry(file).or_default().push(
+                    crate::fix::missing_imports::Suggestion {
+                        line: int(&r[cl]),
+                        col: int(&r[cc]),
+                        symbol: text(&r[cs]).unwrap_or_default(),
+                        module: text(&r[cm]).unwrap_or_default(),
+                        import_line,
+                        confidence,
+                        reason: text(&r[cr]).unwrap_or_default(),
+                    },
+                );
+            }
+            let mut text_of = |path: &str| {
+                let abs = crate::files::from_rel(&root, path);
+                let bytes = crate::files::read(&abs).ok()?;
+                crate::files::decode_file(&abs, &bytes).text.ok()
+            };
+            crate::fix::missing_imports::plan(
+                &files,
+                &suggestions,
+                &mut |id| store.imports_of(id),
+                &mut text_of,
             )?
         }
     };

@@ -4,6 +4,7 @@
 //! --apply` accepts, and nothing else writes source files.
 
 pub mod duplicate_test_classes;
+pub mod missing_imports;
 pub mod relative_imports;
 pub mod unused_imports;
 
