@@ -67,6 +67,9 @@ pub enum FixKind {
     /// `--min-confidence` or above, merged into an existing `from M import` or added after the
     /// header and the first import block; once per name and file.
     MissingImports,
+    /// Stale path prefixes in string literals (the `drift` report) replaced by the configured
+    /// `renames`, only where the new path exists; in test code unless `--everywhere`.
+    PathDrift,
 }
 
 #[derive(Debug, Args)]
@@ -81,7 +84,7 @@ pub struct FixArgs {
     /// Fix at most N places.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
-    /// unused-imports: every file, not only test code.
+    /// unused-imports and path-drift: every file, not only test code.
     #[arg(long)]
     pub everywhere: bool,
     /// missing-imports: the least confidence a suggestion needs (0..1).

@@ -597,3 +597,49 @@ fn missing_imports_merge_or_go_after_the_header_once_per_name() {
     let (code, diff, _) = fix(root, &["missing-imports", "--min-confidence", "0.1"]);
     assert_eq!((code, diff.as_str()), (0, ""));
 }
+
+#[test]
+fn path_drift_renames_only_to_paths_that_exist() {
+    let repo = repo(&[
+        (
+            "pyproject.toml",
+            "[tool.codefacts]\nrenames = { \"candidate/\" = \"labs/\" }\n",
+        ),
+        ("labs/x/data.json", "{}\n"),
+        ("labs/x/__init__.py", ""),
+        ("core/a.py", "P = 'candidate/x/data.json'\n"),
+        (
+            "tests/test_paths.py",
+            concat!(
+                "A = 'candidate/x/data.json'\n",
+                "B = r\"candidate/x\"\n",
+                "C = 'candidate/y/missing.json'\n",
+                "D = 'core/gone.py'\n",
+                "E = 'labs/x/data.json'\n",
+            ),
+        ),
+    ]);
+    let root = repo.path();
+    let (code, _, err) = fix(root, &["path-drift", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(root, "tests/test_paths.py"),
+        concat!(
+            "A = 'labs/x/data.json'\n",
+            "B = r\"labs/x\"\n",
+            "C = 'candidate/y/missing.json'\n",
+            "D = 'core/gone.py'\n",
+            "E = 'labs/x/data.json'\n",
+        )
+    );
+    assert!(err.contains("tests/test_paths.py:3: left unchanged: renamed: candidate/ -> labs/ (but labs/y/missing.json does not exist either)"), "{err}");
+    assert!(err.contains("1 stale path no rename covers"), "{err}");
+    assert_eq!(
+        read(root, "core/a.py"),
+        "P = 'candidate/x/data.json'\n",
+        "not test code"
+    );
+    let (code, _, err) = fix(root, &["path-drift", "--apply", "--everywhere"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(root, "core/a.py"), "P = 'labs/x/data.json'\n");
+}

@@ -85,6 +85,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         FixKind::UnusedImports => "unused-imports",
         FixKind::DuplicateTestClasses => "duplicate-test-classes",
         FixKind::MissingImports => "missing-imports",
+        FixKind::PathDrift => "path-drift",
     };
     if !(0.0..=1.0).contains(&args.min_confidence) {
         bail!(
@@ -96,7 +97,8 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         // The suggestions read codefacts' stored findings.
         repo.refresh_findings(!args.no_index)?;
     }
-    let mut out_of_scope = 0usize;
+    // What the summary adds: how many places the fix did not look at, and why.
+    let mut not_looked_at: Option<String> = None;
     let store = Store::open_read_only(&repo.db)?;
     if !store.has_semantic_layer()? {
         bail!(
@@ -156,7 +158,12 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                 },
                 args.everywhere,
             )?;
-            out_of_scope = outside;
+            if outside > 0 {
+                not_looked_at = Some(format!(
+                    "{outside} more {} outside test code (--everywhere fixes them)",
+                    plural(outside, "file", "files")
+                ));
+            }
             plan
         }
         FixKind::DuplicateTestClasses => {
@@ -180,6 +187,70 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                 },
                 &mut |module, name| store.importers_of(module, name),
             )?
+        }
+        FixKind::PathDrift => {
+            let report = crate::queries::find("drift")
+                .context("the drift report is missing from this build")?;
+            let under = if args.everywhere { "" } else { "tests/" };
+            let rows = store.query_with(
+                report.sql,
+                &[
+                    ("under".to_string(), under.to_string()),
+                    ("prefix".to_string(), String::new()),
+                ],
+            )?;
+            use crate::store::Value;
+            let col = |name: &str| rows.columns.iter().position(|c| c == name);
+            let (Some(cp), Some(cl), Some(cc), Some(cv), Some(cs), Some(cr)) = (
+                col("path"),
+                col("line"),
+                col("col"),
+                col("value"),
+                col("suggestion"),
+                col("reason"),
+            ) else {
+                bail!("the drift report lacks a column the fix reads");
+            };
+            let text = |v: &Value| match v {
+                Value::Text(s) => Some(s.clone()),
+                _ => None,
+            };
+            let int = |v: &Value| match v {
+                Value::Integer(n) => *n as u32,
+                _ => 0,
+            };
+            let mut stale: BTreeMap<String, Vec<crate::fix::path_drift::Stale>> = BTreeMap::new();
+            for r in &rows.rows {
+                let (Some(path), Some(value)) = (text(&r[cp]), text(&r[cv])) else {
+                    continue;
+                };
+                if !wanted(&path) {
+                    continue;
+                }
+                stale
+                    .entry(path)
+                    .or_default()
+                    .push(crate::fix::path_drift::Stale {
+                        line: int(&r[cl]),
+                        col: int(&r[cc]),
+                        value,
+                        suggestion: text(&r[cs]),
+                        reason: text(&r[cr]).unwrap_or_default(),
+                    });
+            }
+            let mut text_of = |path: &str| {
+                let abs = crate::files::from_rel(&root, path);
+                let bytes = crate::files::read(&abs).ok()?;
+                crate::files::decode_file(&abs, &bytes).text.ok()
+            };
+            let (plan, unrenamed) = crate::fix::path_drift::plan(&files, &stale, &mut text_of);
+            if unrenamed > 0 {
+                not_looked_at = Some(format!(
+                    "{unrenamed} stale {} no rename covers (`report drift` lists them)",
+                    plural(unrenamed, "path", "paths")
+                ));
+            }
+            plan
         }
         FixKind::MissingImports => {
             let report = crate::queries::find("import-suggestions")
@@ -336,7 +407,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             "{kind_name}: fixed {written_edits} {} in {written} {}{}",
             plural(written_edits, "place", "places"),
             plural(written, "file", "files"),
-            left_note(&plan, out_of_scope)
+            left_note(&plan, &not_looked_at)
         );
         return Ok(ExitCode::from(if failed { EXIT_ERROR } else { EXIT_OK }));
     }
@@ -354,7 +425,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         plural(edits, "place", "places"),
         planned.len(),
         plural(planned.len(), "file", "files"),
-        left_note(&plan, out_of_scope),
+        left_note(&plan, &not_looked_at),
         if edits > 0 {
             " (run with --apply to write)"
         } else {
@@ -402,7 +473,7 @@ fn print_left(plan: &crate::fix::Plan) {
     }
 }
 
-fn left_note(plan: &crate::fix::Plan, out_of_scope: usize) -> String {
+fn left_note(plan: &crate::fix::Plan, not_looked_at: &Option<String>) -> String {
     let mut s = String::new();
     if !plan.left.is_empty() {
         s.push_str(&format!(
@@ -410,11 +481,9 @@ fn left_note(plan: &crate::fix::Plan, out_of_scope: usize) -> String {
             plan.left.len()
         ));
     }
-    if out_of_scope > 0 {
-        s.push_str(&format!(
-            ", {out_of_scope} more {} outside test code (--everywhere fixes them)",
-            plural(out_of_scope, "file", "files")
-        ));
+    if let Some(note) = not_looked_at {
+        s.push_str(", ");
+        s.push_str(note);
     }
     s
 }

@@ -5,6 +5,7 @@
 
 pub mod duplicate_test_classes;
 pub mod missing_imports;
+pub mod path_drift;
 pub mod relative_imports;
 pub mod unused_imports;
 
