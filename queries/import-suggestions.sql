@@ -10,12 +10,13 @@
 --   `collections` first), Ruff's conventional aliases (`np`, `pd`, ...), and a module named
 --   like the name. An import that would close an eager import cycle is ranked below every
 --   alternative that would not, and its reason says so. Candidates that tie share the confidence (two at 0.9 are 0.45 each): the
---   report says it cannot tell rather than guess. The CSV's first columns are the users':
+--   report says it cannot tell rather than guess. A name bound in the function it is used in
+--   (`del x` before the use) gets no suggestion: no import can define it. The CSV's first columns are the users':
 --   `file,line,symbol,suggestion,import_line,confidence,reason`.
 -- @param min_confidence: leave out suggestions below this confidence (0)
 
 WITH RECURSIVE
-undefined AS (
+undefined AS MATERIALIZED (
   SELECT u.path AS file, u.line, u.col, u.anchor AS symbol, f.file_id, f.module,
          CASE WHEN f.is_package THEN f.module
               WHEN instr(f.module, '.') > 0 THEN rtrim(rtrim(f.module, replace(f.module, '.', '')), '.')
@@ -252,13 +253,28 @@ alternatives AS (
                                       round(confidence, 3), 'reason', reason)) AS alternatives
   FROM (SELECT * FROM ranked ORDER BY file, line, col, k)
   GROUP BY file, line, col
+),
+-- Uses of a name bound in the function they sit in (`del x` earlier, an assignment later): the
+-- name is local there, so no import can define it.
+locals AS MATERIALIZED (
+  SELECT DISTINCT r.file_id, r.line, r.col
+  FROM unresolved_references r
+  JOIN scopes s ON s.file_id = r.file_id AND s.scope_id = r.scope_id
+  JOIN bindings b ON b.file_id = r.file_id AND b.scope_id = r.scope_id AND b.name = r.name
+  WHERE s.kind IN ('function', 'lambda', 'comprehension')
 )
+
 SELECT u.file, u.line, u.symbol, r.module AS suggestion, r.import_line,
        round(COALESCE(r.confidence, 0), 3) AS confidence,
-       COALESCE(r.reason, 'no evidence in the repository, the standard library or the known aliases') AS reason,
+       CASE WHEN u.local THEN 'bound in this function (deleted, or assigned elsewhere in it): an import cannot define it'
+            ELSE COALESCE(r.reason, 'no evidence in the repository, the standard library or the known aliases') END AS reason,
        u.col, COALESCE(a.alternatives, '[]') AS alternatives
-FROM undefined u
+FROM (SELECT u.*, l.file_id IS NOT NULL AS local
+      FROM undefined u
+      LEFT JOIN locals l ON l.file_id = u.file_id AND l.line = u.line AND l.col = u.col) u
 LEFT JOIN ranked r ON r.file = u.file AND r.line = u.line AND r.col = u.col AND r.k = 1
+                  AND NOT u.local
 LEFT JOIN alternatives a ON a.file = u.file AND a.line = u.line AND a.col = u.col
+                        AND NOT u.local
 WHERE COALESCE(r.confidence, 0) >= CAST(:min_confidence AS REAL)
 ORDER BY u.file, u.line, u.col;

@@ -216,3 +216,32 @@ fn an_import_that_would_close_an_eager_cycle_goes_below_the_alternatives() {
         by["Lazy"]
     );
 }
+
+#[test]
+fn a_name_bound_in_its_own_function_gets_no_import() {
+    // `del json` makes `json` local to `f`: the later use is undefined, and an import at module
+    // level would not define it there.
+    let repo = repo(&[
+        ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),
+        (
+            "a.py",
+            "def f():\n    json = 1\n    del json\n    return json\n",
+        ),
+        ("b.py", "def g():\n    return json\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let by: std::collections::HashMap<&str, &serde_json::Value> = rows
+        .iter()
+        .map(|r| (r["file"].as_str().unwrap(), r))
+        .collect();
+    assert!(by["a.py"]["import_line"].is_null(), "{:?}", by["a.py"]);
+    assert!(
+        by["a.py"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("an import cannot define it"),
+        "{:?}",
+        by["a.py"]
+    );
+    assert_eq!(by["b.py"]["import_line"], "import json");
+}
