@@ -568,14 +568,14 @@ fn missing_imports_merge_or_go_after_the_header_once_per_name() {
         concat!(
             "\"\"\"Doc.\"\"\"\n",
             "from __future__ import annotations\n",
+            "import json\n",
             "import os\n",
+            "from collections import defaultdict\n",
+            "from pathlib import Path\n",
             "from pkg.core import (\n",
             "    Gadget,\n",
             "    Widget,\n",
             ")\n",
-            "import json\n",
-            "from collections import defaultdict\n",
-            "from pathlib import Path\n",
             "\n",
             "def f():\n",
             "    return Path(os.sep), defaultdict, Widget, Widget, json\n",
@@ -642,4 +642,50 @@ fn path_drift_renames_only_to_paths_that_exist() {
     let (code, _, err) = fix(root, &["path-drift", "--apply", "--everywhere"]);
     assert_eq!(code, 0, "{err}");
     assert_eq!(read(root, "core/a.py"), "P = 'labs/x/data.json'\n");
+}
+
+#[test]
+fn missing_imports_join_an_isort_block_in_its_section_and_order() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("pkg/__init__.py", ""),
+        ("pkg/core.py", "class Widget: ...\nclass Gadget: ...\n"),
+        ("pkg/util.py", "def helper(): ...\n"),
+        (
+            "app.py",
+            concat!(
+                "import os\n",
+                "\n",
+                "import numpy as np\n",
+                "\n",
+                "from pkg.core import Gadget\n",
+                "\n",
+                "\n",
+                "def f():\n",
+                "    return os, np, Gadget, Widget, defaultdict, helper\n",
+            ),
+        ),
+    ]);
+    let root = repo.path();
+    let (code, _, err) = fix(
+        root,
+        &["missing-imports", "--min-confidence", "0.4", "--apply"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(root, "app.py"),
+        concat!(
+            "import os\n",
+            "from collections import defaultdict\n",
+            "\n",
+            "import numpy as np\n",
+            "\n",
+            "from pkg.core import Gadget, Widget\n",
+            "from pkg.util import helper\n",
+            "\n",
+            "\n",
+            "def f():\n",
+            "    return os, np, Gadget, Widget, defaultdict, helper\n",
+        )
+    );
 }

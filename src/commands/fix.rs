@@ -315,11 +315,18 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                 let bytes = crate::files::read(&abs).ok()?;
                 crate::files::decode_file(&abs, &bytes).text.ok()
             };
+            // First-party top-level names, for isort's sections.
+            let tops: std::collections::HashSet<String> = files
+                .values()
+                .filter_map(|f| f.module.as_deref())
+                .map(|m| m.split('.').next().unwrap_or(m).to_string())
+                .collect();
             crate::fix::missing_imports::plan(
                 &files,
                 &suggestions,
                 &mut |id| store.imports_of(id),
                 &mut text_of,
+                &|top| tops.contains(top),
             )?
         }
     };

@@ -43,6 +43,7 @@ pub fn plan(
     suggestions: &BTreeMap<String, Vec<Suggestion>>,
     imports_of: &mut dyn FnMut(i64) -> anyhow::Result<Vec<ImportRow>>,
     text_of: &mut dyn FnMut(&str) -> Option<String>,
+    first_party: &dyn Fn(&str) -> bool,
 ) -> anyhow::Result<Plan> {
     let mut plan = Plan::default();
     for (path, uses) in suggestions {
@@ -91,7 +92,7 @@ pub fn plan(
             }
             e.1.push(s);
         }
-        let header = insertion_point(&tree, &text);
+        let (block_start, header) = header_and_block(&tree, &text);
         // Module-level, unconditional `from M import ...` statements, by module: the last name.
         let mut from_stmts: BTreeMap<&str, &ImportRow> = BTreeMap::new();
         for r in &rows {
@@ -145,7 +146,22 @@ pub fn plan(
             match from_parts(&best.import_line) {
                 Some((m, names)) => match from_stmts.get(m) {
                     Some(last) => {
-                        edits.extend(merge_edits(&text, last, names));
+                        // Before the first name isort would put after it, else after the last.
+                        let key = member_key(names);
+                        let after_it = rows
+                            .iter()
+                            .filter(|r| r.stmt_start == last.stmt_start)
+                            .find(|r| {
+                                let written = match &r.alias {
+                                    Some(a) => format!("{} as {a}", r.name),
+                                    None => r.name.clone(),
+                                };
+                                member_key(&written) > key
+                            });
+                        edits.extend(match after_it {
+                            Some(next) => insert_before(&text, next, names),
+                            None => merge_edits(&text, last, names),
+                        });
                         at.push((best.line, best.col));
                     }
                     None => {
@@ -157,14 +173,93 @@ pub fn plan(
                 }
             }
         }
-        let mut block = String::new();
+        // The new statements, each with isort's key.
+        let mut new_stmts: Vec<(StmtKey, String)> = Vec::new();
         for line in &new_plain {
-            block.push_str(line);
-            block.push('\n');
+            let module = line
+                .strip_prefix("import ")
+                .and_then(|r| r.split(" as ").next())
+                .unwrap_or(line)
+                .trim();
+            new_stmts.push((stmt_key(false, module, 0, first_party), line.to_string()));
         }
         for (m, names) in &new_from {
-            let names: Vec<&str> = names.iter().copied().collect();
-            block.push_str(&format!("from {m} import {}\n", names.join(", ")));
+            let mut names: Vec<&str> = names.iter().copied().collect();
+            names.sort_by_key(|n| member_key(n));
+            new_stmts.push((
+                stmt_key(true, m, 0, first_party),
+                format!("from {m} import {}", names.join(", ")),
+            ));
+        }
+        new_stmts.sort();
+        // The block's statements: (start of its line, end of its last line, key).
+        let mut block_stmts: Vec<(usize, usize, StmtKey)> = Vec::new();
+        for r in &rows {
+            if r.scope != "module"
+                || r.conditional
+                || r.stmt_start < block_start
+                || r.stmt_start >= header
+            {
+                continue;
+            }
+            if block_stmts
+                .last()
+                .is_some_and(|b| b.0 == line_start(&text, r.stmt_start))
+            {
+                continue;
+            }
+            let key = if r.form == "from" {
+                stmt_key(true, &r.module, r.level, first_party)
+            } else {
+                stmt_key(false, &r.name, 0, first_party)
+            };
+            block_stmts.push((
+                line_start(&text, r.stmt_start),
+                line_end_of(&text, r.stmt_end),
+                key,
+            ));
+        }
+        let mut block = String::new();
+        if block_stmts.is_empty() {
+            for (_, line) in &new_stmts {
+                block.push_str(line);
+                block.push('\n');
+            }
+        } else {
+            // Into the sorted block: (offset, section, frame, lines), merged per place.
+            let mut places: BTreeMap<(usize, Section, u8), Vec<String>> = BTreeMap::new();
+            for (key, line) in &new_stmts {
+                let same: Vec<&(usize, usize, StmtKey)> =
+                    block_stmts.iter().filter(|b| b.2.0 == key.0).collect();
+                let place = if !same.is_empty() {
+                    match same.iter().find(|b| b.2 > *key) {
+                        Some(b) => (b.0, key.0, 0),
+                        None => (same.last().map_or(header, |b| b.1), key.0, 0),
+                    }
+                } else {
+                    match block_stmts.iter().find(|b| b.2.0 > key.0) {
+                        // A new section before a later one: a blank line after it.
+                        Some(b) => (b.0, key.0, 1),
+                        // After every section: a blank line before it.
+                        None => (block_stmts.last().map_or(header, |b| b.1), key.0, 2),
+                    }
+                };
+                places.entry(place).or_default().push(line.clone());
+            }
+            for ((offset, _, frame), lines) in places {
+                let body: String = lines.iter().map(|l| format!("{l}\n")).collect();
+                let text = match frame {
+                    1 => format!("{body}\n"),
+                    2 => format!("\n{body}"),
+                    _ => body,
+                };
+                edits.push(Edit {
+                    start: offset,
+                    end: offset,
+                    text,
+                });
+                at.push((0, 0));
+            }
         }
         if !block.is_empty() {
             if header > 0 && !text[..header].ends_with('\n') {
@@ -192,6 +287,12 @@ pub fn plan(
 /// Where a new import statement goes: after the docstring, leading comments and
 /// `from __future__` imports, at the end of the block of imports that follows them.
 pub fn insertion_point(tree: &tree_sitter::Tree, text: &str) -> usize {
+    header_and_block(tree, text).1
+}
+
+/// The end of the header (docstring, leading comments, `from __future__` imports) and the end
+/// of the block of imports that follows it (the same offset when none follows).
+pub fn header_and_block(tree: &tree_sitter::Tree, text: &str) -> (usize, usize) {
     let root = tree.root_node();
     let mut c = root.walk();
     let children: Vec<tree_sitter::Node> = root.children(&mut c).collect();
@@ -234,9 +335,65 @@ pub fn insertion_point(tree: &tree_sitter::Tree, text: &str) -> usize {
         i += 1;
     }
     match last_import {
-        Some(n) => line_end(n),
-        None => point,
+        Some(n) => (point, line_end(n)),
+        None => (point, point),
     }
+}
+
+/// isort's sections, in order (Ruff's defaults).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Section {
+    Future,
+    StandardLibrary,
+    ThirdParty,
+    FirstParty,
+    LocalFolder,
+}
+
+fn section_of(module: &str, level: u32, first_party: &dyn Fn(&str) -> bool) -> Section {
+    let top = module.split('.').next().unwrap_or(module);
+    if level > 0 {
+        Section::LocalFolder
+    } else if top == "__future__" {
+        Section::Future
+    } else if crate::resolve::is_stdlib(top) {
+        Section::StandardLibrary
+    } else if first_party(top) {
+        Section::FirstParty
+    } else {
+        Section::ThirdParty
+    }
+}
+
+/// isort's order of statements within the block: section, `import x` before `from x import`,
+/// then the module (case-insensitively).
+type StmtKey = (Section, bool, String, String);
+
+fn stmt_key(
+    form_from: bool,
+    module: &str,
+    level: u32,
+    first_party: &dyn Fn(&str) -> bool,
+) -> StmtKey {
+    (
+        section_of(module, level, first_party),
+        form_from,
+        format!("{}{}", ".".repeat(level as usize), module).to_lowercase(),
+        module.to_string(),
+    )
+}
+
+/// isort's `order-by-type` for the names of a `from` import: CONSTANTS, Classes, the rest.
+fn member_key(name: &str) -> (u8, String, String) {
+    let bare = name.split(" as ").next().unwrap_or(name).trim();
+    let kind = if bare.len() > 1 && bare.chars().all(|c| !c.is_lowercase()) {
+        0
+    } else if bare.starts_with(|c: char| c.is_uppercase()) {
+        1
+    } else {
+        2
+    };
+    (kind, bare.to_lowercase(), bare.to_string())
 }
 
 /// Whether the byte offset sits inside a function or lambda body (runs later).
@@ -253,6 +410,33 @@ fn in_function(tree: &tree_sitter::Tree, offset: usize) -> bool {
             None => return false,
         }
     }
+}
+
+fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+fn line_end_of(text: &str, at: usize) -> usize {
+    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
+}
+
+/// The edits that add `names` before the name `next` of a `from` import: on a line of its own
+/// when `next` starts its line (a vertical list), else inline.
+fn insert_before(text: &str, next: &ImportRow, names: &str) -> Vec<Edit> {
+    let ls = line_start(text, next.name_start);
+    let indent = &text[ls..next.name_start];
+    if next.stmt_line < next.line && indent.chars().all(|c| c == ' ' || c == '\t') {
+        return vec![Edit {
+            start: ls,
+            end: ls,
+            text: format!("{indent}{names},\n"),
+        }];
+    }
+    vec![Edit {
+        start: next.name_start,
+        end: next.name_start,
+        text: format!("{names}, "),
+    }]
 }
 
 /// The edits that add `names` (`X` or `X as A`) to the statement whose last name is `last`.
