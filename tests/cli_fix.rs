@@ -689,3 +689,53 @@ fn missing_imports_join_an_isort_block_in_its_section_and_order() {
         )
     );
 }
+
+#[test]
+fn check_json_carries_a_fix_for_each_unused_import_the_fix_would_remove() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("pkg/__init__.py", "import os\n"),
+        (
+            "pkg/m.py",
+            "import os, sys\nimport json  # noqa: E501\nprint(sys)\n",
+        ),
+    ]);
+    let root = repo.path();
+    let out = codefacts()
+        .args([
+            "check",
+            "--output-format",
+            "json",
+            "--exit-zero",
+            "--select",
+            "F401",
+        ])
+        .arg(root)
+        .output()
+        .unwrap();
+    let rows = json_rows(&out);
+    let of = |path: &str, row: u64| -> &serde_json::Value {
+        rows.iter()
+            .find(|r| {
+                r["filename"].as_str().unwrap().ends_with(path) && r["location"]["row"] == row
+            })
+            .unwrap_or_else(|| panic!("no F401 at {path}:{row}: {rows:?}"))
+    };
+    assert_eq!(
+        of("pkg/m.py", 1)["fix"],
+        serde_json::json!({
+            "applicability": "safe",
+            "edits": [{"content": "", "end_location": {"column": 12, "row": 1},
+                       "location": {"column": 8, "row": 1}}],
+            "message": "Remove unused import: `os`",
+        })
+    );
+    assert!(
+        of("pkg/m.py", 2)["fix"].is_null(),
+        "a noqa line is left alone"
+    );
+    assert!(
+        of("pkg/__init__.py", 1)["fix"].is_null(),
+        "an __init__ re-export"
+    );
+}

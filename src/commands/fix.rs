@@ -157,6 +157,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                     }))
                 },
                 args.everywhere,
+                None,
             )?;
             if outside > 0 {
                 not_looked_at = Some(format!(
@@ -508,26 +509,32 @@ pub(super) fn attach_fixes(
     findings: &mut [crate::diagnostics::Finding],
 ) -> Result<()> {
     let mut flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    let mut unused_flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
     for f in findings.iter() {
-        if f.code == "TID252" {
-            flagged
-                .entry(f.path.clone())
-                .or_default()
-                .push((f.line, f.col));
-        }
+        let into = match f.code.as_str() {
+            "TID252" => &mut flagged,
+            "F401" => &mut unused_flagged,
+            _ => continue,
+        };
+        into.entry(f.path.clone())
+            .or_default()
+            .push((f.line, f.col));
     }
-    if flagged.is_empty() {
+    if flagged.is_empty() && unused_flagged.is_empty() {
         return Ok(());
     }
     let root = &repo.config.root;
     let files = store.fix_files()?;
     let packages = store.package_modules()?;
     let absolute = store.absolute_import_prefixes()?;
-    let mut texts: std::collections::HashMap<String, String> = Default::default();
-    let mut text_of = |path: &str| {
+    let read_text = |path: &str| -> Option<String> {
         let abs = crate::files::from_rel(root, path);
         let bytes = crate::files::read(&abs).ok()?;
-        let text = crate::files::decode_file(&abs, &bytes).text.ok()?;
+        crate::files::decode_file(&abs, &bytes).text.ok()
+    };
+    let mut texts: std::collections::HashMap<String, String> = Default::default();
+    let mut text_of = |path: &str| {
+        let text = read_text(path)?;
         texts.insert(path.to_string(), text.clone());
         Some(text)
     };
@@ -540,6 +547,31 @@ pub(super) fn attach_fixes(
         &absolute,
         repo.config.keep_relative_in_init,
     )?;
+    // F401: each statement's removal, in any file (`--everywhere`'s reach).
+    let mut unused = crate::fix::unused_imports::FixesByFinding::new();
+    crate::fix::unused_imports::plan(
+        &files,
+        &unused_flagged,
+        &mut |id| store.imports_of(id),
+        &mut |file| {
+            let Some(text) = read_text(&file.path) else {
+                return Ok(None);
+            };
+            Ok(Some(crate::fix::unused_imports::FileInput {
+                text,
+                noqa_lines: store.noqa_lines(file.file_id)?,
+            }))
+        },
+        true,
+        Some(&mut unused),
+    )?;
+    for (path, _, _) in unused.keys() {
+        if !texts.contains_key(path)
+            && let Some(t) = read_text(path)
+        {
+            texts.insert(path.clone(), t);
+        }
+    }
     let mut by_at: std::collections::HashMap<(&str, u32, u32), serde_json::Value> =
         Default::default();
     for fix in &plan.files {
@@ -560,6 +592,32 @@ pub(super) fn attach_fixes(
         }
     }
     for f in findings.iter_mut() {
+        if f.code == "F401" {
+            if let Some(edits) = unused.get(&(f.path.clone(), f.line, f.col))
+                && let Some(text) = texts.get(&f.path)
+            {
+                let lines = crate::syntax::LineIndex::new(text);
+                let edits: Vec<serde_json::Value> = edits
+                    .iter()
+                    .map(|e| {
+                        let ((row, column), (end_row, end_column)) =
+                            lines.positions(e.start, e.end);
+                        serde_json::json!({
+                            "content": e.text,
+                            "end_location": {"column": end_column, "row": end_row},
+                            "location": {"column": column, "row": row},
+                        })
+                    })
+                    .collect();
+                let fix = serde_json::json!({
+                    "applicability": "safe",
+                    "edits": edits,
+                    "message": f.help.clone().unwrap_or_else(|| "Remove unused import".into()),
+                });
+                f.fix = Some(fix.to_string());
+            }
+            continue;
+        }
         if f.code != "TID252" {
             continue;
         }

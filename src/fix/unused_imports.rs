@@ -23,6 +23,9 @@ pub fn is_test_path(path: &str) -> bool {
         || name == "conftest.py"
 }
 
+/// Each finding's own fix, by (path, line, column) of the F401 finding.
+pub type FixesByFinding = BTreeMap<(String, u32, u32), Vec<Edit>>;
+
 /// What the fix needs to know of one file besides its imports.
 pub struct FileInput {
     pub text: String,
@@ -38,6 +41,7 @@ pub fn plan(
     imports_of: &mut dyn FnMut(i64) -> anyhow::Result<Vec<ImportRow>>,
     input_of: &mut dyn FnMut(&FixFile) -> anyhow::Result<Option<FileInput>>,
     everywhere: bool,
+    mut per_finding: Option<&mut FixesByFinding>,
 ) -> anyhow::Result<(Plan, usize)> {
     let mut plan = Plan::default();
     let mut out_of_scope = 0usize;
@@ -104,6 +108,19 @@ pub fn plan(
         }
         if remove.is_empty() {
             continue;
+        }
+        // Each statement's own fix, for the findings of its names (Ruff's `fix` objects: each
+        // applies alone).
+        if let Some(out) = per_finding.as_deref_mut() {
+            for (&start, names) in &remove {
+                let one: BTreeMap<usize, BTreeSet<usize>> =
+                    [(start, names.clone())].into_iter().collect();
+                if let Ok(edits) = edits_for(&input.text, &stmts, &one) {
+                    for r in rows.iter().filter(|r| names.contains(&r.name_start)) {
+                        out.insert((path.clone(), r.line, r.col), edits.clone());
+                    }
+                }
+            }
         }
         match edits_for(&input.text, &stmts, &remove) {
             Ok(edits) => plan.files.push(FileFix {
