@@ -363,6 +363,10 @@ from n import (p1, p2,
 from . import *
 if True:
     import textwrap
+if sys.version_info >= (3, 11):
+    import tomllib
+else:
+    import tomli
 def f():
     import shutil
     return sys, Any, defaultdict, x, y, yaml, a, q
@@ -400,6 +404,10 @@ from m import a
 from n import (q)
 from . import *
 if True:
+    pass
+if sys.version_info >= (3, 11):
+    pass
+else:
     pass
 def f():
     return sys, Any, defaultdict, x, y, yaml, a, q
@@ -737,5 +745,37 @@ fn check_json_carries_a_fix_for_each_unused_import_the_fix_would_remove() {
     assert!(
         of("pkg/__init__.py", 1)["fix"].is_null(),
         "an __init__ re-export"
+    );
+}
+
+#[test]
+fn check_json_carries_the_rename_of_a_duplicate_test_class() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("tests/test_d.py", "class TestA: ...\nclass TestA: ...\n"),
+    ]);
+    let root = repo.path();
+    let out = codefacts()
+        .args([
+            "check",
+            "--output-format",
+            "json",
+            "--exit-zero",
+            "--select",
+            "F811",
+        ])
+        .arg(root)
+        .output()
+        .unwrap();
+    let rows = json_rows(&out);
+    assert_eq!(rows.len(), 1, "{rows:?}");
+    assert_eq!(
+        rows[0]["fix"],
+        serde_json::json!({
+            "applicability": "safe",
+            "edits": [{"content": "TestA_2", "end_location": {"column": 12, "row": 2},
+                       "location": {"column": 7, "row": 2}}],
+            "message": "Rename to `TestA_2`",
+        })
     );
 }

@@ -510,17 +510,19 @@ pub(super) fn attach_fixes(
 ) -> Result<()> {
     let mut flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
     let mut unused_flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    let mut duplicate_flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
     for f in findings.iter() {
         let into = match f.code.as_str() {
             "TID252" => &mut flagged,
             "F401" => &mut unused_flagged,
+            "F811" => &mut duplicate_flagged,
             _ => continue,
         };
         into.entry(f.path.clone())
             .or_default()
             .push((f.line, f.col));
     }
-    if flagged.is_empty() && unused_flagged.is_empty() {
+    if flagged.is_empty() && unused_flagged.is_empty() && duplicate_flagged.is_empty() {
         return Ok(());
     }
     let root = &repo.config.root;
@@ -547,7 +549,8 @@ pub(super) fn attach_fixes(
         &absolute,
         repo.config.keep_relative_in_init,
     )?;
-    // F401: each statement's removal, in any file (`--everywhere`'s reach).
+    // F401: each statement's removal, in any file (`--everywhere`'s reach); the map also
+    // takes F811's renames below.
     let mut unused = crate::fix::unused_imports::FixesByFinding::new();
     crate::fix::unused_imports::plan(
         &files,
@@ -565,6 +568,27 @@ pub(super) fn attach_fixes(
         true,
         Some(&mut unused),
     )?;
+    // F811 on a test class: the rename `fix duplicate-test-classes` would make.
+    let renames = crate::fix::duplicate_test_classes::plan(
+        &files,
+        &duplicate_flagged,
+        &mut |file| {
+            let Some(text) = read_text(&file.path) else {
+                return Ok(None);
+            };
+            Ok(Some(crate::fix::duplicate_test_classes::FileInput {
+                text,
+                classes: store.module_classes(file.file_id)?,
+                names: store.module_names(file.file_id)?,
+            }))
+        },
+        &mut |module, name| store.importers_of(module, name),
+    )?;
+    for fix in &renames.files {
+        for (edit, &(line, col)) in fix.edits.iter().zip(&fix.at) {
+            unused.insert((fix.path.clone(), line, col), vec![edit.clone()]);
+        }
+    }
     for (path, _, _) in unused.keys() {
         if !texts.contains_key(path)
             && let Some(t) = read_text(path)
@@ -592,11 +616,12 @@ pub(super) fn attach_fixes(
         }
     }
     for f in findings.iter_mut() {
-        if f.code == "F401" {
+        if f.code == "F401" || f.code == "F811" {
             if let Some(edits) = unused.get(&(f.path.clone(), f.line, f.col))
                 && let Some(text) = texts.get(&f.path)
             {
                 let lines = crate::syntax::LineIndex::new(text);
+                let renamed_to = edits.first().map(|e| e.text.clone()).unwrap_or_default();
                 let edits: Vec<serde_json::Value> = edits
                     .iter()
                     .map(|e| {
@@ -612,7 +637,11 @@ pub(super) fn attach_fixes(
                 let fix = serde_json::json!({
                     "applicability": "safe",
                     "edits": edits,
-                    "message": f.help.clone().unwrap_or_else(|| "Remove unused import".into()),
+                    "message": if f.code == "F811" {
+                        format!("Rename to `{renamed_to}`")
+                    } else {
+                        f.help.clone().unwrap_or_else(|| "Remove unused import".into())
+                    },
                 });
                 f.fix = Some(fix.to_string());
             }
