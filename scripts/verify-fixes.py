@@ -270,6 +270,9 @@ def run_missing(label, src, scratch, bench, rng):
     # New relative to the original code: what deleting the imports hid (`t.Tuple` is only
     # UP006 once `t` is defined again) does not count, what the fix introduced does.
     new = after - original
+    # F821 left over are the deleted imports the fix did not restore (below the threshold):
+    # counted in `after`, not as new.
+    new = collections.Counter({k: n for k, n in new.items() if k[1] != "F821"})
     return {
         "deleted": len(cases),
         "f821_before": f821(before),
