@@ -245,7 +245,10 @@ def ruff_default(tree):
     """Ruff's findings with its default rules, as a multiset of (file, code, message)."""
     r = subprocess.run(["ruff", "check", "--no-cache", "--isolated", "--output-format", "json",
                         "--exit-zero", "."], cwd=tree, capture_output=True, text=True)
-    return collections.Counter((os.path.relpath(f["filename"], tree), f["code"], f["message"])
+    # Messages that name a line ("redefinition of unused `x` from line 12") are compared
+    # without it: a restored import on another line is the same finding.
+    return collections.Counter((os.path.relpath(f["filename"], tree), f["code"],
+                                re.sub(r"line \d+", "line N", f["message"]))
                                for f in json.loads(r.stdout or "[]"))
 
 
