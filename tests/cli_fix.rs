@@ -779,3 +779,22 @@ fn check_json_carries_the_rename_of_a_duplicate_test_class() {
         })
     );
 }
+
+#[test]
+fn a_notebook_is_listed_not_rewritten() {
+    let nb = serde_json::json!({
+        "cells": [{"cell_type": "code", "source": ["import os\n", "print(1)\n"],
+                   "metadata": {}, "outputs": [], "execution_count": null}],
+        "metadata": {}, "nbformat": 4, "nbformat_minor": 5,
+    })
+    .to_string();
+    let repo = repo(&[("pyproject.toml", ""), ("tests/explore.ipynb", &nb)]);
+    let root = repo.path();
+    let (code, _, err) = fix(root, &["unused-imports", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("tests/explore.ipynb:1: left unchanged: a notebook: not rewritten (1 place)"),
+        "{err}"
+    );
+    assert_eq!(read(root, "tests/explore.ipynb"), nb);
+}

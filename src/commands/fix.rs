@@ -335,6 +335,24 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
     mark("planned");
 
     // Check every file's result; --limit cuts the edits in path order.
+    let mut plan = plan;
+    // Notebooks are facts like any file, but their JSON is not rewritten: listed, not an error.
+    let (notebooks, files_to_fix): (Vec<_>, Vec<_>) = std::mem::take(&mut plan.files)
+        .into_iter()
+        .partition(|f| f.path.ends_with(".ipynb"));
+    plan.files = files_to_fix;
+    for nb in notebooks {
+        plan.left.push(crate::fix::Left {
+            path: nb.path,
+            line: 1,
+            reason: format!(
+                "a notebook: not rewritten ({} {})",
+                nb.edits.len(),
+                plural(nb.edits.len(), "place", "places")
+            ),
+        });
+    }
+    plan.left.sort();
     let mut budget = args.limit.unwrap_or(usize::MAX);
     let mut jobs = Vec::new();
     for fix in &plan.files {
