@@ -344,6 +344,7 @@ const UNUSED_TEST: &str = r#""""Tests."""
 from __future__ import annotations
 import os, sys
 import json  # noqa: E501
+import types  # NOQA: imported for its side effect
 from typing import (
     Any,  # used
     Dict,  # not used
@@ -390,6 +391,7 @@ fn unused_imports_go_name_by_name_and_only_in_tests_by_default() {
 from __future__ import annotations
 import sys
 import json  # noqa: E501
+import types  # NOQA: imported for its side effect
 from typing import (
     Any,  # used
 )
@@ -451,7 +453,7 @@ def f():
         .unwrap();
     let (_, stdout, _) = outcome(out);
     let lines: Vec<&str> = stdout.lines().filter(|l| l.contains("F401")).collect();
-    assert_eq!(lines.len(), 2, "{stdout}");
+    assert_eq!(lines.len(), 3, "{stdout}");
     assert!(lines[0].contains("pkg/__init__.py"), "{stdout}");
     assert!(
         lines[1].contains("tests/test_a.py:4:8"),

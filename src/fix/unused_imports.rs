@@ -94,7 +94,9 @@ pub fn plan(
                 Some("inside `try/except ImportError`: an optional dependency")
             } else if r.form == "from" && r.module == "__future__" && r.level == 0 {
                 Some("a `__future__` import")
-            } else if (r.stmt_line..=r.stmt_end_line).any(|l| input.noqa_lines.contains(&l)) {
+            } else if (r.stmt_line..=r.stmt_end_line)
+                .any(|l| input.noqa_lines.contains(&l) || has_noqa_comment(&input.text, l))
+            {
                 Some("a `# noqa` comment on the statement")
             } else {
                 None
@@ -133,6 +135,15 @@ pub fn plan(
     }
     plan.left.sort();
     Ok((plan, out_of_scope))
+}
+
+/// Whether line `line` (1-based) carries a comment mentioning noqa in any case, even one Ruff
+/// finds invalid (`# NOQA: imported for its side effect`): whoever wrote it meant to keep it.
+fn has_noqa_comment(text: &str, line: u32) -> bool {
+    text.split('\n')
+        .nth(line.saturating_sub(1) as usize)
+        .and_then(|l| l.find('#').map(|i| &l[i..]))
+        .is_some_and(|c| c.to_ascii_lowercase().contains("noqa"))
 }
 
 fn line_start(text: &str, at: usize) -> usize {
