@@ -566,6 +566,12 @@ fn missing_imports_merge_or_go_after_the_header_once_per_name() {
             "pkg/doc_only.py",
             "\"\"\"Only a docstring.\"\"\"\nprint(OrderedDict)",
         ),
+        // A comment after the docstring belongs to the code below it; a class wants two
+        // blank lines after the imports.
+        (
+            "pkg/codec.py",
+            "\"\"\"Codec.\"\"\"\n\n### Codec APIs\n\nclass C(OrderedDict): ...\n",
+        ),
     ]);
     let root = repo.path();
     let (code, _, err) = fix(
@@ -601,7 +607,11 @@ fn missing_imports_merge_or_go_after_the_header_once_per_name() {
     );
     assert_eq!(
         read(root, "pkg/doc_only.py"),
-        "\"\"\"Only a docstring.\"\"\"\nfrom collections import OrderedDict\nprint(OrderedDict)"
+        "\"\"\"Only a docstring.\"\"\"\nfrom collections import OrderedDict\n\nprint(OrderedDict)"
+    );
+    assert_eq!(
+        read(root, "pkg/codec.py"),
+        "\"\"\"Codec.\"\"\"\nfrom collections import OrderedDict\n\n\n### Codec APIs\n\nclass C(OrderedDict): ...\n"
     );
     // The default threshold (0.9) adds nothing more, and a second run changes nothing.
     let (code, diff, _) = fix(root, &["missing-imports", "--min-confidence", "0.1"]);

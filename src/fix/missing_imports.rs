@@ -265,6 +265,48 @@ pub fn plan(
             if header > 0 && !text[..header].ends_with('\n') {
                 block.insert(0, '\n');
             }
+            // A new block gets the blank lines isort wants after imports: two before a class
+            // or function, else one (`lines-after-imports = -1`); one in a stub.
+            let rest = &text[header..];
+            let blank = rest
+                .split_inclusive('\n')
+                .take_while(|l| l.trim().is_empty() && l.ends_with('\n'))
+                .count();
+            if !rest.trim().is_empty() {
+                let first = header + rest.len() - rest.trim_start().len();
+                let next = tree
+                    .root_node()
+                    .named_descendant_for_byte_range(first, first)
+                    .map(|mut n| {
+                        while let Some(p) = n.parent() {
+                            if p.kind() == "module" {
+                                break;
+                            }
+                            n = p;
+                        }
+                        let mut m = Some(n);
+                        while let Some(x) = m
+                            && x.kind() == "comment"
+                        {
+                            m = x.next_named_sibling();
+                        }
+                        m.map_or("", |x| x.kind())
+                    })
+                    .unwrap_or("");
+                let want = if path.ends_with(".pyi") {
+                    1
+                } else if matches!(
+                    next,
+                    "class_definition" | "function_definition" | "decorated_definition"
+                ) {
+                    2
+                } else {
+                    1
+                };
+                for _ in blank..want {
+                    block.push('\n');
+                }
+            }
             edits.push(Edit {
                 start: header,
                 end: header,
@@ -307,11 +349,19 @@ pub fn header_and_block(tree: &tree_sitter::Tree, text: &str) -> (usize, usize) 
             && n.named_child_count() == 1
             && n.named_child(0).is_some_and(|s| s.kind() == "string")
     };
-    // Leading comments, then the docstring, then comments and `from __future__` imports.
+    // Leading comments, then the docstring, then `from __future__` imports (with the comments
+    // before them). A comment after the docstring that leads into code belongs to that code
+    // (`### Codec APIs` over a class): the header stops above it.
     let mut seen_code = false;
     while i < children.len() {
         let n = children[i];
-        let skip = n.kind() == "comment"
+        let leads_to_future = || {
+            children[i..]
+                .iter()
+                .find(|m| m.kind() != "comment")
+                .is_some_and(|m| m.kind() == "future_import_statement")
+        };
+        let skip = (n.kind() == "comment" && (!seen_code || leads_to_future()))
             || (!seen_code && is_docstring(&n))
             || n.kind() == "future_import_statement";
         if !skip {
