@@ -27,7 +27,6 @@ import shutil
 import subprocess
 import sys
 import sysconfig
-import tarfile
 import tempfile
 import time
 
@@ -35,20 +34,6 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 CF = os.path.join(ROOT, "target", "release", "codefacts")
 PROJECTS = ["rich==13.7.1", "flask==3.0.3"]
 BAN_ALL = "lint.flake8-tidy-imports.ban-relative-imports = 'all'"
-
-
-def fetch(spec, into):
-    d = os.path.join(into, "dl")
-    os.makedirs(d, exist_ok=True)
-    subprocess.run([sys.executable, "-m", "pip", "download", "--quiet", "--no-deps",
-                    "--no-binary", ":all:", "-d", d, spec], check=True)
-    name = spec.split("==")[0].lower()
-    arch = next(f for f in os.listdir(d) if f.lower().startswith(name))
-    out = os.path.join(into, "src-" + name)
-    with tarfile.open(os.path.join(d, arch)) as t:
-        t.extractall(out, filter="data")
-    os.remove(os.path.join(d, arch))
-    return os.path.join(out, os.listdir(out)[0])
 
 
 def copy(src, dst):
@@ -292,7 +277,8 @@ def main():
                        cwd=ROOT, check=True)
     scratch = tempfile.mkdtemp(prefix="codefacts-verify-")
     trees = [("stdlib", sysconfig.get_paths()["stdlib"])]
-    trees += [(spec.split("==")[0], fetch(spec, scratch)) for spec in PROJECTS]
+    bench = load_bench()  # its `fetch` downloads and unpacks an sdist
+    trees += [(spec.split("==")[0], bench.fetch(spec, scratch)) for spec in PROJECTS]
     ok = True
     print("| tree | tool | TID252 before | after | after, not listed | new compile failures "
           "| ruff graph +/- | codefacts graph +/- | files changed | seconds |")
@@ -342,7 +328,6 @@ def main():
     print("| tree | bindings deleted | F821 before | after | removed | findings the original did "
           "not have (Ruff's defaults) | new compile failures | seconds |")
     print("|---|---|---|---|---|---|---|---|")
-    bench = load_bench()
     import random
     rng = random.Random(20261201)
     for label, src in trees:

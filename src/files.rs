@@ -463,6 +463,12 @@ pub fn read(path: &Path) -> std::io::Result<Vec<u8>> {
     std::fs::read(path)
 }
 
+/// A file's decoded text ([`decode_file`]), or `None` when it cannot be read or decoded.
+pub fn read_text(path: &Path) -> Option<String> {
+    let bytes = read(path).ok()?;
+    decode_file(path, &bytes).text.ok()
+}
+
 /// Content hash of raw bytes (hex, 32 chars).
 pub fn content_hash(bytes: &[u8]) -> String {
     blake3::hash(bytes).to_hex()[..32].to_string()

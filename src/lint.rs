@@ -306,7 +306,7 @@ pub fn warn_unimplemented(linted: &Linted) {
 }
 
 fn to_findings(result: &QueryResult, rule: &Query) -> Result<Vec<Finding>> {
-    let col = |name: &str| result.columns.iter().position(|c| c == name);
+    let col = |name: &str| result.column(name);
     let need = |name: &str| {
         col(name).with_context(|| format!("rule query {} has no `{name}` column", rule.file))
     };
@@ -351,14 +351,8 @@ fn to_findings(result: &QueryResult, rule: &Query) -> Result<Vec<Finding>> {
             code: text(&r[code]),
             message: text(&r[msg]),
             name: name.clone(),
-            help: help.and_then(|i| match &r[i] {
-                Value::Text(s) => Some(s.clone()),
-                _ => None,
-            }),
-            label: label.and_then(|i| match &r[i] {
-                Value::Text(s) => Some(s.clone()),
-                _ => None,
-            }),
+            help: help.and_then(|i| r[i].text()),
+            label: label.and_then(|i| r[i].text()),
             previous: match previous {
                 [Some(a), Some(b), Some(c), Some(d), Some(e)]
                     if matches!(r[a], Value::Integer(_)) =>

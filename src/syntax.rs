@@ -141,6 +141,18 @@ impl<'a> LineIndex<'a> {
             .unwrap_or(self.text.len() as u32) as usize
     }
 
+    /// The byte offset of (1-based line, 1-based character column): the inverse of
+    /// [`Self::position`]. A column past the line's end gives the end of the text's line.
+    pub fn offset(&self, line: u32, col: u32) -> usize {
+        let start = self.line_start(line);
+        let rest = &self.text[start..];
+        start
+            + rest
+                .char_indices()
+                .nth(col.saturating_sub(1) as usize)
+                .map_or(rest.len(), |(i, _)| i)
+    }
+
     /// [`Self::position`] of `start` and of `end` (`start <= end`): a range within one line
     /// of ASCII text costs one line lookup.
     pub fn positions(&self, start: usize, end: usize) -> ((u32, u32), (u32, u32)) {

@@ -120,9 +120,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                     .collect::<Vec<_>>()
                     .into_par_iter()
                     .filter_map(|path| {
-                        let abs = crate::files::from_rel(&root, path);
-                        let bytes = crate::files::read(&abs).ok()?;
-                        let text = crate::files::decode_file(&abs, &bytes).text.ok()?;
+                        let text = crate::files::read_text(&crate::files::from_rel(&root, path))?;
                         Some((path.clone(), text))
                     })
                     .collect()
@@ -144,11 +142,9 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                 &flagged,
                 &mut |id| store.imports_of(id),
                 &mut |file| {
-                    let abs = crate::files::from_rel(&root, &file.path);
-                    let Ok(bytes) = crate::files::read(&abs) else {
-                        return Ok(None);
-                    };
-                    let Ok(text) = crate::files::decode_file(&abs, &bytes).text else {
+                    let Some(text) =
+                        crate::files::read_text(&crate::files::from_rel(&root, &file.path))
+                    else {
                         return Ok(None);
                     };
                     Ok(Some(crate::fix::unused_imports::FileInput {
@@ -173,11 +169,9 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                 &files,
                 &flagged,
                 &mut |file| {
-                    let abs = crate::files::from_rel(&root, &file.path);
-                    let Ok(bytes) = crate::files::read(&abs) else {
-                        return Ok(None);
-                    };
-                    let Ok(text) = crate::files::decode_file(&abs, &bytes).text else {
+                    let Some(text) =
+                        crate::files::read_text(&crate::files::from_rel(&root, &file.path))
+                    else {
                         return Ok(None);
                     };
                     Ok(Some(crate::fix::duplicate_test_classes::FileInput {
@@ -200,29 +194,14 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                     ("prefix".to_string(), String::new()),
                 ],
             )?;
-            use crate::store::Value;
-            let col = |name: &str| rows.columns.iter().position(|c| c == name);
-            let (Some(cp), Some(cl), Some(cc), Some(cv), Some(cs), Some(cr)) = (
-                col("path"),
-                col("line"),
-                col("col"),
-                col("value"),
-                col("suggestion"),
-                col("reason"),
-            ) else {
-                bail!("the drift report lacks a column the fix reads");
-            };
-            let text = |v: &Value| match v {
-                Value::Text(s) => Some(s.clone()),
-                _ => None,
-            };
-            let int = |v: &Value| match v {
-                Value::Integer(n) => *n as u32,
-                _ => 0,
-            };
+            let [cp, cl, cc, cv, cs, cr] = columns(
+                &rows,
+                "drift",
+                ["path", "line", "col", "value", "suggestion", "reason"],
+            )?;
             let mut stale: BTreeMap<String, Vec<crate::fix::path_drift::Stale>> = BTreeMap::new();
             for r in &rows.rows {
-                let (Some(path), Some(value)) = (text(&r[cp]), text(&r[cv])) else {
+                let (Some(path), Some(value)) = (r[cp].text(), r[cv].text()) else {
                     continue;
                 };
                 if !wanted(&path) {
@@ -232,18 +211,15 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                     .entry(path)
                     .or_default()
                     .push(crate::fix::path_drift::Stale {
-                        line: int(&r[cl]),
-                        col: int(&r[cc]),
+                        line: r[cl].int(),
+                        col: r[cc].int(),
                         value,
-                        suggestion: text(&r[cs]),
-                        reason: text(&r[cr]).unwrap_or_default(),
+                        suggestion: r[cs].text(),
+                        reason: r[cr].text().unwrap_or_default(),
                     });
             }
-            let mut text_of = |path: &str| {
-                let abs = crate::files::from_rel(&root, path);
-                let bytes = crate::files::read(&abs).ok()?;
-                crate::files::decode_file(&abs, &bytes).text.ok()
-            };
+            let mut text_of =
+                |path: &str| crate::files::read_text(&crate::files::from_rel(&root, path));
             let (plan, unrenamed) = crate::fix::path_drift::plan(&files, &stale, &mut text_of);
             if unrenamed > 0 {
                 not_looked_at = Some(format!(
@@ -263,59 +239,43 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                     args.min_confidence.to_string(),
                 )],
             )?;
-            let col = |name: &str| rows.columns.iter().position(|c| c == name);
-            let (Some(cf), Some(cl), Some(cc), Some(cs), Some(cm), Some(ci), Some(cn), Some(cr)) = (
-                col("file"),
-                col("line"),
-                col("col"),
-                col("symbol"),
-                col("suggestion"),
-                col("import_line"),
-                col("confidence"),
-                col("reason"),
-            ) else {
-                bail!("the import-suggestions report lacks a column the fix reads");
-            };
-            use crate::store::Value;
-            let text = |v: &Value| match v {
-                Value::Text(s) => Some(s.clone()),
-                _ => None,
-            };
-            let int = |v: &Value| match v {
-                Value::Integer(n) => *n as u32,
-                _ => 0,
-            };
+            let [cf, cl, cc, cs, cm, ci, cn, cr] = columns(
+                &rows,
+                "import-suggestions",
+                [
+                    "file",
+                    "line",
+                    "col",
+                    "symbol",
+                    "suggestion",
+                    "import_line",
+                    "confidence",
+                    "reason",
+                ],
+            )?;
             let mut suggestions: BTreeMap<String, Vec<crate::fix::missing_imports::Suggestion>> =
                 BTreeMap::new();
             for r in &rows.rows {
-                let (Some(file), Some(import_line)) = (text(&r[cf]), text(&r[ci])) else {
+                let (Some(file), Some(import_line)) = (r[cf].text(), r[ci].text()) else {
                     continue;
                 };
                 if !wanted(&file) {
                     continue;
                 }
-                let confidence = match &r[cn] {
-                    Value::Real(x) => *x,
-                    Value::Integer(n) => *n as f64,
-                    _ => 0.0,
-                };
                 suggestions.entry(file).or_default().push(
                     crate::fix::missing_imports::Suggestion {
-                        line: int(&r[cl]),
-                        col: int(&r[cc]),
-                        symbol: text(&r[cs]).unwrap_or_default(),
-                        module: text(&r[cm]).unwrap_or_default(),
+                        line: r[cl].int(),
+                        col: r[cc].int(),
+                        symbol: r[cs].text().unwrap_or_default(),
+                        module: r[cm].text().unwrap_or_default(),
                         import_line,
-                        confidence,
-                        reason: text(&r[cr]).unwrap_or_default(),
+                        confidence: r[cn].real(),
+                        reason: r[cr].text().unwrap_or_default(),
                     },
                 );
             }
-            let mut text_of = |path: &str| {
-                let abs = crate::files::from_rel(&root, path);
-                let bytes = crate::files::read(&abs).ok()?;
-                crate::files::decode_file(&abs, &bytes).text.ok()
-            };
+            let mut text_of =
+                |path: &str| crate::files::read_text(&crate::files::from_rel(&root, path));
             // First-party top-level names, for isort's sections.
             let tops: std::collections::HashSet<String> = files
                 .values()
@@ -467,6 +427,21 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
     }))
 }
 
+/// The indexes of the columns a fix reads from a canned report; a missing one is an error.
+fn columns<const N: usize>(
+    rows: &crate::store::QueryResult,
+    report: &str,
+    names: [&str; N],
+) -> Result<[usize; N]> {
+    let mut out = [0; N];
+    for (slot, name) in out.iter_mut().zip(names) {
+        *slot = rows
+            .column(name)
+            .with_context(|| format!("the {report} report has no `{name}` column"))?;
+    }
+    Ok(out)
+}
+
 /// The findings of one rule, as `ruff check --select CODE` finds them (each file's settings,
 /// per-file-ignores and noqa honoured), by path, for the files `wanted` keeps.
 fn flagged_by(
@@ -547,11 +522,7 @@ pub(super) fn attach_fixes(
     let files = store.fix_files()?;
     let packages = store.package_modules()?;
     let absolute = store.absolute_import_prefixes()?;
-    let read_text = |path: &str| -> Option<String> {
-        let abs = crate::files::from_rel(root, path);
-        let bytes = crate::files::read(&abs).ok()?;
-        crate::files::decode_file(&abs, &bytes).text.ok()
-    };
+    let read_text = |path: &str| crate::files::read_text(&crate::files::from_rel(root, path));
     let mut texts: std::collections::HashMap<String, String> = Default::default();
     let mut text_of = |path: &str| {
         let text = read_text(path)?;

@@ -8,7 +8,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use super::{FileFix, Left, Plan};
+use super::{Left, Plan};
 use crate::rewrite::Edit;
 use crate::store::FixFile;
 
@@ -69,13 +69,7 @@ pub fn plan(
                 }
             }
             // The byte range of the class name at (line, col).
-            let start = lines.line_start(*line) + {
-                let line_text = &input.text[lines.line_start(*line)..];
-                line_text
-                    .char_indices()
-                    .nth(col.saturating_sub(1) as usize)
-                    .map_or(line_text.len(), |(i, _)| i)
-            };
+            let start = lines.offset(*line, *col);
             let end = start + name.len();
             if input.text.get(start..end) != Some(name.as_str()) {
                 left("the text does not match the index".into());
@@ -97,13 +91,7 @@ pub fn plan(
             });
             at.push((*line, *col));
         }
-        if !edits.is_empty() {
-            plan.files.push(FileFix {
-                path: path.clone(),
-                edits,
-                at,
-            });
-        }
+        plan.add(path, edits, at);
     }
     plan.left.sort();
     Ok(plan)

@@ -15,7 +15,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use super::{FileFix, Left, Plan};
+use super::{Left, Plan, line_end, line_start};
 use crate::rewrite::Edit;
 use crate::store::{FixFile, ImportRow};
 
@@ -72,15 +72,7 @@ pub fn plan(
         };
         let rows = imports_of(file.file_id)?;
         let lines = crate::syntax::LineIndex::new(&text);
-        let offset = |line: u32, col: u32| {
-            let start = lines.line_start(line);
-            let rest = &text[start..];
-            start
-                + rest
-                    .char_indices()
-                    .nth(col.saturating_sub(1) as usize)
-                    .map_or(rest.len(), |(i, _)| i)
-        };
+        let offset = |line: u32, col: u32| lines.offset(line, col);
         // One suggestion per name: the most confident (the first use's, on a tie).
         let mut by_symbol: BTreeMap<&str, (&Suggestion, Vec<&Suggestion>)> = BTreeMap::new();
         for s in uses {
@@ -215,7 +207,7 @@ pub fn plan(
             };
             block_stmts.push((
                 line_start(&text, r.stmt_start),
-                line_end_of(&text, r.stmt_end),
+                line_end(&text, r.stmt_end),
                 key,
             ));
         }
@@ -314,13 +306,7 @@ pub fn plan(
             });
             at.push((0, 0));
         }
-        if !edits.is_empty() {
-            plan.files.push(FileFix {
-                path: path.clone(),
-                edits,
-                at,
-            });
-        }
+        plan.add(path, edits, at);
     }
     plan.left.sort();
     Ok(plan)
@@ -460,14 +446,6 @@ fn in_function(tree: &tree_sitter::Tree, offset: usize) -> bool {
             None => return false,
         }
     }
-}
-
-fn line_start(text: &str, at: usize) -> usize {
-    text[..at].rfind('\n').map_or(0, |i| i + 1)
-}
-
-fn line_end_of(text: &str, at: usize) -> usize {
-    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
 }
 
 /// The edits that add `names` before the name `next` of a `from` import: on a line of its own

@@ -38,6 +38,29 @@ pub struct Plan {
     pub left: Vec<Left>,
 }
 
+impl Plan {
+    /// Adds a file's edits (`at`: each edit's finding position), if there are any.
+    pub fn add(&mut self, path: &str, edits: Vec<Edit>, at: Vec<(u32, u32)>) {
+        if !edits.is_empty() {
+            self.files.push(FileFix {
+                path: path.to_string(),
+                edits,
+                at,
+            });
+        }
+    }
+}
+
+/// The start of the line holding byte `at`.
+pub(crate) fn line_start(text: &str, at: usize) -> usize {
+    text[..at].rfind('\n').map_or(0, |i| i + 1)
+}
+
+/// The end of the line holding byte `at`, past its line end.
+pub(crate) fn line_end(text: &str, at: usize) -> usize {
+    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
+}
+
 /// A unified diff of one file (`a/PATH`, `b/PATH`, three lines of context), coloured with ANSI
 /// escapes when `color`.
 pub fn unified_diff(path: &str, before: &str, after: &str, color: bool) -> String {

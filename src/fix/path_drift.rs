@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::{FileFix, Left, Plan};
+use super::{Left, Plan};
 use crate::rewrite::Edit;
 use crate::store::FixFile;
 
@@ -71,13 +71,7 @@ pub fn plan(
                 None => left("the literal's text does not match the index".into()),
             }
         }
-        if !edits.is_empty() {
-            plan.files.push(FileFix {
-                path: path.clone(),
-                edits,
-                at,
-            });
-        }
+        plan.add(path, edits, at);
     }
     plan.left.sort();
     (plan, unrenamed)
@@ -86,14 +80,7 @@ pub fn plan(
 /// The byte offset of the content `value` of the literal starting at (line, col): past its
 /// prefix letters and opening quotes.
 fn content_start(text: &str, line: u32, col: u32, value: &str) -> Option<usize> {
-    let lines = crate::syntax::LineIndex::new(text);
-    let ls = lines.line_start(line);
-    let rest = text.get(ls..)?;
-    let mut i = ls
-        + rest
-            .char_indices()
-            .nth(col.saturating_sub(1) as usize)
-            .map(|(i, _)| i)?;
+    let mut i = crate::syntax::LineIndex::new(text).offset(line, col);
     let b = text.as_bytes();
     while i < b.len() && matches!(b[i], b'r' | b'R' | b'u' | b'U') {
         i += 1;

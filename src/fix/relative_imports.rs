@@ -18,7 +18,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
-use super::{FileFix, Left, Plan};
+use super::{Left, Plan};
 use crate::rewrite::Edit;
 use crate::store::{FixFile, ImportRow};
 
@@ -166,13 +166,7 @@ pub fn plan(
                 Err(reason) => left(names[0].stmt_line, reason),
             }
         }
-        if !edits.is_empty() {
-            plan.files.push(FileFix {
-                path: path.clone(),
-                edits,
-                at,
-            });
-        }
+        plan.add(path, edits, at);
     }
     plan.left.sort();
     Ok(plan)

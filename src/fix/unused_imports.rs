@@ -9,7 +9,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashSet};
 
-use super::{FileFix, Left, Plan};
+use super::{Left, Plan, line_end, line_start};
 use crate::rewrite::Edit;
 use crate::store::{FixFile, ImportRow};
 
@@ -125,11 +125,10 @@ pub fn plan(
             }
         }
         match edits_for(&input.text, &stmts, &remove) {
-            Ok(edits) => plan.files.push(FileFix {
-                path: path.clone(),
-                at: edits.iter().map(|_| (0, 0)).collect(),
-                edits,
-            }),
+            Ok(edits) => {
+                let at = edits.iter().map(|_| (0, 0)).collect();
+                plan.add(path, edits, at);
+            }
             Err(why) => left(positions[0].0, &why),
         }
     }
@@ -144,15 +143,6 @@ fn has_noqa_comment(text: &str, line: u32) -> bool {
         .nth(line.saturating_sub(1) as usize)
         .and_then(|l| l.find('#').map(|i| &l[i..]))
         .is_some_and(|c| c.to_ascii_lowercase().contains("noqa"))
-}
-
-fn line_start(text: &str, at: usize) -> usize {
-    text[..at].rfind('\n').map_or(0, |i| i + 1)
-}
-
-/// The end of the line holding `at`, past its line end.
-fn line_end(text: &str, at: usize) -> usize {
-    text[at..].find('\n').map_or(text.len(), |i| at + i + 1)
 }
 
 fn blank(s: &str) -> bool {

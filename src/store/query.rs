@@ -26,6 +26,40 @@ pub struct QueryResult {
     pub rows: Vec<Vec<Value>>,
 }
 
+impl QueryResult {
+    /// The index of the column named `name`.
+    pub fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+}
+
+impl Value {
+    /// The text, if the value is text.
+    pub fn text(&self) -> Option<String> {
+        match self {
+            Value::Text(s) => Some(s.clone()),
+            _ => None,
+        }
+    }
+
+    /// The integer as a line or column number (0 when not an integer).
+    pub fn int(&self) -> u32 {
+        match self {
+            Value::Integer(n) => *n as u32,
+            _ => 0,
+        }
+    }
+
+    /// The number as a float (0 when not a number).
+    pub fn real(&self) -> f64 {
+        match self {
+            Value::Real(x) => *x,
+            Value::Integer(n) => *n as f64,
+            _ => 0.0,
+        }
+    }
+}
+
 /// An SQL error from the user's query (exit code 2), carrying SQLite's message.
 #[derive(Debug, thiserror::Error)]
 #[error("SQL error: {0}")]
