@@ -810,3 +810,44 @@ fn a_notebook_is_listed_not_rewritten() {
     );
     assert_eq!(read(root, "tests/explore.ipynb"), nb);
 }
+
+#[test]
+fn a_path_without_python_files_warns_instead_of_passing_silently() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("pkg/a.py", "import os\n"),
+        ("docs/x.md", "# x\n"),
+    ]);
+    let root = repo.path();
+    let (code, _, err) = fix(root, &["unused-imports", "docs"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        err.contains("No Python files found under the given path(s)"),
+        "{err}"
+    );
+    let (_, _, err) = fix(root, &["unused-imports", "pkg"]);
+    assert!(!err.contains("No Python files found"), "{err}");
+}
+
+#[test]
+fn without_a_path_the_fix_covers_the_folder_you_stand_in() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("tests/a/test_x.py", "import os\n"),
+        ("tests/b/test_y.py", "import os\n"),
+    ]);
+    let root = repo.path();
+    let out = codefacts()
+        .args(["fix", "unused-imports", "--apply"])
+        .current_dir(root.join("tests/a"))
+        .output()
+        .unwrap();
+    let (code, _, err) = outcome(out);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(read(root, "tests/a/test_x.py"), "");
+    assert_eq!(
+        read(root, "tests/b/test_y.py"),
+        "import os\n",
+        "outside the folder"
+    );
+}

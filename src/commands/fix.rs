@@ -63,6 +63,15 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         };
         filters.push((rel, abs.is_dir()));
     }
+    // No path: the folder you stand in, as `ruff check --fix` (the index stays the repository's).
+    if named.is_empty()
+        && args.root.is_none()
+        && let Ok(here) = std::fs::canonicalize(&cwd)
+        && here != canonical_root
+        && let Some(rel) = crate::files::rel_path(&canonical_root, &here)
+    {
+        filters.push((rel, true));
+    }
     let wanted = |path: &str| {
         filters.is_empty()
             || filters.iter().any(|(f, dir)| {
@@ -106,6 +115,10 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         );
     }
     let files = store.fix_files()?;
+    // A fix that looked at nothing must not read as "nothing to fix".
+    if !files.keys().any(|p| wanted(p)) {
+        crate::warnln!("No Python files found under the given path(s)");
+    }
     let plan = match args.kind {
         FixKind::RelativeImports => {
             let flagged = flagged_by(&repo, "TID252", &wanted)?;
