@@ -317,6 +317,11 @@ CREATE TABLE IF NOT EXISTS codefacts_rules (
   name TEXT NOT NULL
 );
 
+-- The files a rule reports on: every file, unless `codefacts check --files F ...` narrows it
+-- to the named ones. Each rule joins `checked_files` for the file its rows are about (and
+-- `files` for any other file it looks at), so a narrowed check runs only on those files.
+CREATE VIEW IF NOT EXISTS checked_files AS SELECT * FROM files;
+
 -- The findings every report counts: codefacts' own, plus Ruff's for the rules codefacts does
 -- not implement and for files the index does not hold.
 CREATE VIEW IF NOT EXISTS all_findings AS

@@ -33,6 +33,12 @@ pub struct IndexOptions {
     pub explicit: Vec<PathBuf>,
     /// `--force-exclude`: explicit paths that `exclude` matches are left out after all.
     pub force_exclude: bool,
+    /// Trust that these files (absolute) are all that changed since the last run: no walk,
+    /// only they are read (`check --files`, a pre-commit hook). The next run without it
+    /// reconciles the rest: stat moved on any other file, files that came or went, ignore
+    /// files. Not trusted (a full run) when a named path is a folder or missing, is not
+    /// indexed yet, or a configuration file changed.
+    pub only: Option<Vec<PathBuf>>,
 }
 
 /// What a run did.
@@ -211,6 +217,240 @@ fn discover(config: &Config, opts: &IndexOptions) -> Result<files::Discovery> {
         d.warnings.extend(extra.warnings);
     }
     Ok(d)
+}
+
+/// The configuration files a full run read, with their stat: while none moved (and no other
+/// governs a file), a run may trust a list of changed files instead of walking the tree.
+struct ConfigState {
+    /// (absolute path, `size:mtime_ns` or `missing`), sorted by path.
+    entries: Vec<(String, String)>,
+}
+
+impl ConfigState {
+    fn stat_of(path: &Path) -> String {
+        match std::fs::metadata(path) {
+            Ok(md) => format!("{}:{}", md.len(), files::mtime_ns(&md)),
+            Err(_) => "missing".to_string(),
+        }
+    }
+
+    fn of_paths(paths: impl IntoIterator<Item = PathBuf>) -> ConfigState {
+        let mut entries: Vec<(String, String)> = paths
+            .into_iter()
+            .map(|p| (p.to_string_lossy().into_owned(), Self::stat_of(&p)))
+            .collect();
+        entries.sort();
+        entries.dedup();
+        ConfigState { entries }
+    }
+
+    fn to_meta(&self) -> String {
+        self.entries
+            .iter()
+            .map(|(p, st)| format!("{p}\t{st}\n"))
+            .collect()
+    }
+
+    fn from_meta(meta: &str) -> ConfigState {
+        ConfigState {
+            entries: meta
+                .lines()
+                .filter_map(|l| l.split_once('\t'))
+                .map(|(p, st)| (p.to_string(), st.to_string()))
+                .collect(),
+        }
+    }
+}
+
+/// Every configuration file loaded so far, and the root's candidates (present or not).
+fn config_state(config: &Config) -> ConfigState {
+    let root = &config.root;
+    let candidates = ["pyproject.toml", "ruff.toml", ".ruff.toml"].map(|n| root.join(n));
+    ConfigState::of_paths(
+        candidates.into_iter().chain(
+            config
+                .resolver
+                .loaded()
+                .iter()
+                .filter_map(|r| r.settings.source.clone()),
+        ),
+    )
+}
+
+/// Whether the configuration files are those the last full run read, unmoved, and no other
+/// was loaded since (one that governs a named file, say).
+fn configuration_unchanged(config: &Config, writer: &Writer<'_>) -> Result<bool> {
+    let Some(before) = writer
+        .meta("config_files")?
+        .map(|m| ConfigState::from_meta(&m))
+    else {
+        return Ok(false);
+    };
+    let listed: std::collections::HashSet<&str> =
+        before.entries.iter().map(|(p, _)| p.as_str()).collect();
+    let unlisted = config
+        .resolver
+        .loaded()
+        .iter()
+        .filter_map(|r| r.settings.source.clone())
+        .any(|s| !listed.contains(s.to_string_lossy().as_ref()));
+    let now = ConfigState::of_paths(before.entries.iter().map(|(p, _)| PathBuf::from(p)));
+    Ok(!unlisted && now.entries == before.entries)
+}
+
+/// A run that trusts `named` (the named files [`files::discover_explicit`] keeps) to be all
+/// that changed since the last run: no walk; only they are read, and, when one changed, the
+/// placement of every indexed file (to resolve its imports). `None` (walk the tree instead)
+/// when there is no current index with the semantic layer, a named file is not indexed yet or
+/// vanished (the layout would change), or a configuration file moved, appeared or went since
+/// the last full run.
+fn run_trusted(
+    config: &Config,
+    db_path: &Path,
+    named: files::Discovery,
+    start: Instant,
+    phase: &dyn Fn(&str),
+) -> Result<Option<IndexSummary>> {
+    let Some(mut store) = Store::open_current(db_path)? else {
+        return Ok(None);
+    };
+    let mut writer = store.writer()?;
+    if writer.meta("semantic")?.as_deref() != Some("1")
+        || !configuration_unchanged(config, &writer)?
+    {
+        return Ok(None);
+    }
+    let rels: Vec<&str> = named.files.iter().map(|f| f.rel.as_str()).collect();
+    let stored = writer.stored_files_at(&rels)?;
+    let wanted = rels.len();
+    if stored.len() != wanted {
+        return Ok(None);
+    }
+    phase("read the named files' stored state");
+    let mut summary = IndexSummary {
+        files: writer.file_count()?,
+        warnings: named.warnings,
+        ..IndexSummary::default()
+    };
+    let mut named_found = named.files;
+    let Changes { touched, changed } = probe_all(
+        &mut named_found,
+        &stored,
+        false,
+        config.max_file_size,
+        &mut summary.warnings,
+    );
+    if named_found.len() != wanted {
+        return Ok(None);
+    }
+    phase("probed the named files");
+    if changed.is_empty() && touched.is_empty() {
+        drop(writer);
+        store.finish()?;
+        summary.elapsed = start.elapsed();
+        return Ok(Some(summary));
+    }
+    for i in &touched {
+        let f = &named_found[*i];
+        writer.touch(stored[&f.rel].file_id, f.size, f.mtime_ns)?;
+    }
+    let mut edge_files: Vec<i64> = Vec::new();
+    let mut handles = None;
+    if !changed.is_empty() {
+        // Every file as the index placed it; only the named ones carry a path on disk and
+        // their new stat (the others are never read: nothing of theirs changed).
+        let rows = writer.placements()?;
+        phase("read every file's placement");
+        let mut found: Vec<Discovered> = Vec::with_capacity(rows.len());
+        let mut placements: Vec<(ModulePath, String)> = Vec::with_capacity(rows.len());
+        let mut ids: Vec<i64> = Vec::with_capacity(rows.len());
+        for (id, rel, module, lane) in rows {
+            found.push(Discovered {
+                rel,
+                abs: PathBuf::new(),
+                size: 0,
+                mtime_ns: 0,
+            });
+            placements.push((module, lane));
+            ids.push(id);
+        }
+        let position = |rel: &str| found.binary_search_by(|f| f.rel.as_str().cmp(rel)).ok();
+        let mut at: Vec<(usize, usize)> = Vec::new();
+        for (i, f) in named_found.iter().enumerate() {
+            match position(&f.rel) {
+                Some(j) => at.push((i, j)),
+                None => return Ok(None),
+            }
+        }
+        for (i, j) in &at {
+            found[*j] = named_found[*i].clone();
+        }
+        let to_found: HashMap<usize, usize> = at.into_iter().collect();
+        let changed: Vec<(usize, Fresh)> = changed
+            .into_iter()
+            .map(|(i, fr)| (to_found[&i], fr))
+            .collect();
+        let analysis = Analysis::new(config, true);
+        let settings_of = |f: &files::Discovered| analysis.for_file(config, f);
+        let Prepared {
+            sdb,
+            parse_inputs,
+            meta,
+            cached_inputs: _,
+            edges_changed,
+        } = prepare(
+            &PrepareCtx {
+                config,
+                found: &found,
+                placements: &placements,
+                changed: &changed,
+                stored: &stored,
+                ids: &ids,
+                fresh: false,
+                layout_changed: false,
+                settings_of: &settings_of,
+            },
+            &mut writer,
+            &mut summary,
+        )?;
+        phase("prepared");
+        let ctx = WriteCtx {
+            config,
+            found: &found,
+            placements: &placements,
+            meta: &meta,
+            ids: &ids,
+            fresh: false,
+            early_indexes: false,
+            progress: false,
+            timings: crate::term::timings(),
+            phase,
+        };
+        let (handle, parsed_edges) =
+            parse_and_write(&ctx, &mut writer, &sdb, &parse_inputs, &mut summary)?;
+        phase("parsed and wrote the changed files");
+        edge_files.extend(edges_changed);
+        edge_files.extend(parsed_edges);
+        handles = Some((handle, sdb));
+    }
+    edge_files.sort_unstable();
+    edge_files.dedup();
+    if !edge_files.is_empty() && writer.update_derived(Some(&edge_files))? {
+        phase("derived the import graph's cycles");
+    }
+    let generation = writer
+        .meta("generation")?
+        .and_then(|g| g.parse::<u64>().ok())
+        .unwrap_or(0);
+    writer.set_meta("generation", &(generation + 1).to_string())?;
+    writer.commit()?;
+    store.finish()?;
+    phase("committed");
+    summary.elapsed = start.elapsed();
+    if let Some(h) = handles {
+        std::thread::spawn(move || drop(h));
+    }
+    Ok(Some(summary))
 }
 
 /// The analysis settings of each configuration (target version, builtins) and their
@@ -759,6 +999,16 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             );
         }
     };
+    if let Some(named) = &opts.only
+        && !named.is_empty()
+        && named.iter().all(|p| p.is_file())
+    {
+        let d = files::discover_explicit(config, named, opts.force_exclude, &[])?;
+        if let Some(summary) = run_trusted(config, db_path, d, start, &phase)? {
+            return Ok(summary);
+        }
+        phase("the named files cannot be trusted alone: the whole tree is walked");
+    }
     let lanes = config.lanes()?;
     let files::Discovery {
         files: mut found,
@@ -960,6 +1210,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         layout_changed || !removed.is_empty() || writer.meta("graph_edges")?.is_none();
     let graph_may_change = !edge_files.is_empty() || whole_graph;
     let only = (!whole_graph).then_some(edge_files.as_slice());
+    phase("resolved again");
     if graph_may_change && writer.update_derived(only)? {
         phase("derived the import graph's cycles");
     }
@@ -986,7 +1237,9 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     writer.set_meta("generation", &(generation + 1).to_string())?;
     writer.set_meta("root", &config.root.to_string_lossy())?;
     writer.set_meta("analysis", &analysis.fingerprint)?;
+    writer.set_meta("config_files", &config_state(config).to_meta())?;
     writer.set_meta("semantic", if semantic { "1" } else { "0" })?;
+    phase("ready to commit");
     writer.commit()?;
     store.finish()?;
     phase("committed");

@@ -51,7 +51,14 @@ impl Linted {
 }
 
 /// Runs every selected rule over the index at `db` (which must hold the semantic layer).
-pub fn run(config: &Config, db: &Path, cli: &SelectionLayer) -> Result<Linted> {
+/// Runs every selected rule on the whole repository (`only` None) or on the files `only`
+/// names (repo-relative paths; each rule still reads every other file's facts it needs).
+pub fn run(
+    config: &Config,
+    db: &Path,
+    cli: &SelectionLayer,
+    only: Option<&[String]>,
+) -> Result<Linted> {
     let root = &config.root;
     let store = Store::open_read_only(db)?;
     // Each file takes the rule selection of the configuration that governs it.
@@ -60,7 +67,12 @@ pub fn run(config: &Config, db: &Path, cli: &SelectionLayer) -> Result<Linted> {
     let mut dir_of: HashMap<String, PathBuf> = HashMap::new();
     let root_rules = FileRules::new(&config.root_settings, cli)?;
     rules_by_dir.insert(config.root_settings.settings.dir.clone(), root_rules);
-    for (path, _) in store.file_lanes()? {
+    let paths: Vec<String> = match only {
+        Some(paths) => paths.to_vec(),
+        None => store.file_lanes()?.into_iter().map(|(p, _)| p).collect(),
+    };
+    let checked_paths = only.map(|p| serde_json::to_string(p).expect("a list of strings"));
+    for path in paths {
         let settings = resolver.for_file(&crate::files::from_rel(root, &path))?;
         let dir = settings.settings.dir.clone();
         if !rules_by_dir.contains_key(&dir) {
@@ -75,6 +87,7 @@ pub fn run(config: &Config, db: &Path, cli: &SelectionLayer) -> Result<Linted> {
             .or_else(|| rules_by_dir.values().next())
             .expect("the root's rules")
     };
+    crate::term::mark("lint: rules of each file chosen");
     let rules: Vec<Query> = queries::rules()
         .into_iter()
         .filter(|q| {
@@ -107,36 +120,48 @@ pub fn run(config: &Config, db: &Path, cli: &SelectionLayer) -> Result<Linted> {
     // The rules are independent read-only queries: they run in parallel, each worker on its
     // own connection; findings are sorted below, so the order they finish in never shows.
     let timings = std::env::var_os("CODEFACTS_TIMINGS").is_some();
-    let per_rule: Vec<Result<Vec<TaggedFinding>>> = jobs
-        .par_iter()
-        .map_init(
-            || Store::open_read_only(db),
-            |store, (rule, ban)| {
-                let store = store.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
-                let sql = queries::with_noqa_filter(rule);
-                let params = vec![(
-                    "ban_relative_imports".to_string(),
-                    ban.unwrap_or("parents").to_string(),
-                )];
-                let t0 = std::time::Instant::now();
-                let result = store
-                    .query_with(&sql, &params)
-                    .with_context(|| format!("rule query {}", rule.file))?;
-                if timings {
-                    crate::errln!(
-                        "timing: {} took {:.1} ms ({} rows)",
-                        rule.file,
-                        t0.elapsed().as_secs_f64() * 1e3,
-                        result.rows.len()
-                    );
-                }
-                Ok(to_findings(&result, rule)?
-                    .into_iter()
-                    .map(|f| (f, *ban))
-                    .collect())
-            },
-        )
-        .collect();
+    let run_one = |store: &Store, (rule, ban): &(&Query, Option<&'static str>)| {
+        let mut sql = queries::with_noqa_filter(rule);
+        let mut params = vec![(
+            "ban_relative_imports".to_string(),
+            ban.unwrap_or("parents").to_string(),
+        )];
+        if let Some(list) = &checked_paths {
+            sql = queries::narrowed_to_checked_paths(&sql);
+            params.push(("checked_paths".to_string(), list.clone()));
+        }
+        let t0 = std::time::Instant::now();
+        let result = store
+            .query_with(&sql, &params)
+            .with_context(|| format!("rule query {}", rule.file))?;
+        if timings {
+            crate::errln!(
+                "timing: {} took {:.1} ms ({} rows)",
+                rule.file,
+                t0.elapsed().as_secs_f64() * 1e3,
+                result.rows.len()
+            );
+        }
+        Ok(to_findings(&result, rule)?
+            .into_iter()
+            .map(|f| (f, *ban))
+            .collect())
+    };
+    let per_rule: Vec<Result<Vec<TaggedFinding>>> = if only.is_some() {
+        // A few files: each rule takes a millisecond or less, less than opening a connection
+        // for another thread costs, so they run here, one after the other.
+        jobs.iter().map(|job| run_one(&store, job)).collect()
+    } else {
+        jobs.par_iter()
+            .map_init(
+                || Store::open_read_only(db),
+                |store, job| {
+                    let store = store.as_ref().map_err(|e| anyhow::anyhow!("{e:#}"))?;
+                    run_one(store, job)
+                },
+            )
+            .collect()
+    };
     let mut findings = Vec::new();
     for rule_findings in per_rule {
         for (f, ban) in rule_findings? {

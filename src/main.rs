@@ -3,6 +3,7 @@ use std::process::ExitCode;
 use clap::Parser;
 
 fn main() -> ExitCode {
+    codefacts::term::start_clock();
     let cli = codefacts::cli::Cli::parse();
     match codefacts::commands::run(cli) {
         Ok(code) => code,

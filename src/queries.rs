@@ -244,6 +244,30 @@ pub fn with_noqa_filter(rule: &Query) -> String {
     }
 }
 
+/// A rule's SQL narrowed to the files named by the JSON list bound to `:checked_paths`
+/// (repo-relative paths): every `checked_files` (schema.sql) becomes the files of that list.
+pub fn narrowed_to_checked_paths(sql: &str) -> String {
+    const VIEW: &str = "checked_files";
+    const NARROWED: &str =
+        "(SELECT * FROM files WHERE path IN (SELECT value FROM json_each(:checked_paths)))";
+    let mut out = String::with_capacity(sql.len() + 128);
+    let mut rest = sql;
+    let ident = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    while let Some(i) = rest.find(VIEW) {
+        let before = rest[..i].chars().next_back();
+        let after = rest[i + VIEW.len()..].chars().next();
+        out.push_str(&rest[..i]);
+        if before.is_some_and(ident) || after.is_some_and(ident) {
+            out.push_str(VIEW);
+        } else {
+            out.push_str(NARROWED);
+        }
+        rest = &rest[i + VIEW.len()..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// Every embedded query, sorted by id.
 pub fn all() -> Vec<Query> {
     let mut v: Vec<Query> = embedded::EMBEDDED

@@ -52,3 +52,29 @@ pub fn is_broken_pipe(err: &anyhow::Error) -> bool {
                 .is_some_and(|k| k == std::io::ErrorKind::BrokenPipe)
     })
 }
+
+/// `CODEFACTS_TIMINGS`: where a run's time goes. [`mark`] writes `timing: WHAT at N ms`, in
+/// milliseconds since the process started, so marks of every layer line up.
+pub fn timings() -> bool {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    *ON.get_or_init(|| std::env::var_os("CODEFACTS_TIMINGS").is_some())
+}
+
+static START: std::sync::OnceLock<std::time::Instant> = std::sync::OnceLock::new();
+
+/// Starts the clock [`mark`] reads (call first thing in `main`).
+pub fn start_clock() {
+    START.get_or_init(std::time::Instant::now);
+}
+
+/// With `CODEFACTS_TIMINGS` set, writes how long the process has run when `what` happened.
+pub fn mark(what: &str) {
+    if timings() {
+        let ms = START
+            .get_or_init(std::time::Instant::now)
+            .elapsed()
+            .as_secs_f64()
+            * 1e3;
+        errln!("timing: {what} at {ms:.1} ms");
+    }
+}

@@ -16,6 +16,6 @@ SELECT f.path, 1 AS line, 1 AS col, 1 AS end_line, 1 AS end_col, 'E902' AS code,
          ELSE 'not checked: ' || COALESCE(f.error, f.status)
        END AS message,
        NULL AS help
-FROM files f
+FROM checked_files f
 WHERE f.status NOT IN ('ok', 'syntax_error')
 ORDER BY f.path;

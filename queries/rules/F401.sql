@@ -34,7 +34,7 @@ SELECT f.path, b.line, b.col, b.end_line, b.end_col, b.name, b.qualified_name,
             ELSE '' END AS variant,
        b.stmt_line AS parent_line
 FROM bindings b
-JOIN files f ON f.file_id = b.file_id
+JOIN checked_files f ON f.file_id = b.file_id
 JOIN semantic_files sf ON sf.file_id = f.file_id AND sf.has_syntax_error = 0
 JOIN scopes s ON s.file_id = b.file_id AND s.scope_id = b.scope_id
 WHERE b.kind IN ('import', 'from_import', 'submodule_import')

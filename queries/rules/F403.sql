@@ -7,6 +7,6 @@ SELECT f.path, s.line, s.col, s.end_line, s.end_col, 'F403' AS code,
        NULL AS parent_line,
        NULL AS help
 FROM star_imports s
-JOIN files f ON f.file_id = s.file_id
+JOIN checked_files f ON f.file_id = s.file_id
 JOIN semantic_files sf ON sf.file_id = f.file_id AND sf.has_syntax_error = 0
 ORDER BY f.path, s.line, s.col;

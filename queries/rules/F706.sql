@@ -10,6 +10,6 @@ SELECT f.path, r.line, r.col, r.end_line, r.end_col, 'F706' AS code,
        NULL AS parent_line,
        NULL AS help
 FROM outside_returns r
-JOIN files f ON f.file_id = r.file_id
+JOIN checked_files f ON f.file_id = r.file_id
 WHERE r.kind = 'return'
 ORDER BY f.path, r.line, r.col;

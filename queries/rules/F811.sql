@@ -30,7 +30,7 @@ FROM pairs p
 JOIN bindings b ON b.file_id = p.file_id AND b.binding_id = p.binding_id
 JOIN bindings s ON s.file_id = p.file_id AND s.binding_id = p.shadowed_id
 JOIN scopes sc ON sc.file_id = b.file_id AND sc.scope_id = b.scope_id
-JOIN files f ON f.file_id = b.file_id
+JOIN checked_files f ON f.file_id = b.file_id
 JOIN semantic_files sf ON sf.file_id = f.file_id AND sf.has_syntax_error = 0
 WHERE b.kind <> 'for'
   AND s.uses = 0

@@ -9,7 +9,7 @@ SELECT f.path, u.line, u.col, u.end_line, u.end_col, 'F822' AS code,
        u.parent_line AS parent_line,
        NULL AS help
 FROM unresolved_references u
-JOIN files f ON f.file_id = u.file_id
+JOIN checked_files f ON f.file_id = u.file_id
 JOIN semantic_files sf ON sf.file_id = f.file_id AND sf.has_syntax_error = 0
 WHERE u.kind = 'dunder_all'
   AND u.star_import_visible = 0

@@ -15,6 +15,6 @@ SELECT f.path, i.stmt_line AS line, i.stmt_col AS col, i.stmt_end_line AS end_li
        NULL AS parent_line,
        CASE WHEN :ban_relative_imports = 'all' THEN 'Replace relative imports with absolute imports' ELSE 'Replace relative imports from parent modules with absolute imports' END AS help
 FROM imports i
-JOIN files f ON f.file_id = i.file_id
+JOIN checked_files f ON f.file_id = i.file_id
 WHERE i.level > CASE WHEN :ban_relative_imports = 'all' THEN 0 ELSE 1 END
 ORDER BY f.path, i.stmt_line, i.stmt_col, i.line, i.col;

@@ -19,12 +19,12 @@ SELECT f.path, e.line, e.col, e.end_line, e.end_col, 'invalid-syntax' AS code,
        END AS message,
        NULL AS help
 FROM syntax_errors e
-JOIN files f ON f.file_id = e.file_id
+JOIN checked_files f ON f.file_id = e.file_id
 JOIN semantic_files sf ON sf.file_id = f.file_id AND sf.has_syntax_error = 1
 UNION ALL
 SELECT f.path, sf.lenient_error_line, sf.lenient_error_col, sf.lenient_error_line,
        sf.lenient_error_col, 'invalid-syntax', sf.lenient_error, NULL
 FROM semantic_files sf
-JOIN files f ON f.file_id = sf.file_id
+JOIN checked_files f ON f.file_id = sf.file_id
 WHERE sf.lenient_error IS NOT NULL
 ORDER BY 1, 2, 3;

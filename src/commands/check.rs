@@ -42,6 +42,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         bail!("Unsupported serialization format for statistics: {format:?}");
     }
     check_lanes(&repo, &args.lane)?;
+    crate::term::mark("check: configuration loaded");
 
     // Paths named on the command line: missing ones are E902 findings, as in Ruff.
     let named: Vec<(PathBuf, String)> = args
@@ -75,16 +76,20 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             .filter(|abs| abs.exists())
             .filter_map(|abs| std::path::absolute(abs).ok())
             .collect();
+        // `--files` alone (a pre-commit hook): trust that the named files are all that changed.
+        let only = (args.paths.is_empty() && !args.files.is_empty()).then(|| explicit.clone());
         repo.refresh_with(
             false,
             IndexOptions {
                 semantic: true,
                 explicit,
                 force_exclude: args.force_exclude,
+                only,
                 ..IndexOptions::default()
             },
         )?;
     }
+    crate::term::mark("check: index current");
     let store = Store::open_read_only(&repo.db)?;
     if !store.has_semantic_layer()? {
         bail!(
@@ -93,7 +98,13 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             repo.db.display()
         );
     }
-    let linted = crate::lint::run(&repo.config, &repo.db, &cli)?;
+    let scope = Scope::new(&repo, &args, implicit.as_deref(), &store, &cwd)?;
+    // `--files` alone: the rules run on those files only.
+    let only = match (&scope.files, args.paths.is_empty()) {
+        (Some(files), true) => Some(files.as_slice()),
+        _ => None,
+    };
+    let linted = crate::lint::run(&repo.config, &repo.db, &cli, only)?;
     if linted.nothing_selected() {
         bail!(
             "no rule that codefacts implements is selected ({}), so nothing would be checked; \
@@ -103,7 +114,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
         );
     }
     crate::lint::warn_unimplemented(&linted);
-    let scope = Scope::new(&repo, &args, implicit.as_deref(), &store, &cwd)?;
+    crate::term::mark("check: rules ran");
     let mut findings: Vec<Finding> = linted
         .findings
         .into_iter()
@@ -226,6 +237,7 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
             ),
         }
     }
+    crate::term::mark("check: findings placed");
     if matches!(format, OutputFormat::Json | OutputFormat::JsonLines) {
         super::fix::attach_fixes(&repo, &store, &mut findings)?;
     }
@@ -244,8 +256,9 @@ pub fn run(args: CheckArgs) -> Result<ExitCode> {
     } else {
         EXIT_FINDINGS
     };
+    crate::term::mark("check: scope counted");
     match print(&args, format, &root, &cwd, &findings) {
-        Ok(()) => {}
+        Ok(()) => crate::term::mark("check: printed"),
         // `codefacts check | head`: the findings decided the exit code, not the reader.
         Err(e) if crate::term::is_broken_pipe(&e) => {}
         Err(e) => return Err(e),
@@ -519,6 +532,9 @@ impl Scope {
 
     /// How many indexed files the scope holds.
     fn files_in_scope(&self, store: &Store) -> Result<usize> {
+        if let (Some(files), true, None) = (&self.files, self.prefixes.is_empty(), &self.lanes) {
+            return store.count_indexed(files);
+        }
         Ok(store
             .file_lanes()?
             .iter()

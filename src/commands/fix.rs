@@ -468,7 +468,7 @@ fn flagged_by(
         extend_select: Vec::new(),
         ignore: Vec::new(),
     };
-    let linted = crate::lint::run(&repo.config, &repo.db, &layer)?;
+    let linted = crate::lint::run(&repo.config, &repo.db, &layer, None)?;
     let mut flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
     for f in &linted.findings {
         if f.code == code && wanted(&f.path) {

@@ -252,7 +252,7 @@ impl Repo {
         if writer.meta("semantic")?.as_deref() != Some("1") {
             anyhow::bail!("the index has no semantic layer, so no rule can run");
         }
-        let linted = crate::lint::run(&self.config, &self.db, &cli)?;
+        let linted = crate::lint::run(&self.config, &self.db, &cli, None)?;
         if linted.nothing_selected() {
             crate::warnln!(
                 "no rule that codefacts implements is selected ({}): reports count only                  ingested findings and syntax errors",

@@ -454,6 +454,12 @@ fn configure(conn: &mut Connection, path: &Path) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -16_000)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
+    // Closing does not copy the write-ahead log into the database (milliseconds a pre-commit
+    // hook would wait for): a later commit does, when the log reaches wal_autocheckpoint.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+        true,
+    )?;
     Ok(())
 }
 
@@ -584,6 +590,24 @@ impl Store {
         std::fs::rename(&tmp, &self.path)
             .with_context(|| format!("cannot move {} to {}", tmp.display(), self.path.display()))?;
         Ok(())
+    }
+
+    /// Opens the database for writing only when it is a current index of this codefacts
+    /// (`None`: there is none, or it would be rebuilt; [`Store::open`] does that).
+    pub fn open_current(path: &Path) -> Result<Option<Store>> {
+        if inspect(path)? != AtPath::Ours {
+            return Ok(None);
+        }
+        let mut conn = Connection::open(path).map_err(|e| cannot_open(e, path))?;
+        match configure(&mut conn, path).and_then(|_| check(&conn)) {
+            Ok(Check::Current) => Ok(Some(Store {
+                conn,
+                path: path.to_path_buf(),
+                staged: None,
+                timeout: None,
+            })),
+            _ => Ok(None),
+        }
     }
 
     /// Opens an existing database read-only (for queries).

@@ -111,6 +111,17 @@ impl Store {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// How many of these repo-relative paths the index holds.
+    pub fn count_indexed(&self, paths: &[String]) -> Result<usize> {
+        let list = serde_json::to_string(paths)?;
+        let n: i64 = self.conn.query_row(
+            "SELECT count(*) FROM files WHERE path IN (SELECT value FROM json_each(?1))",
+            [list],
+            |r| r.get(0),
+        )?;
+        Ok(n as usize)
+    }
+
     /// Runs one or more statements; the result of the last one that returns columns is kept.
     pub fn query(&self, sql: &str) -> Result<QueryResult> {
         self.query_with(sql, &[])

@@ -38,6 +38,14 @@ impl Writer<'_> {
         })
     }
 
+    /// How many files the index holds.
+    pub fn file_count(&self) -> Result<usize> {
+        let n: i64 = self
+            .tx
+            .query_row("SELECT count(*) FROM files", [], |r| r.get(0))?;
+        Ok(n as usize)
+    }
+
     /// The largest file id in use (0 when there is none).
     pub fn max_file_id(&self) -> Result<i64> {
         Ok(self
@@ -45,6 +53,55 @@ impl Writer<'_> {
             .query_row("SELECT coalesce(max(file_id), 0) FROM files", [], |r| {
                 r.get(0)
             })?)
+    }
+
+    /// The stored rows of these paths (those the index holds), by path.
+    pub fn stored_files_at(&self, paths: &[&str]) -> Result<HashMap<String, StoredFile>> {
+        let list = serde_json::to_string(paths)?;
+        let mut stmt = self.tx.prepare(
+            "SELECT file_id, path, size, mtime_ns, hash, module, lane, source_root FROM files \
+             WHERE path IN (SELECT value FROM json_each(?1))",
+        )?;
+        let rows = stmt.query_map([list], |r| {
+            Ok((
+                r.get::<_, String>(1)?,
+                StoredFile {
+                    file_id: r.get(0)?,
+                    size: r.get::<_, i64>(2)? as u64,
+                    mtime_ns: r.get(3)?,
+                    hash: r.get(4)?,
+                    module: r.get(5)?,
+                    lane: r.get(6)?,
+                    source_root: r.get(7)?,
+                },
+            ))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// Where every indexed file sits, in path order: (file_id, path, module path, lane).
+    pub fn placements(&self) -> Result<Vec<(i64, String, crate::resolve::ModulePath, String)>> {
+        let mut stmt = self.tx.prepare(
+            "SELECT file_id, path, module, source_root, is_package, is_stub, lane FROM files",
+        )?;
+        let rows = stmt.query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                crate::resolve::ModulePath {
+                    source_root: r.get(3)?,
+                    module: r.get(2)?,
+                    is_package: r.get(4)?,
+                    is_stub: r.get(5)?,
+                },
+                r.get(6)?,
+            ))
+        })?;
+        // A scan in rowid order and a sort here: ORDER BY path would look every row up
+        // through the path index, several times slower.
+        let mut v: Vec<_> = rows.collect::<rusqlite::Result<_>>()?;
+        v.sort_unstable_by(|a: &(i64, String, _, String), b| a.1.cmp(&b.1));
+        Ok(v)
     }
 
     /// Every indexed file by path.

@@ -1,0 +1,224 @@
+//! `check --files F ...` (what a pre-commit hook runs): it trusts that the named files are all
+//! that changed, so it reads only them; the next run without `--files` reconciles the rest.
+//! These tests check that nothing is lost that way, and that it reports what a full check
+//! reports for those files.
+
+mod common;
+
+use std::path::Path;
+
+use common::{codefacts, column, repo};
+
+/// `check ARGS` on `root` (its database in `root/.codefacts`), as concise lines.
+fn check(root: &Path, args: &[&str]) -> (i32, Vec<String>, String) {
+    let out = codefacts()
+        .current_dir(root)
+        .args(["check", "--output-format", "concise"])
+        .args(args)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let mut lines: Vec<String> = stdout
+        .lines()
+        .filter(|l| l.contains(": ") && !l.starts_with("Found ") && !l.starts_with("[*]"))
+        .map(str::to_string)
+        .collect();
+    lines.sort();
+    (
+        out.status.code().unwrap_or(-1),
+        lines,
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn db(root: &Path) -> std::path::PathBuf {
+    root.join(".codefacts/facts.db")
+}
+
+fn write(root: &Path, path: &str, text: &str) {
+    let p = root.join(path);
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(p, text).unwrap();
+}
+
+fn base() -> tempfile::TempDir {
+    repo(&[
+        (
+            "pyproject.toml",
+            "[tool.ruff.lint]\nselect = [\"F\", \"TID252\"]\n",
+        ),
+        ("pkg/__init__.py", ""),
+        ("pkg/a.py", "import os\n\n\ndef f():\n    return 1\n"),
+        ("pkg/b.py", "from pkg.a import f\n\nprint(f())\n"),
+        ("pkg/sub/__init__.py", ""),
+        ("pkg/sub/c.py", "from ..a import f\n\nprint(f)\n"),
+    ])
+}
+
+#[test]
+fn only_the_named_files_are_read_and_a_full_run_reconciles_the_rest() {
+    let dir = base();
+    let root = dir.path();
+    let (code, lines, _) = check(root, &[]);
+    assert_eq!(code, 1);
+    assert_eq!(lines.len(), 2, "{lines:?}"); // F401 in a.py, TID252 in c.py
+    // Both a.py and b.py change; only a.py is named.
+    write(root, "pkg/a.py", "def f():\n    return undefined_a\n");
+    write(
+        root,
+        "pkg/b.py",
+        "from pkg.a import f\n\nprint(f(), undefined_b)\n",
+    );
+    let (code, lines, _) = check(root, &["--files", "pkg/a.py"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        lines,
+        vec!["pkg/a.py:2:12: F821 Undefined name `undefined_a`".to_string()]
+    );
+    // b.py was trusted to be unchanged: its facts are those of before.
+    let names = column(
+        root,
+        &db(root),
+        "SELECT u.name FROM unresolved_references u JOIN files f USING (file_id) \
+         ORDER BY f.path, u.name",
+    );
+    assert_eq!(names, vec!["undefined_a"]);
+    // The next full run finds what changed in b.py.
+    let (_, lines, _) = check(root, &[]);
+    assert!(lines.iter().any(|l| l.contains("undefined_b")), "{lines:?}");
+    assert!(lines.iter().any(|l| l.contains("undefined_a")), "{lines:?}");
+}
+
+#[test]
+fn the_named_files_get_exactly_the_findings_of_a_full_check() {
+    let dir = base();
+    let root = dir.path();
+    check(root, &[]);
+    // Cross-file facts: c.py's relative import resolves through a.py; b.py imports a name a.py
+    // no longer defines (no finding: pyflakes does not follow imports), a.py loses `os`.
+    write(
+        root,
+        "pkg/a.py",
+        "import os, sys\n\n\ndef g():\n    return os\n",
+    );
+    write(
+        root,
+        "pkg/sub/c.py",
+        "from ..a import g\nfrom . import nothing_here\nimport json\n\nprint(g, h)\n",
+    );
+    let named = ["pkg/a.py", "pkg/sub/c.py"];
+    let mut args = vec!["--files"];
+    args.extend(named);
+    let (code_files, with_files, _) = check(root, &args);
+    let (_, full, _) = check(root, &[]);
+    let full_named: Vec<String> = full
+        .into_iter()
+        .filter(|l| named.iter().any(|n| l.starts_with(&format!("{n}:"))))
+        .collect();
+    assert_eq!(code_files, 1);
+    assert_eq!(with_files, full_named);
+    assert!(
+        with_files.iter().any(|l| l.contains("F401")),
+        "{with_files:?}"
+    );
+    assert!(
+        with_files.iter().any(|l| l.contains("`h`")),
+        "{with_files:?}"
+    );
+}
+
+#[test]
+fn a_new_file_a_deleted_file_and_a_changed_configuration_are_not_trusted() {
+    let dir = base();
+    let root = dir.path();
+    check(root, &[]);
+    // A file the index does not hold yet: the tree is walked, and the file is checked.
+    write(root, "pkg/new.py", "print(new_name)\n");
+    let (code, lines, _) = check(root, &["--files", "pkg/new.py"]);
+    assert_eq!(code, 1);
+    assert_eq!(
+        lines,
+        vec!["pkg/new.py:1:7: F821 Undefined name `new_name`".to_string()]
+    );
+    let paths = column(
+        root,
+        &db(root),
+        "SELECT path FROM files WHERE path = 'pkg/new.py'",
+    );
+    assert_eq!(paths, vec!["pkg/new.py"]);
+    // A configuration change: the new selection applies to the named file.
+    write(
+        root,
+        "pyproject.toml",
+        "[tool.ruff.lint]\nselect = [\"TID252\"]\n",
+    );
+    let (code, lines, _) = check(root, &["--files", "pkg/new.py", "pkg/sub/c.py"]);
+    assert_eq!(code, 1);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("TID252"), "{lines:?}");
+    // A configuration that appears below the root, governing the named file.
+    write(root, "pkg/sub/ruff.toml", "[lint]\nselect = [\"F401\"]\n");
+    write(root, "pkg/sub/c.py", "import json\n");
+    let (_, lines, _) = check(root, &["--files", "pkg/sub/c.py"]);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(
+        lines[0].starts_with("pkg/sub/c.py:1:8: F401 ") && lines[0].contains("`json`"),
+        "{lines:?}"
+    );
+    // A named file that is gone: Ruff's warning (E902 is not selected), and the index lets
+    // it go.
+    std::fs::remove_file(root.join("pkg/new.py")).unwrap();
+    let (code, lines, stderr) = check(root, &["--files", "pkg/new.py"]);
+    assert_eq!(code, 0);
+    assert!(lines.is_empty(), "{lines:?}");
+    assert!(stderr.contains("Failed to lint pkg/new.py"), "{stderr}");
+    let paths = column(
+        root,
+        &db(root),
+        "SELECT path FROM files WHERE path = 'pkg/new.py'",
+    );
+    assert!(paths.is_empty(), "{paths:?}");
+}
+
+#[test]
+fn runs_split_by_pre_commit_and_run_concurrently_agree() {
+    // pre-commit splits a long list of files into several runs, and another worktree's commit
+    // may run at the same time: every run must see a consistent index and report its files.
+    let dir = base();
+    let root = dir.path();
+    let mut files = Vec::new();
+    for i in 0..24 {
+        let path = format!("pkg/m{i:02}.py");
+        write(root, &path, &format!("import os\nprint(name_{i})\n"));
+        files.push(path);
+    }
+    check(root, &[]);
+    for (i, path) in files.iter().enumerate() {
+        write(root, path, &format!("print(changed_{i})\n"));
+    }
+    let handles: Vec<_> = files
+        .chunks(6)
+        .map(|chunk| {
+            let root = root.to_path_buf();
+            let chunk: Vec<String> = chunk.to_vec();
+            std::thread::spawn(move || {
+                let mut args = vec!["--files"];
+                args.extend(chunk.iter().map(String::as_str));
+                check(&root, &args)
+            })
+        })
+        .collect();
+    let mut all = Vec::new();
+    for h in handles {
+        let (code, lines, stderr) = h.join().unwrap();
+        assert_eq!(code, 1, "{stderr}");
+        all.extend(lines);
+    }
+    all.sort();
+    let want: Vec<String> = (0..24)
+        .map(|i| format!("pkg/m{i:02}.py:1:7: F821 Undefined name `changed_{i}`"))
+        .collect();
+    let mut want_sorted = want.clone();
+    want_sorted.sort();
+    assert_eq!(all, want_sorted);
+}
