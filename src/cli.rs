@@ -211,8 +211,14 @@ pub struct CheckArgs {
     /// Only report files of this lane (repeatable).
     #[arg(long)]
     pub lane: Vec<String>,
-    /// Only report these files (repo-relative or absolute; e.g. the staged files of a hook).
-    #[arg(long, num_args = 1.., value_name = "FILE")]
+    /// Check only these files, trusting that they are all that changed since the last run (the
+    /// staged files of a pre-commit hook): nothing else is read, and the next run without
+    /// `--files` reconciles the rest. Without values, the PATHS are those files (so a hook's
+    /// `entry: codefacts check --files` takes `args:` and then the file names).
+    #[arg(long = "files", num_args = 0.., value_name = "FILE")]
+    pub files_arg: Option<Vec<PathBuf>>,
+    /// The files of `--files` (its values, or the PATHS when it has none).
+    #[arg(skip)]
     pub files: Vec<PathBuf>,
     /// Output format [default: `output-format` of the configuration, else the
     /// `RUFF_OUTPUT_FORMAT` environment variable, else `full`, as Ruff 0.17]

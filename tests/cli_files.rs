@@ -222,3 +222,31 @@ fn runs_split_by_pre_commit_and_run_concurrently_agree() {
     want_sorted.sort();
     assert_eq!(all, want_sorted);
 }
+
+#[test]
+fn files_without_values_takes_the_paths_after_a_hooks_args() {
+    // pre-commit runs `entry args files`: `codefacts check --files --select F821 a.py b.py`.
+    let dir = base();
+    let root = dir.path();
+    check(root, &[]);
+    write(root, "pkg/a.py", "import os\nprint(x_a)\n");
+    write(root, "pkg/b.py", "print(x_b)\n");
+    let (code, lines, stderr) = check(
+        root,
+        &["--files", "--select", "F821", "pkg/a.py", "pkg/b.py"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(
+        lines,
+        vec![
+            "pkg/a.py:2:7: F821 Undefined name `x_a`".to_string(),
+            "pkg/b.py:1:7: F821 Undefined name `x_b`".to_string(),
+        ]
+    );
+    // The same files as values.
+    let (_, with_values, _) = check(
+        root,
+        &["--select", "F821", "--files", "pkg/a.py", "pkg/b.py"],
+    );
+    assert_eq!(with_values, lines);
+}

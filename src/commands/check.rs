@@ -16,12 +16,19 @@ use crate::lint::canonical;
 use crate::queries;
 use crate::store::{Store, Value};
 
-pub fn run(args: CheckArgs) -> Result<ExitCode> {
+pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
+    match args.files_arg.take() {
+        Some(files) if files.is_empty() => args.files = std::mem::take(&mut args.paths),
+        Some(files) => args.files = files,
+        None => {}
+    }
     let cwd = std::env::current_dir().context("cannot read the current directory")?;
-    let root_hint = args
-        .root
-        .clone()
-        .or_else(|| args.paths.first().map(|p| root_of(&cwd.join(p))));
+    let root_hint = args.root.clone().or_else(|| {
+        args.paths
+            .first()
+            .or(args.files.first())
+            .map(|p| root_of(&cwd.join(p)))
+    });
     let repo = match root_hint {
         Some(p) if args.root.is_some() => Repo::locate(Some(&p), &args.repo)?,
         Some(p) => {
