@@ -156,6 +156,10 @@ pub struct RatchetArgs {
     /// Never rewrite the baseline; fail when it is stale (the default when `CI` is set).
     #[arg(long)]
     pub locked: bool,
+    /// Compare with the findings at REV (its merge base with HEAD) instead of the baseline
+    /// file: fails on findings new since; writes nothing.
+    #[arg(long, value_name = "REV", conflicts_with_all = ["init", "update", "baseline"])]
+    pub since: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Md)]
     pub format: Format,
     /// Do not bring the index up to date first.
@@ -242,6 +246,10 @@ pub struct CheckArgs {
     /// Exit 0 even with findings.
     #[arg(long)]
     pub exit_zero: bool,
+    /// Report only findings that are new since REV (a commit, tag or branch; a branch means
+    /// its merge base with HEAD), matched by finding identities, never by line (docs/ci.md).
+    #[arg(long, value_name = "REV")]
+    pub since: Option<String>,
     /// Lane gate: report every finding, but exit 1 only for findings (syntax errors
     /// included) in strict lanes ([tool.codefacts.lanes]; files no lane matches are strict).
     #[arg(long)]

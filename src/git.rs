@@ -60,3 +60,138 @@ pub fn renames_since(root: &Path, commit: &str) -> Option<BTreeMap<String, Strin
     }
     Some(map)
 }
+
+/// Why a revision cannot be compared with.
+#[derive(Debug)]
+pub enum RevError {
+    /// git is missing, or `root` is not inside a work tree.
+    NoRepository,
+    /// The revision is unknown here; `shallow`: the clone is shallow, so it may lie beyond
+    /// the history fetched.
+    Unknown { shallow: bool },
+    /// The revision and HEAD share no history here (`shallow`: as above).
+    NoMergeBase { shallow: bool },
+}
+
+fn is_shallow(root: &Path) -> bool {
+    git(root, &["rev-parse", "--is-shallow-repository"])
+        .is_some_and(|o| String::from_utf8_lossy(&o).trim() == "true")
+}
+
+/// The commit to compare with for `--since REV`: `git merge-base REV HEAD` (for a branch, the
+/// point it forked from; for an ancestor of HEAD, REV itself).
+pub fn merge_base(root: &Path, rev: &str) -> Result<String, RevError> {
+    git(root, &["rev-parse", "--is-inside-work-tree"]).ok_or(RevError::NoRepository)?;
+    let spec = format!("{rev}^{{commit}}");
+    let Some(_) = git(root, &["rev-parse", "--verify", "-q", &spec]) else {
+        return Err(RevError::Unknown {
+            shallow: is_shallow(root),
+        });
+    };
+    match git(root, &["merge-base", rev, "HEAD"]) {
+        Some(out) => {
+            let s = String::from_utf8_lossy(&out).trim().to_string();
+            if s.is_empty() {
+                Err(RevError::NoMergeBase {
+                    shallow: is_shallow(root),
+                })
+            } else {
+                Ok(s)
+            }
+        }
+        None => Err(RevError::NoMergeBase {
+            shallow: is_shallow(root),
+        }),
+    }
+}
+
+/// Paths under `root` (relative to it) whose content differs between `commit` and the work
+/// tree (staged or not), untracked files included, with whether the commit has each one.
+pub fn changed_since(root: &Path, commit: &str) -> Option<BTreeMap<String, bool>> {
+    let out = git(
+        root,
+        &[
+            "diff",
+            "--name-status",
+            "-z",
+            "--no-renames",
+            "--no-color",
+            "--relative",
+            commit,
+            "--",
+        ],
+    )?;
+    let fields: Vec<&[u8]> = out.split(|b| *b == 0).collect();
+    let mut map = BTreeMap::new();
+    let mut i = 0;
+    while i + 1 < fields.len() {
+        let status = fields[i];
+        if status.is_empty() {
+            i += 1;
+            continue;
+        }
+        let path = String::from_utf8_lossy(fields[i + 1]).into_owned();
+        // Added since the commit: the commit does not have it.
+        map.insert(path, status.first() != Some(&b'A'));
+        i += 2;
+    }
+    let untracked = git(root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
+    for p in untracked.split(|b| *b == 0).filter(|p| !p.is_empty()) {
+        map.entry(String::from_utf8_lossy(p).into_owned())
+            .or_insert(false);
+    }
+    Some(map)
+}
+
+/// The contents of these paths (relative to `root`) at `commit`, read in one `git cat-file
+/// --batch`; a path the commit does not hold as a file is left out.
+pub fn contents_at(
+    root: &Path,
+    commit: &str,
+    paths: &[&str],
+) -> std::io::Result<BTreeMap<String, Vec<u8>>> {
+    use std::io::{Read, Write};
+    let mut child = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["cat-file", "--batch"])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    let mut stdin = child.stdin.take().expect("piped");
+    let requests: Vec<u8> = paths
+        .iter()
+        .flat_map(|p| format!("{commit}:./{p}\n").into_bytes())
+        .collect();
+    // Written from a thread: git answers while it reads, and both pipes have a bounded buffer.
+    let writer = std::thread::spawn(move || stdin.write_all(&requests));
+    let mut out = Vec::new();
+    child.stdout.take().expect("piped").read_to_end(&mut out)?;
+    writer
+        .join()
+        .map_err(|_| std::io::Error::other("git cat-file: the writer panicked"))??;
+    child.wait()?;
+    let mut map = BTreeMap::new();
+    let mut rest: &[u8] = &out;
+    for p in paths {
+        let Some(nl) = rest.iter().position(|b| *b == b'\n') else {
+            break;
+        };
+        let header = String::from_utf8_lossy(&rest[..nl]).into_owned();
+        rest = &rest[nl + 1..];
+        // `<oid> <type> <size>`, or `<object> missing`.
+        let parts: Vec<&str> = header.split(' ').collect();
+        if parts.len() == 3 {
+            let size: usize = parts[2].parse().map_err(std::io::Error::other)?;
+            if rest.len() < size + 1 {
+                return Err(std::io::Error::other("git cat-file: a short answer"));
+            }
+            if parts[1] == "blob" {
+                map.insert(p.to_string(), rest[..size].to_vec());
+            }
+            rest = &rest[size + 1..];
+        }
+    }
+    Ok(map)
+}

@@ -39,6 +39,48 @@ pub struct IndexOptions {
     /// files. Not trusted (a full run) when a named path is a folder or missing, is not
     /// indexed yet, or a configuration file changed.
     pub only: Option<Vec<PathBuf>>,
+    /// Contents that stand in for the work tree's (`--since`: the files as the base commit
+    /// has them), by repo-relative path; `None`: the file is absent.
+    pub overlay: Option<Arc<Overlay>>,
+}
+
+/// Files as another version of the tree has them (see [`IndexOptions::overlay`]).
+#[derive(Debug, Default, Clone)]
+pub struct Overlay {
+    pub files: std::collections::BTreeMap<String, Option<Vec<u8>>>,
+}
+
+impl Overlay {
+    /// Applies the overlay to the files found: absent ones go, present ones get the overlay's
+    /// size and a stat no index holds (so they are read, from the overlay), new ones come.
+    fn apply(&self, config: &Config, found: &mut Vec<Discovered>) {
+        found.retain(|f| !matches!(self.files.get(&f.rel), Some(None)));
+        let mut have: std::collections::HashSet<String> =
+            found.iter().map(|f| f.rel.clone()).collect();
+        for f in found.iter_mut() {
+            if let Some(Some(bytes)) = self.files.get(&f.rel) {
+                f.size = bytes.len() as u64;
+                f.mtime_ns = -1;
+            }
+        }
+        for (rel, bytes) in &self.files {
+            let Some(bytes) = bytes else { continue };
+            let python = [".py", ".pyi", ".ipynb"].iter().any(|e| rel.ends_with(e));
+            if python && have.insert(rel.clone()) {
+                found.push(Discovered {
+                    rel: rel.clone(),
+                    abs: files::from_rel(&config.root, rel),
+                    size: bytes.len() as u64,
+                    mtime_ns: -1,
+                });
+            }
+        }
+        found.sort_by(|a, b| a.rel.cmp(&b.rel));
+    }
+
+    fn content(&self, rel: &str) -> Option<&[u8]> {
+        self.files.get(rel).and_then(|b| b.as_deref())
+    }
 }
 
 /// What a run did.
@@ -108,7 +150,12 @@ enum Probe {
     Vanished,
 }
 
-fn probe(f: &Discovered, stored_hash: Option<&str>, max_size: u64) -> Probe {
+fn probe(
+    f: &Discovered,
+    stored_hash: Option<&str>,
+    max_size: u64,
+    overlay: Option<&Overlay>,
+) -> Probe {
     if f.size > max_size {
         let hash = format!("unread:{}:{}", f.size, f.mtime_ns);
         if stored_hash == Some(hash.as_str()) {
@@ -125,7 +172,11 @@ fn probe(f: &Discovered, stored_hash: Option<&str>, max_size: u64) -> Probe {
             lines: 0,
         });
     }
-    let bytes = match files::read(&f.abs) {
+    let read = match overlay.and_then(|o| o.content(&f.rel)) {
+        Some(bytes) => Ok(bytes.to_vec()),
+        None => files::read(&f.abs),
+    };
+    let bytes = match read {
         Ok(b) => b,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Probe::Vanished,
         Err(e) => {
@@ -338,6 +389,7 @@ fn run_trusted(
         &stored,
         false,
         config.max_file_size,
+        None,
         &mut summary.warnings,
     );
     if named_found.len() != wanted {
@@ -523,6 +575,7 @@ fn probe_all(
     stored: &HashMap<String, crate::store::StoredFile>,
     reanalyse: bool,
     max_file_size: u64,
+    overlay: Option<&Overlay>,
     warnings: &mut Vec<Warning>,
 ) -> Changes {
     let probes: Vec<(usize, Probe)> = found
@@ -536,7 +589,10 @@ fn probe_all(
             {
                 return None;
             }
-            Some((i, probe(f, s.map(|s| s.hash.as_str()), max_file_size)))
+            Some((
+                i,
+                probe(f, s.map(|s| s.hash.as_str()), max_file_size, overlay),
+            ))
         })
         .collect();
     let mut touched = Vec::new();
@@ -1000,6 +1056,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         }
     };
     if let Some(named) = &opts.only
+        && opts.overlay.is_none()
         && !named.is_empty()
         && named.iter().all(|p| p.is_file())
     {
@@ -1016,6 +1073,9 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         others,
         mut warnings,
     } = discover(config, opts)?;
+    if let Some(overlay) = &opts.overlay {
+        overlay.apply(config, &mut found);
+    }
     let others_digest = {
         let mut h = blake3::Hasher::new();
         for p in &others {
@@ -1061,6 +1121,7 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         &stored,
         reanalyse,
         config.max_file_size,
+        opts.overlay.as_deref(),
         &mut warnings,
     );
     let owner_changes = owners::probe(config, &manifests, &writer, &mut warnings)?;
@@ -1262,7 +1323,7 @@ mod tests {
             size: 10,
             mtime_ns: 1,
         };
-        assert!(matches!(probe(&f, None, 1 << 20), Probe::Vanished));
+        assert!(matches!(probe(&f, None, 1 << 20, None), Probe::Vanished));
     }
 
     #[test]
@@ -1277,13 +1338,16 @@ mod tests {
             mtime_ns: 1,
         };
         let hash = files::content_hash(b"import os\n");
-        assert!(matches!(probe(&f, Some(&hash), 1 << 20), Probe::Touched));
         assert!(matches!(
-            probe(&f, Some("other"), 1 << 20),
+            probe(&f, Some(&hash), 1 << 20, None),
+            Probe::Touched
+        ));
+        assert!(matches!(
+            probe(&f, Some("other"), 1 << 20, None),
             Probe::Changed(Fresh::Text { .. })
         ));
         assert!(matches!(
-            probe(&f, None, 4),
+            probe(&f, None, 4, None),
             Probe::Changed(Fresh::Unparsed {
                 status: "too_large",
                 ..

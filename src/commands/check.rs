@@ -64,6 +64,9 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
         })
         .collect();
     // No path: the folder you stand in, as Ruff (`.`); the index stays the repository's.
+    if args.since.is_some() {
+        super::since::refuse_no_index(args.no_index)?;
+    }
     let root = repo.config.root.clone();
     let implicit: Option<PathBuf> = (named.is_empty() && args.root.is_none())
         .then(|| std::fs::canonicalize(&cwd).ok())
@@ -127,6 +130,9 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
         .into_iter()
         .filter(|f| scope.contains(&f.path))
         .collect();
+    if let Some(rev) = &args.since {
+        findings = new_since(&repo, &store, &cli, &scope, rev, findings)?;
+    }
     let resolver = &repo.config.resolver;
     for (abs, shown, e) in &missing {
         let r = crate::lint::FileRules::new(resolver.for_file(abs)?.as_ref(), &cli)?;
@@ -271,6 +277,48 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
         Err(e) => return Err(e),
     }
     Ok(ExitCode::from(code))
+}
+
+/// `--since REV`: only the findings that the tree at the merge base of REV and HEAD did not
+/// have (by identity); says on stderr how many are new and how many of the base's are gone.
+fn new_since(
+    repo: &Repo,
+    store: &Store,
+    cli: &SelectionLayer,
+    scope: &Scope,
+    rev: &str,
+    findings: Vec<Finding>,
+) -> Result<Vec<Finding>> {
+    let root = &repo.config.root;
+    let mut base = super::since::base_findings(repo, rev, cli)?;
+    base.findings.retain(|f| {
+        let now = base.renames.get(&f.path).unwrap_or(&f.path);
+        scope.contains(now)
+    });
+    let spans = store.definition_spans_of(&base.changed)?;
+    let mut anchors = super::Anchors::new(&spans, Box::new(|p| super::disk_text(root, p)));
+    let current = super::since::identities(&findings, &base.changed, &mut anchors);
+    let (new, gone) = super::since::new_since(&current, &base, &[]);
+    let total = findings.len();
+    let keep: std::collections::HashSet<usize> = new.into_iter().collect();
+    let findings: Vec<Finding> = findings
+        .into_iter()
+        .enumerate()
+        .filter(|(i, _)| keep.contains(i))
+        .map(|(_, f)| f)
+        .collect();
+    if !crate::term::quiet() {
+        crate::errln!(
+            "codefacts: {} of {total} finding{} new since {} (the merge base of {rev} and HEAD; \
+             {} file{} differ); {gone} of its findings are gone",
+            findings.len(),
+            if total == 1 { " is" } else { "s are" },
+            super::since::short(&base.commit),
+            base.changed.len(),
+            if base.changed.len() == 1 { "" } else { "s" },
+        );
+    }
+    Ok(findings)
 }
 
 /// The output format: `--output-format`, else `RUFF_OUTPUT_FORMAT`, else the `output-format`

@@ -8,6 +8,7 @@ mod ingest;
 mod ratchet;
 mod report;
 mod schema;
+mod since;
 mod sql;
 
 use std::io::IsTerminal;
@@ -97,33 +98,73 @@ pub(crate) fn fill_identities(
     rows: &mut [crate::store::FindingRow],
 ) -> Result<()> {
     let spans = writer.definition_spans()?;
-    let mut texts: std::collections::HashMap<String, Option<Vec<String>>> = Default::default();
+    let mut anchors = Anchors::new(&spans, Box::new(|path| disk_text(root, path)));
     for r in rows.iter_mut() {
-        r.scope = spans
-            .get(&r.path)
-            .map(|s| crate::ratchet::enclosing_scope(s, r.line).to_string())
+        let (scope, anchor) = anchors.of(&r.path, &r.code, &r.message, r.line, r.cell.is_some());
+        r.scope = scope;
+        r.anchor = anchor;
+    }
+    Ok(())
+}
+
+/// A file's text as the disk holds it (for anchors that are the flagged line's text).
+pub(crate) fn disk_text(root: &Path, path: &str) -> Option<String> {
+    let abs = crate::files::from_rel(root, path);
+    let bytes = crate::files::read(&abs).ok()?;
+    crate::files::display_text(&abs, &bytes)
+}
+
+/// Reads a file's text by repo-relative path (the disk's, or another version's).
+pub(crate) type TextOf<'a> = Box<dyn Fn(&str) -> Option<String> + 'a>;
+
+/// Computes findings' (scope, anchor), reading each file's text at most once.
+pub(crate) struct Anchors<'a> {
+    spans: &'a crate::store::DefinitionSpans,
+    text_of: TextOf<'a>,
+    lines: std::collections::HashMap<String, Option<Vec<String>>>,
+}
+
+impl<'a> Anchors<'a> {
+    pub(crate) fn new(
+        spans: &'a crate::store::DefinitionSpans,
+        text_of: TextOf<'a>,
+    ) -> Anchors<'a> {
+        Anchors {
+            spans,
+            text_of,
+            lines: Default::default(),
+        }
+    }
+
+    /// (scope, anchor) of a finding; `in_cell`: a notebook finding whose line is its cell's.
+    pub(crate) fn of(
+        &mut self,
+        path: &str,
+        code: &str,
+        message: &str,
+        line: i64,
+        in_cell: bool,
+    ) -> (String, String) {
+        let scope = self
+            .spans
+            .get(path)
+            .map(|s| crate::ratchet::enclosing_scope(s, line).to_string())
             .unwrap_or_default();
-        // A notebook finding of Ruff's names a line of its cell, not of the text.
-        let wants_text = crate::ratchet::needs_line_text(&r.code) && r.cell.is_none();
-        let lines = if wants_text {
-            texts
-                .entry(r.path.clone())
-                .or_insert_with(|| {
-                    let abs = crate::files::from_rel(root, &r.path);
-                    let bytes = crate::files::read(&abs).ok()?;
-                    let text = crate::files::display_text(&abs, &bytes)?;
-                    Some(text.lines().map(str::to_string).collect())
-                })
+        let wants_text = crate::ratchet::needs_line_text(code) && !in_cell;
+        let line_text = if wants_text {
+            let text_of = &self.text_of;
+            self.lines
+                .entry(path.to_string())
+                .or_insert_with(|| text_of(path).map(|t| t.lines().map(str::to_string).collect()))
                 .as_ref()
+                .and_then(|l| usize::try_from(line - 1).ok().and_then(|i| l.get(i)))
+                .map(String::as_str)
         } else {
             None
         };
-        let line_text = lines
-            .and_then(|l| usize::try_from(r.line - 1).ok().and_then(|i| l.get(i)))
-            .map(String::as_str);
-        r.anchor = crate::ratchet::anchor_key(&r.code, &r.message, line_text);
+        let anchor = crate::ratchet::anchor_key(code, message, line_text);
+        (scope, anchor)
     }
-    Ok(())
 }
 
 /// Where a command writes its result: the file `path` (created or truncated), else stdout.

@@ -42,6 +42,9 @@ pub fn run(args: RatchetArgs) -> Result<ExitCode> {
         Some(p) => crate::files::normalize(&cwd, p),
         None => repo.baseline_path(),
     };
+    if args.since.is_some() {
+        super::since::refuse_no_index(args.no_index)?;
+    }
     if !args.no_index {
         repo.refresh(false, true, true)?;
     }
@@ -49,6 +52,9 @@ pub fn run(args: RatchetArgs) -> Result<ExitCode> {
     let store = Store::open_read_only(&repo.db)?;
     let current = current_findings(&store)?;
     let root = &repo.config.root;
+    if let Some(rev) = &args.since {
+        return since(&repo, &store, &args, rev, current);
+    }
 
     if args.init || args.update {
         if args.init && path.exists() {
@@ -248,6 +254,109 @@ pub fn run(args: RatchetArgs) -> Result<ExitCode> {
 }
 
 use std::io::Write as _;
+
+/// `ratchet --since REV`: the findings at the merge base of REV and HEAD are the baseline
+/// (codefacts' own; ingested Ruff findings have no base to compare with); nothing is written.
+fn since(
+    repo: &Repo,
+    store: &Store,
+    args: &RatchetArgs,
+    rev: &str,
+    current: Vec<Current>,
+) -> Result<ExitCode> {
+    let layer = crate::config::SelectionLayer {
+        from: "the report".into(),
+        select: None,
+        extend_select: Vec::new(),
+        ignore: Vec::new(),
+    };
+    let base = super::since::base_findings(repo, rev, &layer)?;
+    // The stored findings carry their anchors everywhere; `new_since` reads them only in the
+    // files that changed.
+    let current: Vec<Current> = current
+        .into_iter()
+        .filter(|f| f.source == "codefacts")
+        .collect();
+    let tracked = args.track.clone();
+    let (new, gone) = super::since::new_since(&current, &base, &tracked);
+    let key_of = keyer(store, args.by)?;
+    let mut table: BTreeMap<String, (i64, i64, i64)> = BTreeMap::new();
+    for f in base
+        .findings
+        .iter()
+        .filter(|f| ratchet::is_tracked(&tracked, &f.code))
+    {
+        let p = base.renames.get(&f.path).unwrap_or(&f.path);
+        table.entry(key_of(p, &f.code)).or_default().0 += 1;
+    }
+    for f in current
+        .iter()
+        .filter(|f| ratchet::is_tracked(&tracked, &f.code))
+    {
+        table.entry(key_of(&f.path, &f.code)).or_default().1 += 1;
+    }
+    for i in &new {
+        let f = &current[*i];
+        table.entry(key_of(&f.path, &f.code)).or_default().2 += 1;
+    }
+    let rows: Vec<Vec<Value>> = table
+        .iter()
+        .filter(|(_, (b, c, n))| b != c || *n > 0)
+        .map(|(k, (b, c, n))| {
+            vec![
+                Value::Text(k.clone()),
+                Value::Integer(*b),
+                Value::Integer(*c),
+                Value::Text(format!("{:+}", c - b)),
+                Value::Integer(*n),
+            ]
+        })
+        .collect();
+    let key_name = match args.by {
+        RatchetBy::File => "file",
+        RatchetBy::Owner => "owner",
+        RatchetBy::Lane => "lane",
+        RatchetBy::Code => "code",
+    };
+    let result = QueryResult {
+        columns: vec![
+            key_name.into(),
+            "base".into(),
+            "current".into(),
+            "delta".into(),
+            "new".into(),
+        ],
+        rows,
+    };
+    let mut out = super::output(None)?;
+    if !result.rows.is_empty() {
+        crate::render::render(&result, args.format, &mut out)?;
+    }
+    for i in &new {
+        let f = &current[*i];
+        writeln!(
+            out,
+            "new: {}:{}:{}: {} {}",
+            f.path, f.line, f.col, f.code, f.message
+        )?;
+    }
+    out.flush()?;
+    drop(out);
+    let at = format!(
+        "{} (the merge base of {rev} and HEAD)",
+        super::since::short(&base.commit)
+    );
+    if !new.is_empty() {
+        crate::errln!(
+            "ratchet: {} finding{} new since {at}; {gone} of its findings are gone",
+            new.len(),
+            if new.len() == 1 { "" } else { "s" },
+        );
+        return Ok(ExitCode::from(EXIT_FINDINGS));
+    }
+    crate::errln!("ratchet: no new findings since {at}; {gone} of its findings are gone");
+    Ok(ExitCode::from(EXIT_OK))
+}
 
 fn read_baseline(path: &std::path::Path) -> Option<Baseline> {
     Baseline::parse(&std::fs::read_to_string(path).ok()?).ok()

@@ -8,6 +8,54 @@ use super::Writer;
 /// Per path, (first line, last line, qualified name) of each function and class.
 pub type DefinitionSpans = std::collections::HashMap<String, Vec<(i64, i64, String)>>;
 
+/// Every function's and class's statement lines and qualified name, by path (what a finding's
+/// scope is looked up in).
+fn definition_spans(conn: &rusqlite::Connection) -> Result<DefinitionSpans> {
+    spans_where(conn, "", None)
+}
+
+fn spans_where(
+    conn: &rusqlite::Connection,
+    filter: &str,
+    paths: Option<String>,
+) -> Result<DefinitionSpans> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT f.path, d.stmt_line, d.stmt_end_line, d.qualname FROM definitions d \
+         JOIN files f ON f.file_id = d.file_id \
+         WHERE d.kind IN ('class', 'function', 'async_function'){filter}"
+    ))?;
+    let mut out = DefinitionSpans::default();
+    let mut rows = match paths {
+        Some(p) => stmt.query([p])?,
+        None => stmt.query([])?,
+    };
+    while let Some(r) = rows.next()? {
+        out.entry(r.get(0)?)
+            .or_default()
+            .push((r.get(1)?, r.get(2)?, r.get(3)?));
+    }
+    Ok(out)
+}
+
+impl super::Store {
+    /// [`Writer::definition_spans`] on a read-only store.
+    pub fn definition_spans(&self) -> Result<DefinitionSpans> {
+        definition_spans(&self.conn)
+    }
+
+    /// [`Store::definition_spans`] of these paths only.
+    pub fn definition_spans_of(
+        &self,
+        paths: &std::collections::BTreeSet<String>,
+    ) -> Result<DefinitionSpans> {
+        spans_where(
+            &self.conn,
+            " AND f.path IN (SELECT value FROM json_each(?1))",
+            Some(serde_json::to_string(paths)?),
+        )
+    }
+}
+
 /// One row of `findings`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FindingRow {
@@ -54,19 +102,7 @@ impl Writer<'_> {
     /// Per indexed file, the (first line, last line, qualified name) of its functions and
     /// classes: what a finding's enclosing scope is found in.
     pub fn definition_spans(&self) -> Result<DefinitionSpans> {
-        let mut stmt = self.tx.prepare(
-            "SELECT f.path, d.stmt_line, d.stmt_end_line, d.qualname FROM definitions d \
-             JOIN files f ON f.file_id = d.file_id \
-             WHERE d.kind IN ('class', 'function', 'async_function')",
-        )?;
-        let mut out = DefinitionSpans::default();
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            out.entry(r.get(0)?)
-                .or_default()
-                .push((r.get(1)?, r.get(2)?, r.get(3)?));
-        }
-        Ok(out)
+        definition_spans(&self.tx)
     }
 
     /// Replaces the loaded baseline counts.

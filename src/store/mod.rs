@@ -21,7 +21,7 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use rusqlite::{Connection, ErrorCode, OpenFlags};
 
-pub use findings::FindingRow;
+pub use findings::{DefinitionSpans, FindingRow};
 pub use fixes::{FixFile, ImportRow};
 pub use owners::StoredManifest;
 pub use query::{QueryResult, RowSink, Value};
@@ -608,6 +608,49 @@ impl Store {
             })),
             _ => Ok(None),
         }
+    }
+
+    /// Copies the index at `from` (a current one) to `to`, a new file of ours. `--since`
+    /// indexes another version of the tree into such a copy, never into the index itself.
+    /// The write-ahead log is folded into the file first; then, while a read transaction keeps
+    /// any other process's checkpoint from touching it, the file is copied whole (the kernel
+    /// copies it: tens of milliseconds where SQLite's page-by-page backup, the fallback when
+    /// the log cannot be folded, takes several times longer).
+    pub fn snapshot(from: &Path, to: &Path) -> Result<()> {
+        if inspect(to)? != AtPath::Nothing {
+            bail!("refusing to overwrite {}: it exists", to.display());
+        }
+        let mut src = Connection::open(from).map_err(|e| cannot_open(e, from))?;
+        set_busy_handler(&mut src, from).map_err(|e| cannot_open(e, from))?;
+        // (busy, log frames, frames checkpointed): folded when not busy and all were copied.
+        let (busy, frames, done): (i64, i64, i64) =
+            src.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })?;
+        if busy == 0 && frames == done {
+            let tx = src.transaction_with_behavior(rusqlite::TransactionBehavior::Deferred)?;
+            tx.query_row("SELECT count(*) FROM meta", [], |r| r.get::<_, i64>(0))?;
+            let wal_empty = std::fs::metadata(format!("{}-wal", from.display()))
+                .map(|m| m.len() == 0)
+                .unwrap_or(true);
+            if wal_empty {
+                std::fs::copy(from, to).with_context(|| {
+                    format!("cannot copy {} to {}", from.display(), to.display())
+                })?;
+                tx.commit()?;
+                let mut dst = Connection::open(to).map_err(|e| cannot_open(e, to))?;
+                configure(&mut dst, to)?;
+                return Ok(());
+            }
+            tx.commit()?;
+        }
+        let mut dst = Connection::open(to).map_err(|e| cannot_open(e, to))?;
+        {
+            let backup = rusqlite::backup::Backup::new(&src, &mut dst)?;
+            backup.run_to_completion(1 << 30, std::time::Duration::ZERO, None)?;
+        }
+        configure(&mut dst, to)?;
+        Ok(())
     }
 
     /// Opens an existing database read-only (for queries).
