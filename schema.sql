@@ -16,7 +16,7 @@ CREATE TABLE IF NOT EXISTS files (
   size           INTEGER NOT NULL,             -- bytes on disk
   mtime_ns       INTEGER NOT NULL,             -- modification time seen at indexing (ns since epoch)
   lines          INTEGER NOT NULL,             -- number of lines of the decoded text
-  hash           TEXT NOT NULL,                -- blake3 of the raw bytes (32 hex digits)
+  hash           TEXT NOT NULL,                -- git's object id of the raw bytes (`git hash-object`: SHA-1, 40 hex digits)
   encoding       TEXT NOT NULL,                -- utf-8, utf-8-sig, latin-1, windows-1252, ...
   status         TEXT NOT NULL,                -- ok | syntax_error | undecodable | too_large | parse_timeout
   error          TEXT,                         -- why the file was not (fully) parsed, NULL when parsed

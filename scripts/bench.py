@@ -259,6 +259,7 @@ def reports():
         fh.write(original)
     fixes(tree, db, scratch)
     shutil.rmtree(scratch)
+    precommit(gen)
 
 
 def fixes(tree, db, scratch):
@@ -285,6 +286,138 @@ def fixes(tree, db, scratch):
     restore()
     t, _ = timed([CF, "index", tree, "--db", db, "--quiet"], before=restore)
     print(f"    (a re-index that finds nothing changed after the restore: {t * 1000:.0f} ms)")
+
+
+def git(repo, *args):
+    subprocess.run(["git", "-C", repo, "-c", "user.email=b@example.com", "-c", "user.name=b",
+                    "-c", "commit.gpgsign=false", *args], check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def precommit(gen):
+    """Issue 13's scenarios on the generated 10,000-module monorepo, committed to git, Ruff side
+    by side: `check --files` with 5 changed files, the pre-commit hook end to end, the CI run
+    on a fresh clone with the index (and Ruff's cache) restored, and `check --since`."""
+    scratch = tempfile.mkdtemp(prefix="codefacts-bench-hooks-")
+    repo = os.path.join(scratch, "mono")
+    subprocess.run([sys.executable, gen, "--packages", "400", "--modules", "25", repo],
+                   check=True, stdout=subprocess.DEVNULL)
+    git(repo, "init", "-q")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "generated")
+    py = sorted(os.path.relpath(os.path.join(d, f), repo)
+                for d, _, fs in os.walk(repo) if ".git" not in d
+                for f in fs if f.endswith(".py"))
+    five = py[1000:1005]
+    originals = {f: open(os.path.join(repo, f)).read() for f in five}
+    counter = [0]
+
+    def edit_five(root=repo):
+        counter[0] += 1
+        for f in five:
+            with open(os.path.join(root, f), "w") as fh:
+                fh.write(originals[f] + f"# edit {counter[0]}\n")
+
+    subprocess.run([CF, "check", "-q", "--exit-zero"], cwd=repo, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([RUFF, "check", "-q", "--exit-zero", "."], cwd=repo, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+    def in_repo(cmd):
+        return ["sh", "-c", 'cd "$0" && exec "$@"', repo, *cmd]
+
+    print(f"\npre-commit and CI on the generated monorepo ({len(py)} Python files, in git; "
+          f"{RUNS} rounds, interleaved):")
+    steps = interleaved([
+        (in_repo([CF, "check", "-q", "--exit-zero", "--files", *five]), edit_five),
+        (in_repo([RUFF, "check", "-q", "--exit-zero", *five]), edit_five),
+    ])
+    (cf, _, _), (rf, _, _) = steps
+    print(f"  check --files, 5 changed files      {cf * 1000:7.0f}ms   ruff check on them "
+          f"{rf * 1000:5.0f}ms   ratio {cf / rf:.2f}x (target <= 2x)")
+
+    # The hook end to end: pre-commit's own overhead included, both as `language: system`
+    # hooks of one configuration (Ruff's published hook runs the same `ruff check`).
+    venv = os.path.join(scratch, "venv")
+    subprocess.run([sys.executable, "-m", "venv", venv], check=True)
+    subprocess.run([os.path.join(venv, "bin", "pip"), "install", "-q", "pre-commit>=3,<5"],
+                   check=True)
+    pre_commit = os.path.join(venv, "bin", "pre-commit")
+    with open(os.path.join(repo, ".pre-commit-config.yaml"), "w") as fh:
+        fh.write(f"""repos:
+  - repo: local
+    hooks:
+      - id: codefacts
+        name: codefacts check
+        entry: {CF} check --force-exclude --files
+        language: system
+        types_or: [python, pyi]
+        require_serial: true
+      - id: ruff
+        name: ruff check
+        entry: {RUFF} check --force-exclude
+        language: system
+        types_or: [python, pyi]
+        require_serial: true
+""")
+    git(repo, "add", ".pre-commit-config.yaml")
+    git(repo, "commit", "-q", "-m", "hooks")
+    # Both hooks pass on these files (their findings are not staged into the timing).
+    clean = [f for f in py[2000:2100]
+             if subprocess.run([RUFF, "check", "-q", f], cwd=repo,
+                               stdout=subprocess.DEVNULL).returncode == 0][:5]
+    clean_originals = {f: open(os.path.join(repo, f)).read() for f in clean}
+
+    def stage_clean():
+        counter[0] += 1
+        for f in clean:
+            with open(os.path.join(repo, f), "w") as fh:
+                fh.write(clean_originals[f] + f"# edit {counter[0]}\n")
+        git(repo, "add", *clean)
+
+    steps = interleaved([
+        (in_repo([pre_commit, "run", "codefacts"]), stage_clean),
+        (in_repo([pre_commit, "run", "ruff"]), stage_clean),
+    ])
+    (cf, _, _), (rf, _, _) = steps
+    print(f"  pre-commit hook, 5 staged files     {cf * 1000:7.0f}ms   ruff's hook "
+          f"{rf * 1000:5.0f}ms   difference {(cf - rf) * 1000:+.0f} ms (target <= +50 ms)")
+    git(repo, "checkout", "-q", "HEAD", "--", *clean)
+    for f in five:
+        with open(os.path.join(repo, f), "w") as fh:
+            fh.write(originals[f])
+
+    # CI on a fresh clone: every mtime is new; the index and Ruff's cache, built on the
+    # commit, are restored; 5 files change; then a whole-repository check.
+    subprocess.run([CF, "check", "-q", "--exit-zero"], cwd=repo, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    subprocess.run([RUFF, "check", "-q", "--exit-zero", "."], cwd=repo, check=True,
+                   stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    clone = os.path.join(scratch, "clone")
+
+    def fresh_clone():
+        shutil.rmtree(clone, ignore_errors=True)
+        subprocess.run(["git", "clone", "-q", repo, clone], check=True)
+        shutil.copytree(os.path.join(repo, ".codefacts"), os.path.join(clone, ".codefacts"))
+        shutil.copytree(os.path.join(repo, ".ruff_cache"), os.path.join(clone, ".ruff_cache"))
+        edit_five(clone)
+
+    def in_clone(cmd):
+        return ["sh", "-c", 'cd "$0" && exec "$@"', clone, *cmd]
+
+    steps = interleaved([
+        (in_clone([CF, "check", "-q", "--exit-zero"]), fresh_clone),
+        (in_clone([RUFF, "check", "-q", "--exit-zero", "."]), fresh_clone),
+    ])
+    (cf, _, _), (rf, _, _) = steps
+    print(f"  fresh clone, cache restored, 5 edits {cf * 1000:6.0f}ms   ruff check "
+          f"{rf * 1000:5.0f}ms   ratio {cf / rf:.2f}x (target <= 300 ms and ahead of Ruff)")
+
+    # check --since: 5 files changed in the work tree since HEAD.
+    since, _ = timed(in_repo([CF, "check", "-q", "--exit-zero", "--since", "HEAD"]),
+                     before=edit_five)
+    print(f"  check --since HEAD, 5 changed files  {since * 1000:6.0f}ms   (target <= 500 ms)")
+    shutil.rmtree(scratch)
 
 
 if __name__ == "__main__":

@@ -469,9 +469,19 @@ pub fn read_text(path: &Path) -> Option<String> {
     decode_file(path, &bytes).text.ok()
 }
 
-/// Content hash of raw bytes (hex, 32 chars).
+/// Content hash of raw bytes: the object id git gives them (`git hash-object`, SHA-1 hex), so
+/// that a file git knows unmodified need not be read to know its hash.
 pub fn content_hash(bytes: &[u8]) -> String {
-    blake3::hash(bytes).to_hex()[..32].to_string()
+    use sha1::Digest;
+    let mut h = sha1::Sha1::new();
+    h.update(format!("blob {}\0", bytes.len()).as_bytes());
+    h.update(bytes);
+    let digest = h.finalize();
+    let mut out = String::with_capacity(40);
+    for b in digest {
+        out.push_str(&format!("{b:02x}"));
+    }
+    out
 }
 
 /// The outcome of decoding a file's bytes into text.

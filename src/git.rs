@@ -195,3 +195,49 @@ pub fn contents_at(
     }
     Ok(map)
 }
+
+/// The files under `root` (relative to it) that git's index says are unmodified in the work
+/// tree, with their blob ids: stage-0 entries of `git ls-files` that are neither marked
+/// assume-unchanged nor skip-worktree, minus what `git diff-files` finds changed (it compares
+/// the stat git recorded, and the content where that is not conclusive). `None` outside a
+/// work tree or when the repository's object ids are not SHA-1.
+pub fn clean_blobs(root: &Path) -> Option<std::collections::HashMap<String, String>> {
+    let format = git(root, &["rev-parse", "--show-object-format"])?;
+    if String::from_utf8_lossy(&format).trim() != "sha1" {
+        return None;
+    }
+    let modified = git(
+        root,
+        &[
+            "diff-files",
+            "--name-only",
+            "-z",
+            "--relative",
+            "--no-renames",
+        ],
+    )?;
+    let modified: std::collections::HashSet<&[u8]> = modified
+        .split(|b| *b == 0)
+        .filter(|p| !p.is_empty())
+        .collect();
+    // `-v`: lowercase tags mark assume-unchanged entries; `S` skip-worktree.
+    let listed = git(root, &["ls-files", "-s", "-v", "-z"])?;
+    let mut out = std::collections::HashMap::new();
+    for entry in listed.split(|b| *b == 0).filter(|e| !e.is_empty()) {
+        // `H 100644 <oid> 0\t<path>`
+        let Some(tab) = entry.iter().position(|b| *b == b'\t') else {
+            continue;
+        };
+        let (head, path) = (&entry[..tab], &entry[tab + 1..]);
+        let fields: Vec<&[u8]> = head.split(|b| *b == b' ').collect();
+        if fields.len() != 4 || fields[0] != b"H" || fields[3] != b"0" || modified.contains(path) {
+            continue;
+        }
+        let (Ok(path), Ok(oid)) = (std::str::from_utf8(path), std::str::from_utf8(fields[2]))
+        else {
+            continue;
+        };
+        out.insert(path.to_string(), oid.to_string());
+    }
+    Some(out)
+}

@@ -390,6 +390,7 @@ fn run_trusted(
         false,
         config.max_file_size,
         None,
+        None,
         &mut summary.warnings,
     );
     if named_found.len() != wanted {
@@ -411,7 +412,11 @@ fn run_trusted(
     if !changed.is_empty() {
         // Every file as the index placed it; only the named ones carry a path on disk and
         // their new stat (the others are never read: nothing of theirs changed).
-        let rows = writer.placements()?;
+        let layout = writer.meta("layout")?.unwrap_or_default();
+        let rows = match writer.cached_placements(&layout)? {
+            Some(rows) => rows,
+            None => writer.placements()?,
+        };
         phase("read every file's placement");
         let mut found: Vec<Discovered> = Vec::with_capacity(rows.len());
         let mut placements: Vec<(ModulePath, String)> = Vec::with_capacity(rows.len());
@@ -540,7 +545,13 @@ impl Analysis {
         let mut dirs: Vec<&PathBuf> = per_config.keys().collect();
         dirs.sort();
         for d in dirs {
-            h.update(d.to_string_lossy().as_bytes());
+            // Relative to the root: a clone elsewhere analyses the same way.
+            h.update(
+                d.strip_prefix(&config.root)
+                    .unwrap_or(d)
+                    .to_string_lossy()
+                    .as_bytes(),
+            );
             h.update(format!("{:?}", per_config[d]).as_bytes());
         }
         Analysis {
@@ -576,6 +587,7 @@ fn probe_all(
     reanalyse: bool,
     max_file_size: u64,
     overlay: Option<&Overlay>,
+    git_clean: Option<&HashMap<String, String>>,
     warnings: &mut Vec<Warning>,
 ) -> Changes {
     let probes: Vec<(usize, Probe)> = found
@@ -588,6 +600,15 @@ fn probe_all(
                 && s.mtime_ns == f.mtime_ns
             {
                 return None;
+            }
+            // Only the stat moved (a fresh clone) and git vouches for the bytes: the hash is
+            // git's blob id, so the file need not be read.
+            if let (Some(s), Some(clean)) = (s, git_clean)
+                && s.size == f.size
+                && overlay.is_none_or(|o| !o.files.contains_key(&f.rel))
+                && clean.get(&f.rel).is_some_and(|oid| *oid == s.hash)
+            {
+                return Some((i, Probe::Touched));
             }
             Some((
                 i,
@@ -1116,12 +1137,33 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         !stored.is_empty() && writer.meta("analysis")?.as_deref() != Some(&analysis.fingerprint);
     phase("read stored state");
 
+    // Many stats moved (a fresh clone, a checkout of another branch): ask git which files it
+    // knows unmodified, and their blob ids, instead of reading them all.
+    let moved = if reanalyse {
+        0
+    } else {
+        found
+            .iter()
+            .filter(|f| {
+                stored
+                    .get(&f.rel)
+                    .is_some_and(|s| s.size == f.size && s.mtime_ns != f.mtime_ns)
+            })
+            .count()
+    };
+    let git_clean = (moved >= 256 && moved * 10 >= found.len())
+        .then(|| crate::git::clean_blobs(&config.root))
+        .flatten();
+    if git_clean.is_some() {
+        phase("asked git which files are unmodified");
+    }
     let Changes { touched, changed } = probe_all(
         &mut found,
         &stored,
         reanalyse,
         config.max_file_size,
         opts.overlay.as_deref(),
+        git_clean.as_ref(),
         &mut warnings,
     );
     let owner_changes = owners::probe(config, &manifests, &writer, &mut warnings)?;
@@ -1260,6 +1302,9 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
             &config.renames,
         )?;
         writer.set_meta("layout", &layout)?;
+    }
+    if layout_changed || writer.meta("placements_layout")?.as_deref() != Some(layout.as_str()) {
+        writer.cache_placements(&layout)?;
     }
     // The import graph's components, cycles and breakers, when an edge may have changed: a
     // rewritten file's imports differ, files came or went, or imports were resolved anew.

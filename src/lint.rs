@@ -59,8 +59,19 @@ pub fn run(
     cli: &SelectionLayer,
     only: Option<&[String]>,
 ) -> Result<Linted> {
+    run_on(config, db, &Store::open_read_only(db)?, cli, only)
+}
+
+/// [`run`] on a store the caller opened (on `db`); the rules of a whole-repository run also
+/// open connections of their own, one per thread.
+pub fn run_on(
+    config: &Config,
+    db: &Path,
+    store: &Store,
+    cli: &SelectionLayer,
+    only: Option<&[String]>,
+) -> Result<Linted> {
     let root = &config.root;
-    let store = Store::open_read_only(db)?;
     // Each file takes the rule selection of the configuration that governs it.
     let resolver = &config.resolver;
     let mut rules_by_dir: BTreeMap<PathBuf, Arc<FileRules>> = BTreeMap::new();
@@ -150,7 +161,7 @@ pub fn run(
     let per_rule: Vec<Result<Vec<TaggedFinding>>> = if only.is_some() {
         // A few files: each rule takes a millisecond or less, less than opening a connection
         // for another thread costs, so they run here, one after the other.
-        jobs.iter().map(|job| run_one(&store, job)).collect()
+        jobs.iter().map(|job| run_one(store, job)).collect()
     } else {
         jobs.par_iter()
             .map_init(

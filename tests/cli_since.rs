@@ -215,3 +215,76 @@ fn an_unknown_revision_and_a_shallow_clone_are_errors() {
     assert_eq!(code, 2, "{stderr}");
     assert!(stderr.contains("shallow"), "{stderr}");
 }
+
+#[test]
+fn a_fresh_clone_with_the_index_restored_parses_only_what_differs() {
+    // CI: the index built on main is restored into a fresh clone, where every mtime is new.
+    let dir = tempfile::tempdir().unwrap();
+    let origin = dir.path().join("origin");
+    std::fs::create_dir(&origin).unwrap();
+    git(&origin, &["init", "-q"]);
+    write(&origin, ".gitignore", ".codefacts/\n");
+    for i in 0..300 {
+        write(
+            &origin,
+            &format!("pkg/m{i:03}.py"),
+            &format!("import os\n\n\ndef f{i}():\n    return {i}\n"),
+        );
+    }
+    write(&origin, "pkg/__init__.py", "");
+    commit(&origin, "base");
+    let (code, _, stderr) = run(&origin, &["index"]);
+    assert_eq!(code, 0, "{stderr}");
+    let clone = dir.path().join("clone");
+    let out = Command::new("git")
+        .args(["clone", "-q"])
+        .arg(&origin)
+        .arg(&clone)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    std::fs::create_dir(clone.join(".codefacts")).unwrap();
+    std::fs::copy(
+        origin.join(".codefacts/facts.db"),
+        clone.join(".codefacts/facts.db"),
+    )
+    .unwrap();
+    // One file changes, keeping its size.
+    let victim = clone.join("pkg/m007.py");
+    let text = std::fs::read_to_string(&victim).unwrap();
+    std::fs::write(&victim, text.replace("return 7", "return 8")).unwrap();
+    let out = codefacts()
+        .current_dir(&clone)
+        .env("CODEFACTS_TIMINGS", "1")
+        .args(["index"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(stdout.contains("indexed 301 files: 1 parsed"), "{stdout}");
+    assert!(
+        stderr.contains("asked git which files are unmodified"),
+        "{stderr}"
+    );
+    // The index holds the new bytes, under git's own object id.
+    let out = codefacts()
+        .current_dir(&clone)
+        .args([
+            "sql",
+            "--no-index",
+            "--format",
+            "csv",
+            "SELECT hash FROM files WHERE path = 'pkg/m007.py'",
+        ])
+        .output()
+        .unwrap();
+    let stored = String::from_utf8_lossy(&out.stdout);
+    let blob = git(&clone, &["hash-object", "pkg/m007.py"]);
+    assert_eq!(stored.lines().nth(1), Some(blob.trim()), "{stored}");
+    let (_, lines, _) = run(
+        &clone,
+        &["check", "--output-format", "concise", "--select", "F401"],
+    );
+    assert_eq!(lines.len(), 300, "{lines:?}");
+}

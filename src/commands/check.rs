@@ -114,7 +114,7 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
         (Some(files), true) => Some(files.as_slice()),
         _ => None,
     };
-    let linted = crate::lint::run(&repo.config, &repo.db, &cli, only)?;
+    let linted = crate::lint::run_on(&repo.config, &repo.db, &store, &cli, only)?;
     if linted.nothing_selected() {
         bail!(
             "no rule that codefacts implements is selected ({}), so nothing would be checked; \

@@ -278,8 +278,14 @@ impl Config {
             .loaded()
             .iter()
             .map(|r| {
+                // Relative to the root: a clone elsewhere has the same layout.
+                let dir = r
+                    .settings
+                    .dir
+                    .strip_prefix(&self.root)
+                    .unwrap_or(&r.settings.dir);
                 serde_json::json!({
-                    "dir": r.settings.dir,
+                    "dir": dir,
                     "target_minor": r.settings.target_minor,
                     "builtins": r.settings.lint.builtins,
                     "known_first_party": r.settings.lint.known_first_party,
