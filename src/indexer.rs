@@ -328,6 +328,122 @@ fn config_state(config: &Config) -> ConfigState {
     )
 }
 
+/// The changed named files of a trusted run, written with the resolution their imports
+/// already have in the index, when every one of them still makes exactly the imports it made
+/// (an edit inside functions, say): resolving needs the module index, which needs every file's
+/// placement, and here nothing it would decide can differ. `None` (nothing written) when an
+/// import changed, a file is not text, or there are many files (they are parsed in parallel
+/// elsewhere). Returns the files whose contribution to the import graph changed.
+fn write_reusing_resolutions(
+    config: &Config,
+    writer: &mut Writer<'_>,
+    named: &[Discovered],
+    stored: &HashMap<String, crate::store::StoredFile>,
+    changed: &[(usize, Fresh)],
+    summary: &mut IndexSummary,
+) -> Result<Option<Vec<i64>>> {
+    if changed.len() > 16 {
+        return Ok(None);
+    }
+    let sdb = Database::default();
+    // No paths: these files' imports are not resolved here.
+    let ws = Workspace::new(&sdb, Arc::new(Vec::new()));
+    let analysis = Analysis::new(config, true);
+    let mut ready: Vec<Ready> = Vec::new();
+    for (i, fresh) in changed {
+        let f = &named[*i];
+        let s = &stored[&f.rel];
+        let Fresh::Text { text, .. } = fresh else {
+            return Ok(None);
+        };
+        let module = resolve::module_path(&f.rel, &config.src);
+        if module.module != s.module || module.source_root != s.source_root {
+            return Ok(None);
+        }
+        let input = SourceFile::new(
+            &sdb,
+            f.rel.clone(),
+            module.clone(),
+            Content::Text(text.clone()),
+            config.parse_timeout_ms,
+            analysis.for_file(config, f)?,
+            ws,
+        );
+        let parsed = db::file_facts(&sdb, input).clone();
+        let before = writer.stored_resolutions(s.file_id)?;
+        let same = parsed.facts.imports.len() == before.len()
+            && parsed
+                .facts
+                .imports
+                .iter()
+                .zip(&before)
+                .all(|(now, (was, _, _))| {
+                    let mut now = now.clone();
+                    now.name_span = Default::default();
+                    now.stmt_span = Default::default();
+                    now == *was
+                });
+        if !same {
+            return Ok(None);
+        }
+        ready.push(Ready {
+            found: f,
+            module,
+            stored: s,
+            fresh,
+            parsed,
+            before,
+        });
+    }
+    let mut edges = Vec::new();
+    for r in ready {
+        let Fresh::Text {
+            hash,
+            encoding,
+            cells,
+            ..
+        } = r.fresh
+        else {
+            unreachable!("only text is ready");
+        };
+        let res: Vec<resolve::Resolution> = r.before.iter().map(|(_, x, _)| x.clone()).collect();
+        let targets: Vec<Option<i64>> = r.before.iter().map(|(_, _, t)| *t).collect();
+        let moved = write_parsed(
+            writer,
+            config,
+            &Placed {
+                found: r.found,
+                module: &r.module,
+                lane: &r.stored.lane,
+                id: r.stored.file_id,
+                hash,
+                encoding,
+                cells: cells.as_deref(),
+            },
+            &r.parsed,
+            &res,
+            &targets,
+            false,
+            summary,
+        )?;
+        if moved {
+            edges.push(r.stored.file_id);
+        }
+    }
+    std::thread::spawn(move || drop(sdb));
+    Ok(Some(edges))
+}
+
+/// A changed file whose imports are those the index holds, parsed and ready to write.
+struct Ready<'a> {
+    found: &'a Discovered,
+    module: ModulePath,
+    stored: &'a crate::store::StoredFile,
+    fresh: &'a Fresh,
+    parsed: Arc<db::ParsedFile>,
+    before: Vec<(crate::facts::ImportFact, resolve::Resolution, Option<i64>)>,
+}
+
 /// Whether the configuration files are those the last full run read, unmoved, and no other
 /// was loaded since (one that governs a named file, say).
 fn configuration_unchanged(config: &Config, writer: &Writer<'_>) -> Result<bool> {
@@ -409,7 +525,21 @@ fn run_trusted(
     }
     let mut edge_files: Vec<i64> = Vec::new();
     let mut handles = None;
-    if !changed.is_empty() {
+    let reused = match changed.is_empty() {
+        true => None,
+        false => write_reusing_resolutions(
+            config,
+            &mut writer,
+            &named_found,
+            &stored,
+            &changed,
+            &mut summary,
+        )?,
+    };
+    if let Some(edges) = reused {
+        phase("parsed and wrote the changed files (their imports as they were)");
+        edge_files.extend(edges);
+    } else if !changed.is_empty() {
         // Every file as the index placed it; only the named ones carry a path on disk and
         // their new stat (the others are never read: nothing of theirs changed).
         let layout = writer.meta("layout")?.unwrap_or_default();
@@ -890,6 +1020,80 @@ struct WriteCtx<'a> {
     phase: &'a dyn Fn(&str),
 }
 
+/// A parsed file and where it goes.
+struct Placed<'a> {
+    found: &'a Discovered,
+    module: &'a ModulePath,
+    lane: &'a str,
+    id: i64,
+    hash: &'a str,
+    encoding: &'a str,
+    cells: Option<&'a [files::Cell]>,
+}
+
+/// Writes one parsed file: its row, facts and resolved imports (`targets`: the file id each
+/// import loads). Returns whether its contribution to the import graph changed.
+#[allow(clippy::too_many_arguments)]
+fn write_parsed(
+    writer: &mut Writer<'_>,
+    config: &Config,
+    at: &Placed<'_>,
+    parsed: &db::ParsedFile,
+    res: &[resolve::Resolution],
+    targets: &[Option<i64>],
+    fresh: bool,
+    summary: &mut IndexSummary,
+) -> Result<bool> {
+    summary.parsed += 1;
+    let n_syntax = parsed.facts.syntax_errors.len() as u32;
+    if n_syntax > 0 {
+        summary.with_syntax_errors += 1;
+    }
+    let error = parsed.failure.as_ref().map(|f| format!("{f}; not parsed"));
+    let status = match &parsed.failure {
+        Some(_) => {
+            summary.refused += 1;
+            "parse_timeout"
+        }
+        None if n_syntax > 0 => "syntax_error",
+        None => "ok",
+    };
+    writer.upsert_file(
+        at.id,
+        &FileRow {
+            path: &at.found.rel,
+            module: at.module,
+            lane: at.lane,
+            size: at.found.size,
+            mtime_ns: at.found.mtime_ns,
+            lines: parsed.facts.lines,
+            hash: at.hash,
+            encoding: at.encoding,
+            status,
+            error: error.as_deref(),
+            decode_errors: 0,
+            syntax_errors: n_syntax,
+        },
+    )?;
+    let before = (!fresh).then(|| writer.edge_digest(at.id)).transpose()?;
+    writer.replace_facts(
+        at.id,
+        &parsed.facts,
+        parsed
+            .semantic
+            .as_ref()
+            .map(|s| (s, config.index_references)),
+        first_party_package(at.module),
+        res,
+        targets,
+        fresh,
+    )?;
+    if let Some(cells) = at.cells {
+        writer.set_cells(at.id, cells)?;
+    }
+    Ok(before.is_none_or(|b| b != writer.edge_digest(at.id).unwrap_or(0)))
+}
+
 /// Parses the changed files in parallel (one salsa handle per rayon job) and writes each as it
 /// arrives, on this thread, which holds the transaction and parses too. Returns the salsa
 /// handle the helpers cloned (freed later, off the critical path).
@@ -970,59 +1174,27 @@ fn parse_and_write(
             }
             written += 1;
             let t0 = Instant::now();
-            let f = &ctx.found[i];
             let (module, lane) = &ctx.placements[i];
             let (hash, encoding, cells) = ctx.meta[&i];
-            summary.parsed += 1;
-            let n_syntax = parsed.facts.syntax_errors.len() as u32;
-            if n_syntax > 0 {
-                summary.with_syntax_errors += 1;
-            }
-            let error = parsed.failure.as_ref().map(|f| format!("{f}; not parsed"));
-            let status = match &parsed.failure {
-                Some(_) => {
-                    summary.refused += 1;
-                    "parse_timeout"
-                }
-                None if n_syntax > 0 => "syntax_error",
-                None => "ok",
-            };
-            writer.upsert_file(
-                ctx.ids[i],
-                &FileRow {
-                    path: &f.rel,
+            let edge_moved = write_parsed(
+                writer,
+                ctx.config,
+                &Placed {
+                    found: &ctx.found[i],
                     module,
                     lane,
-                    size: f.size,
-                    mtime_ns: f.mtime_ns,
-                    lines: parsed.facts.lines,
+                    id: ctx.ids[i],
                     hash,
                     encoding,
-                    status,
-                    error: error.as_deref(),
-                    decode_errors: 0,
-                    syntax_errors: n_syntax,
+                    cells,
                 },
-            )?;
-            let before = (!ctx.fresh)
-                .then(|| writer.edge_digest(ctx.ids[i]))
-                .transpose()?;
-            writer.replace_facts(
-                ctx.ids[i],
-                &parsed.facts,
-                parsed
-                    .semantic
-                    .as_ref()
-                    .map(|s| (s, ctx.config.index_references)),
-                first_party_package(module),
+                &parsed,
                 &res,
                 &target_ids(&res),
                 ctx.fresh,
+                summary,
             )?;
-            if let Some(cells) = cells {
-                writer.set_cells(ctx.ids[i], cells)?;
-            }
-            if before.is_none_or(|b| b != writer.edge_digest(ctx.ids[i]).unwrap_or(0)) {
+            if edge_moved {
                 edges_changed.push(ctx.ids[i]);
             }
             busy += t0.elapsed();

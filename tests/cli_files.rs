@@ -250,3 +250,74 @@ fn files_without_values_takes_the_paths_after_a_hooks_args() {
     );
     assert_eq!(with_values, lines);
 }
+
+#[test]
+fn an_edit_that_keeps_the_imports_keeps_their_resolution() {
+    // The changed files make the imports they made: they are written with the resolution the
+    // index holds (no module index is built), which must be what a full run computes.
+    let dir = base();
+    let root = dir.path();
+    check(root, &[]);
+    let resolved = |root: &Path| {
+        column(
+            root,
+            &db(root),
+            "SELECT f.path || ' ' || i.name || ' -> ' || coalesce(t.path, i.target_kind) \
+             FROM imports i JOIN files f USING (file_id) \
+             LEFT JOIN files t ON t.file_id = i.target_file_id ORDER BY 1",
+        )
+    };
+    let before = resolved(root);
+    assert!(
+        before.contains(&"pkg/sub/c.py f -> pkg/a.py".to_string()),
+        "{before:?}"
+    );
+    write(
+        root,
+        "pkg/sub/c.py",
+        "from ..a import f\n\nprint(f, g_new)\n",
+    );
+    write(
+        root,
+        "pkg/b.py",
+        "from pkg.a import f\n\n\ndef h():\n    return f() + unknown_b\n",
+    );
+    let (code, with_files, _) = check(root, &["--files", "pkg/sub/c.py", "pkg/b.py"]);
+    assert_eq!(code, 1);
+    assert_eq!(resolved(root), before);
+    let (_, full, _) = check(root, &[]);
+    let full_named: Vec<String> = full
+        .into_iter()
+        .filter(|l| l.starts_with("pkg/sub/c.py:") || l.starts_with("pkg/b.py:"))
+        .collect();
+    assert_eq!(with_files, full_named);
+    assert!(
+        with_files.iter().any(|l| l.contains("`g_new`")),
+        "{with_files:?}"
+    );
+    assert!(
+        with_files.iter().any(|l| l.contains("`unknown_b`")),
+        "{with_files:?}"
+    );
+    assert!(
+        with_files.iter().any(|l| l.contains("TID252")),
+        "{with_files:?}"
+    );
+    assert_eq!(resolved(root), before);
+    // Every imports row is what an index built from scratch holds.
+    let dump = |root: &Path| {
+        column(
+            root,
+            &db(root),
+            "SELECT f.path || '|' || i.line || '|' || i.col || '|' || i.name || '|' || \
+             coalesce(i.absolute_module, '-') || '|' || coalesce(i.target_module, '-') || '|' || \
+             coalesce(t.path, '-') || '|' || i.target_kind || '|' || i.stmt_start || '|' || \
+             i.stmt_end FROM imports i JOIN files f USING (file_id) \
+             LEFT JOIN files t ON t.file_id = i.target_file_id ORDER BY 1",
+        )
+    };
+    let trusted = dump(root);
+    std::fs::remove_dir_all(root.join(".codefacts")).unwrap();
+    check(root, &[]);
+    assert_eq!(dump(root), trusted);
+}

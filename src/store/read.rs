@@ -211,6 +211,60 @@ impl Writer<'_> {
         Ok(out)
     }
 
+    /// A file's stored imports in statement order (positions left out), each with its stored
+    /// resolution and the id of the file it loads.
+    pub fn stored_resolutions(
+        &self,
+        file_id: i64,
+    ) -> Result<Vec<(ImportFact, crate::resolve::Resolution, Option<i64>)>> {
+        let mut stmt = self.tx.prepare_cached(
+            "SELECT form, module, level, name, alias, is_star, scope, type_checking, guarded, \
+             conditional, absolute_module, target_module, target_file_id, target_kind \
+             FROM imports WHERE file_id = ?1 ORDER BY rowid",
+        )?;
+        let rows = stmt.query_map([file_id], |r| {
+            let form: String = r.get(0)?;
+            let scope: String = r.get(6)?;
+            let kind: String = r.get(13)?;
+            let fact = ImportFact {
+                form: if form == "from" {
+                    ImportForm::From
+                } else {
+                    ImportForm::Import
+                },
+                module: r.get(1)?,
+                level: r.get(2)?,
+                name: r.get(3)?,
+                alias: r.get(4)?,
+                is_star: r.get(5)?,
+                name_span: Span::default(),
+                stmt_span: Span::default(),
+                scope: match scope.as_str() {
+                    "class" => ScopeKind::Class,
+                    "function" => ScopeKind::Function,
+                    _ => ScopeKind::Module,
+                },
+                type_checking: r.get(7)?,
+                guarded: r.get(8)?,
+                conditional: r.get(9)?,
+            };
+            use crate::resolve::TargetKind;
+            let res = crate::resolve::Resolution {
+                absolute_module: r.get(10)?,
+                target_module: r.get(11)?,
+                target_file: None,
+                kind: match kind.as_str() {
+                    "repo" => TargetKind::Repo,
+                    "stdlib" => TargetKind::Stdlib,
+                    "third_party" => TargetKind::ThirdParty,
+                    _ => TargetKind::Unresolved,
+                },
+            };
+            Ok((fact, res, r.get::<_, Option<i64>>(12)?))
+        })?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
     /// The stored imports of every file, in statement order, with their row ids.
     pub fn cached_imports(&self) -> Result<CachedImports> {
         let mut stmt = self.tx.prepare(
