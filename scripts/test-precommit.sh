@@ -57,6 +57,8 @@ python3 -m venv "$tmp/venv"
 "$tmp/venv/bin/pip" install -q "pre-commit>=3,<5"
 pc="$tmp/venv/bin/pre-commit"
 "$pc" --version
+"$pc" validate-manifest "$here/.pre-commit-hooks.yaml" || fail "pre-commit rejects .pre-commit-hooks.yaml"
+echo "ok: the hooks manifest validates (all $(grep -c '^- id:' "$here/.pre-commit-hooks.yaml") hooks)"
 
 proj="$tmp/proj"
 mkdir -p "$proj/app"
