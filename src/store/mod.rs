@@ -454,12 +454,6 @@ fn configure(conn: &mut Connection, path: &Path) -> rusqlite::Result<()> {
     conn.pragma_update(None, "foreign_keys", "ON")?;
     conn.pragma_update(None, "cache_size", -16_000)?;
     conn.pragma_update(None, "temp_store", "MEMORY")?;
-    // Closing does not copy the write-ahead log into the database (milliseconds a pre-commit
-    // hook would wait for): a later commit does, when the log reaches wal_autocheckpoint.
-    conn.set_db_config(
-        rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
-        true,
-    )?;
     Ok(())
 }
 
@@ -593,13 +587,27 @@ impl Store {
     }
 
     /// Opens the database for writing only when it is a current index of this codefacts
-    /// (`None`: there is none, or it would be rebuilt; [`Store::open`] does that).
+    /// (`None`: there is none, or it would be rebuilt; [`Store::open`] does that). For runs
+    /// that write a few files (`check --files`).
     pub fn open_current(path: &Path) -> Result<Option<Store>> {
         if inspect(path)? != AtPath::Ours {
             return Ok(None);
         }
         let mut conn = Connection::open(path).map_err(|e| cannot_open(e, path))?;
-        match configure(&mut conn, path).and_then(|_| check(&conn)) {
+        // The few pages such a run writes stay in the write-ahead log when it closes (copying
+        // them into the database is milliseconds a pre-commit hook would wait for); the next
+        // full run, which closes with a checkpoint, or wal_autocheckpoint folds them in.
+        let no_checkpoint = |c: &mut Connection| {
+            c.set_db_config(
+                rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+                true,
+            )
+            .map(|_| ())
+        };
+        match configure(&mut conn, path)
+            .and_then(|_| no_checkpoint(&mut conn))
+            .and_then(|_| check(&conn))
+        {
             Ok(Check::Current) => Ok(Some(Store {
                 conn,
                 path: path.to_path_buf(),
