@@ -328,13 +328,14 @@ fn config_state(config: &Config) -> ConfigState {
     )
 }
 
-/// The changed named files of a trusted run, written with the resolution their imports
-/// already have in the index, when every one of them still makes exactly the imports it made
-/// (an edit inside functions, say): resolving needs the module index, which needs every file's
-/// placement, and here nothing it would decide can differ. `None` (nothing written) when an
-/// import changed, a file is not text, or there are many files (they are parsed in parallel
-/// elsewhere). Returns the files whose contribution to the import graph changed.
-fn write_reusing_resolutions(
+/// The changed named files of a trusted run, written without the module index of every file:
+/// a file that still makes exactly the imports it made (an edit inside functions, say) keeps
+/// the resolutions the index holds; one whose imports changed has them resolved against an
+/// index of only the files those imports can reach (`ModuleIndex::names_consulted`), which
+/// answers as the whole repository's does. `None` (nothing written) when a file is not text or
+/// there are many files (they are parsed in parallel elsewhere). Returns the files whose
+/// contribution to the import graph changed.
+fn write_without_module_index(
     config: &Config,
     writer: &mut Writer<'_>,
     named: &[Discovered],
@@ -371,28 +372,42 @@ fn write_reusing_resolutions(
         );
         let parsed = db::file_facts(&sdb, input).clone();
         let before = writer.stored_resolutions(s.file_id)?;
-        let same = parsed.facts.imports.len() == before.len()
-            && parsed
-                .facts
-                .imports
+        let imports = &parsed.facts.imports;
+        let same = imports.len() == before.len()
+            && imports.iter().zip(&before).all(|(now, (was, _, _))| {
+                let mut now = now.clone();
+                now.name_span = Default::default();
+                now.stmt_span = Default::default();
+                now == *was
+            });
+        let resolved: Vec<(resolve::Resolution, Option<i64>)> = if same {
+            before.into_iter().map(|(_, r, t)| (r, t)).collect()
+        } else {
+            let mut names: Vec<String> = imports
                 .iter()
-                .zip(&before)
-                .all(|(now, (was, _, _))| {
-                    let mut now = now.clone();
-                    now.name_span = Default::default();
-                    now.stmt_span = Default::default();
-                    now == *was
-                });
-        if !same {
-            return Ok(None);
-        }
+                .flat_map(|i| resolve::ModuleIndex::names_consulted(&module, i))
+                .collect();
+            names.sort();
+            names.dedup();
+            let reach = writer.files_for_modules(&names)?;
+            let (ids, files): (Vec<i64>, Vec<IndexedFile>) = reach.into_iter().unzip();
+            let index = resolve::ModuleIndex::build(&files);
+            imports
+                .iter()
+                .map(|i| {
+                    let r = index.resolve(&module, i);
+                    let target = r.target_file.map(|t| ids[t as usize]);
+                    (r, target)
+                })
+                .collect()
+        };
         ready.push(Ready {
             found: f,
             module,
             stored: s,
             fresh,
             parsed,
-            before,
+            resolved,
         });
     }
     let mut edges = Vec::new();
@@ -406,8 +421,8 @@ fn write_reusing_resolutions(
         else {
             unreachable!("only text is ready");
         };
-        let res: Vec<resolve::Resolution> = r.before.iter().map(|(_, x, _)| x.clone()).collect();
-        let targets: Vec<Option<i64>> = r.before.iter().map(|(_, _, t)| *t).collect();
+        let (res, targets): (Vec<resolve::Resolution>, Vec<Option<i64>>) =
+            r.resolved.into_iter().unzip();
         let moved = write_parsed(
             writer,
             config,
@@ -434,14 +449,15 @@ fn write_reusing_resolutions(
     Ok(Some(edges))
 }
 
-/// A changed file whose imports are those the index holds, parsed and ready to write.
+/// A changed file parsed, its imports resolved (with the id of the file each loads), ready to
+/// write.
 struct Ready<'a> {
     found: &'a Discovered,
     module: ModulePath,
     stored: &'a crate::store::StoredFile,
     fresh: &'a Fresh,
     parsed: Arc<db::ParsedFile>,
-    before: Vec<(crate::facts::ImportFact, resolve::Resolution, Option<i64>)>,
+    resolved: Vec<(resolve::Resolution, Option<i64>)>,
 }
 
 /// Whether the configuration files are those the last full run read, unmoved, and no other
@@ -527,7 +543,7 @@ fn run_trusted(
     let mut handles = None;
     let reused = match changed.is_empty() {
         true => None,
-        false => write_reusing_resolutions(
+        false => write_without_module_index(
             config,
             &mut writer,
             &named_found,
@@ -537,7 +553,7 @@ fn run_trusted(
         )?,
     };
     if let Some(edges) = reused {
-        phase("parsed and wrote the changed files (their imports as they were)");
+        phase("parsed and wrote the changed files (without the module index of every file)");
         edge_files.extend(edges);
     } else if !changed.is_empty() {
         // Every file as the index placed it; only the named ones carry a path on disk and

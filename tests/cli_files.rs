@@ -321,3 +321,70 @@ fn an_edit_that_keeps_the_imports_keeps_their_resolution() {
     check(root, &[]);
     assert_eq!(dump(root), trusted);
 }
+
+#[test]
+fn changed_imports_resolve_as_a_full_index_resolves_them() {
+    // New imports of every kind in a named file are resolved against an index of only the
+    // files they can reach: the rows must be those an index built from scratch holds.
+    let dir = repo(&[
+        (
+            "pyproject.toml",
+            "[tool.ruff.lint]\nselect = [\"F\", \"TID252\"]\n",
+        ),
+        ("pkg/__init__.py", ""),
+        ("pkg/a.py", "def f():\n    return 1\n"),
+        ("pkg/a.pyi", "def f() -> int: ...\n"),
+        ("pkg/sub/__init__.py", ""),
+        ("pkg/sub/c.py", "import os\n"),
+        ("pkg/sub/d.py", "x = 1\n"),
+        ("ns/deep/mod.py", "y = 2\n"),
+        ("stubonly.pyi", "z: int\n"),
+        ("json.py", "shadow = True\n"),
+        ("both/__init__.py", ""),
+        ("both.py", "w = 3\n"),
+    ]);
+    let root = dir.path();
+    check(root, &[]);
+    write(
+        root,
+        "pkg/sub/c.py",
+        "from .. import a\nfrom ..a import f\nimport ns.deep.mod\nfrom ns import deep\n\
+         import pkg.missing\nimport os, sys\nimport requests\nfrom pkg import sub\n\
+         import pkg.sub.__init__\nfrom . import d, nothing\nimport stubonly\nimport json\n\
+         import both\nfrom ... import too_far\nfrom .d import x as y\nfrom ns.deep import *\n\
+         print(a, f, ns, deep, pkg, os, sys, requests, sub, d, nothing, stubonly, json, both, y)\n",
+    );
+    let dump = |root: &Path| {
+        column(
+            root,
+            &db(root),
+            "SELECT f.path || '|' || i.line || '|' || i.name || '|' || \
+             coalesce(i.absolute_module, '-') || '|' || coalesce(i.target_module, '-') || '|' || \
+             coalesce(t.path, '-') || '|' || i.target_kind FROM imports i \
+             JOIN files f USING (file_id) LEFT JOIN files t ON t.file_id = i.target_file_id \
+             ORDER BY 1",
+        )
+    };
+    let (_, with_files, _) = check(root, &["--files", "pkg/sub/c.py"]);
+    let trusted = dump(root);
+    assert!(
+        trusted
+            .iter()
+            .any(|r| r.contains("|ns.deep.mod|") && r.ends_with("ns/deep/mod.py|repo")),
+        "{trusted:?}"
+    );
+    assert!(
+        trusted
+            .iter()
+            .any(|r| r.contains("|pkg.missing|") && r.ends_with("|unresolved")),
+        "{trusted:?}"
+    );
+    std::fs::remove_dir_all(root.join(".codefacts")).unwrap();
+    let (_, full, _) = check(root, &[]);
+    assert_eq!(dump(root), trusted);
+    let full_named: Vec<String> = full
+        .into_iter()
+        .filter(|l| l.starts_with("pkg/sub/c.py:"))
+        .collect();
+    assert_eq!(with_files, full_named);
+}

@@ -91,6 +91,23 @@ fn rank(f: &IndexedFile) -> (bool, bool) {
     (f.module.is_stub, !f.module.is_package)
 }
 
+/// The absolute module an import names (its level resolved against the importer), if any.
+fn absolute_of(importer: &ModulePath, import: &ImportFact) -> Option<String> {
+    let written = if import.form == ImportForm::Import && import.module.is_empty() {
+        import.name.as_str()
+    } else {
+        import.module.as_str()
+    };
+    if import.level == 0 {
+        (!written.is_empty()).then(|| written.to_string())
+    } else {
+        importer
+            .module
+            .as_deref()
+            .and_then(|m| absolute_module(m, importer.is_package, import.level, written))
+    }
+}
+
 impl ModuleIndex {
     pub fn build(files: &[IndexedFile]) -> ModuleIndex {
         let mut modules: NameMap<ModuleEntry> = NameMap::default();
@@ -212,21 +229,37 @@ impl ModuleIndex {
         Some(e)
     }
 
+    /// The module names [`ModuleIndex::resolve`] looks up for this import. Its answer depends
+    /// only on the entries of these names, and an entry depends only on the files whose module
+    /// is that name (all of them: they are ranked) and on whether any file lies below it (a
+    /// namespace package). So an index built from those files alone resolves the import as
+    /// the whole repository's index does (`check --files` resolves a changed file's imports
+    /// that way). Keep it in step with `resolve`.
+    pub fn names_consulted(importer: &ModulePath, import: &ImportFact) -> Vec<String> {
+        let Some(absolute) = absolute_of(importer, import) else {
+            return Vec::new();
+        };
+        let mut names = vec![absolute.clone()];
+        if import.form == ImportForm::From && !import.is_star && !import.name.is_empty() {
+            names.push(format!("{absolute}.{}", import.name));
+        }
+        let top = absolute
+            .split_once('.')
+            .map_or(absolute.as_str(), |(t, _)| t);
+        names.push(top.to_string());
+        for n in names.clone() {
+            if let Some(pkg) = n.strip_suffix(".__init__") {
+                names.push(pkg.to_string());
+            }
+        }
+        names.sort();
+        names.dedup();
+        names
+    }
+
     /// Resolves one import made by `importer` (an entry of the slice given to `build`).
     pub fn resolve(&self, importer: &ModulePath, import: &ImportFact) -> Resolution {
-        let written = if import.form == ImportForm::Import && import.module.is_empty() {
-            import.name.as_str()
-        } else {
-            import.module.as_str()
-        };
-        let absolute = if import.level == 0 {
-            (!written.is_empty()).then(|| written.to_string())
-        } else {
-            importer
-                .module
-                .as_deref()
-                .and_then(|m| absolute_module(m, importer.is_package, import.level, written))
-        };
+        let absolute = absolute_of(importer, import);
         let Some(absolute) = absolute else {
             return Resolution {
                 absolute_module: None,

@@ -7,6 +7,7 @@ use anyhow::Result;
 
 use super::{Writer, explain};
 use crate::facts::{ImportFact, ImportForm, ScopeKind, Span};
+use crate::resolve::IndexedFile;
 
 /// (file_id, path, module path, lane) of every file, in path order.
 pub type Placements = Vec<(i64, String, crate::resolve::ModulePath, String)>;
@@ -263,6 +264,49 @@ impl Writer<'_> {
             Ok((fact, res, r.get::<_, Option<i64>>(12)?))
         })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The files a module index needs to answer for these module names (see
+    /// `ModuleIndex::names_consulted`): every file whose module is one of them, and one file
+    /// below each (which makes it a namespace package when nothing else does). By file id, in
+    /// path order.
+    pub fn files_for_modules(&self, names: &[String]) -> Result<Vec<(i64, IndexedFile)>> {
+        let mut exact = self.tx.prepare_cached(
+            "SELECT file_id, path, module, source_root, is_package, is_stub FROM files \
+             WHERE module = ?1",
+        )?;
+        let mut below = self.tx.prepare_cached(
+            "SELECT file_id, path, module, source_root, is_package, is_stub FROM files \
+             WHERE module > ?1 || '.' AND module < ?1 || '/' LIMIT 1",
+        )?;
+        let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(i64, IndexedFile)> {
+            Ok((
+                r.get(0)?,
+                IndexedFile {
+                    rel_path: r.get(1)?,
+                    module: crate::resolve::ModulePath {
+                        module: r.get(2)?,
+                        source_root: r.get(3)?,
+                        is_package: r.get(4)?,
+                        is_stub: r.get(5)?,
+                    },
+                },
+            ))
+        };
+        let mut out: std::collections::BTreeMap<i64, IndexedFile> = Default::default();
+        for name in names {
+            for r in exact.query_map([name], row)? {
+                let (id, f) = r?;
+                out.insert(id, f);
+            }
+            for r in below.query_map([name], row)? {
+                let (id, f) = r?;
+                out.insert(id, f);
+            }
+        }
+        let mut v: Vec<(i64, IndexedFile)> = out.into_iter().collect();
+        v.sort_by(|a, b| a.1.rel_path.cmp(&b.1.rel_path));
+        Ok(v)
     }
 
     /// The stored imports of every file, in statement order, with their row ids.
