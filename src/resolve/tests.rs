@@ -877,3 +877,99 @@ fn resolving_twenty_thousand_imports_is_fast() {
     // A few ms in release; generous for an unoptimized test build on a loaded machine.
     assert!(took.as_millis() < 500, "took {took:?}");
 }
+
+/// `ModuleIndex::names_consulted`: an index of only the files of those names (each name's
+/// files, and the first file below it) resolves every import as the whole index does. This is
+/// what `check --files` relies on (`Writer::files_for_modules` selects the same files).
+#[test]
+fn an_index_of_the_names_consulted_resolves_as_the_whole_index() {
+    let paths = [
+        "pkg/__init__.py",
+        "pkg/a.py",
+        "pkg/a.pyi",
+        "pkg/sub/__init__.py",
+        "pkg/sub/c.py",
+        "pkg/sub/d.py",
+        "pkg/sub/deeper/e.py",
+        "ns/deep/mod.py",
+        "ns/other.py",
+        "stubonly.pyi",
+        "json.py",
+        "both/__init__.py",
+        "both.py",
+        "email/__init__.py",
+        "xml/dom/mine.py",
+        "top.py",
+    ];
+    let files: Vec<IndexedFile> = paths
+        .iter()
+        .map(|p| IndexedFile {
+            rel_path: p.to_string(),
+            module: mp(p),
+        })
+        .collect();
+    let whole = ModuleIndex::build(&files);
+    let mut names: Vec<String> = files
+        .iter()
+        .filter_map(|f| f.module.module.clone())
+        .collect();
+    names.extend(
+        [
+            "missing",
+            "pkg.missing",
+            "ns.nothing",
+            "os",
+            "os.path",
+            "requests",
+            "xml.dom",
+        ]
+        .map(String::from),
+    );
+    let mut imports = Vec::new();
+    for m in &names {
+        imports.push(imp(m));
+        for n in [
+            "a", "sub", "c", "d", "deep", "mod", "missing", "__init__", "*",
+        ] {
+            imports.push(from(0, m, n));
+        }
+    }
+    for level in 1..=3 {
+        for m in ["", "a", "sub", "sub.deeper", "missing"] {
+            for n in ["a", "c", "d", "e", "x", "*"] {
+                imports.push(from(level, m, n));
+            }
+        }
+    }
+    for importer in &files {
+        for import in &imports {
+            let consulted = ModuleIndex::names_consulted(&importer.module, import);
+            let mut chosen: Vec<usize> = Vec::new();
+            for n in &consulted {
+                let below = format!("{n}.");
+                chosen.extend(
+                    (0..files.len()).filter(|&i| files[i].module.module.as_deref() == Some(n)),
+                );
+                let mut under: Vec<usize> = (0..files.len())
+                    .filter(|&i| {
+                        files[i]
+                            .module
+                            .module
+                            .as_deref()
+                            .is_some_and(|m| m.starts_with(&below))
+                    })
+                    .collect();
+                under.sort_by(|&a, &b| files[a].module.module.cmp(&files[b].module.module));
+                chosen.extend(under.first());
+            }
+            chosen.sort_unstable();
+            chosen.dedup();
+            let part: Vec<IndexedFile> = chosen.iter().map(|&i| files[i].clone()).collect();
+            let partial = ModuleIndex::build(&part);
+            let a = whole.resolve(&importer.module, import);
+            let mut b = partial.resolve(&importer.module, import);
+            b.target_file = b.target_file.map(|t| chosen[t as usize] as u32);
+            assert_eq!(a, b, "{} importing {import:?}", importer.rel_path);
+        }
+    }
+}

@@ -277,7 +277,7 @@ impl Writer<'_> {
         )?;
         let mut below = self.tx.prepare_cached(
             "SELECT file_id, path, module, source_root, is_package, is_stub FROM files \
-             WHERE module > ?1 || '.' AND module < ?1 || '/' LIMIT 1",
+             WHERE module > ?1 || '.' AND module < ?1 || '/' ORDER BY module, path LIMIT 1",
         )?;
         let row = |r: &rusqlite::Row<'_>| -> rusqlite::Result<(i64, IndexedFile)> {
             Ok((
