@@ -42,6 +42,8 @@ pub struct IndexOptions {
     /// Contents that stand in for the work tree's (`--since`: the files as the base commit
     /// has them), by repo-relative path; `None`: the file is absent.
     pub overlay: Option<Arc<Overlay>>,
+    /// The database is a scratch copy, deleted after this use: nothing is synced to disk.
+    pub scratch: bool,
 }
 
 /// Files as another version of the tree has them (see [`IndexOptions::overlay`]).
@@ -1312,6 +1314,9 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
     }
     phase("discovered");
     let (mut store, note) = Store::open(db_path)?;
+    if opts.scratch {
+        store.as_scratch()?;
+    }
     let rebuilt = match note {
         OpenNote::Rebuilt(why) => Some(why),
         _ => None,

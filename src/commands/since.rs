@@ -114,6 +114,7 @@ pub(crate) fn base_findings(repo: &Repo, rev: &str, cli: &SelectionLayer) -> Res
         &IndexOptions {
             semantic: true,
             overlay: Some(overlay.clone()),
+            scratch: true,
             ..IndexOptions::default()
         },
     )?;

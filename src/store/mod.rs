@@ -661,6 +661,17 @@ impl Store {
         Ok(())
     }
 
+    /// For a scratch copy that is deleted after one use (`--since`): no syncs to disk, and no
+    /// checkpoint when it closes.
+    pub fn as_scratch(&mut self) -> Result<()> {
+        self.conn.pragma_update(None, "synchronous", "OFF")?;
+        self.conn.set_db_config(
+            rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
+            true,
+        )?;
+        Ok(())
+    }
+
     /// Opens an existing database read-only (for queries).
     pub fn open_read_only(path: &Path) -> Result<Store> {
         match inspect(path)? {
