@@ -154,35 +154,7 @@ pub fn run(args: RatchetArgs) -> Result<ExitCode> {
         let f = &current[*i];
         table.entry(key_of(&f.path, &f.code)).or_default().2 += 1;
     }
-    let rows: Vec<Vec<Value>> = table
-        .iter()
-        .filter(|(_, (b, c, n))| b != c || *n > 0)
-        .map(|(k, (b, c, n))| {
-            vec![
-                Value::Text(k.clone()),
-                Value::Integer(*b),
-                Value::Integer(*c),
-                Value::Text(format!("{:+}", c - b)),
-                Value::Integer(*n),
-            ]
-        })
-        .collect();
-    let key_name = match args.by {
-        RatchetBy::File => "file",
-        RatchetBy::Owner => "owner",
-        RatchetBy::Lane => "lane",
-        RatchetBy::Code => "code",
-    };
-    let result = QueryResult {
-        columns: vec![
-            key_name.into(),
-            "baseline".into(),
-            "current".into(),
-            "delta".into(),
-            "new".into(),
-        ],
-        rows,
-    };
+    let result = counts_table(&table, args.by, "baseline");
     let mut out = super::output(None)?;
     if !result.rows.is_empty() {
         crate::render::render(&result, args.format, &mut out)?;
@@ -255,6 +227,44 @@ pub fn run(args: RatchetArgs) -> Result<ExitCode> {
 
 use std::io::Write as _;
 
+/// The ratchet's table: per key, the count before (`before`: "baseline" or "base"), the
+/// current count, the delta and the new findings; only keys where something moved.
+fn counts_table(
+    table: &BTreeMap<String, (i64, i64, i64)>,
+    by: RatchetBy,
+    before: &str,
+) -> QueryResult {
+    let rows: Vec<Vec<Value>> = table
+        .iter()
+        .filter(|(_, (b, c, n))| b != c || *n > 0)
+        .map(|(k, (b, c, n))| {
+            vec![
+                Value::Text(k.clone()),
+                Value::Integer(*b),
+                Value::Integer(*c),
+                Value::Text(format!("{:+}", c - b)),
+                Value::Integer(*n),
+            ]
+        })
+        .collect();
+    let key_name = match by {
+        RatchetBy::File => "file",
+        RatchetBy::Owner => "owner",
+        RatchetBy::Lane => "lane",
+        RatchetBy::Code => "code",
+    };
+    QueryResult {
+        columns: vec![
+            key_name.into(),
+            before.into(),
+            "current".into(),
+            "delta".into(),
+            "new".into(),
+        ],
+        rows,
+    }
+}
+
 /// `ratchet --since REV`: the findings at the merge base of REV and HEAD are the baseline
 /// (codefacts' own; ingested Ruff findings have no base to compare with); nothing is written.
 fn since(
@@ -299,35 +309,7 @@ fn since(
         let f = &current[*i];
         table.entry(key_of(&f.path, &f.code)).or_default().2 += 1;
     }
-    let rows: Vec<Vec<Value>> = table
-        .iter()
-        .filter(|(_, (b, c, n))| b != c || *n > 0)
-        .map(|(k, (b, c, n))| {
-            vec![
-                Value::Text(k.clone()),
-                Value::Integer(*b),
-                Value::Integer(*c),
-                Value::Text(format!("{:+}", c - b)),
-                Value::Integer(*n),
-            ]
-        })
-        .collect();
-    let key_name = match args.by {
-        RatchetBy::File => "file",
-        RatchetBy::Owner => "owner",
-        RatchetBy::Lane => "lane",
-        RatchetBy::Code => "code",
-    };
-    let result = QueryResult {
-        columns: vec![
-            key_name.into(),
-            "base".into(),
-            "current".into(),
-            "delta".into(),
-            "new".into(),
-        ],
-        rows,
-    };
+    let result = counts_table(&table, args.by, "base");
     let mut out = super::output(None)?;
     if !result.rows.is_empty() {
         crate::render::render(&result, args.format, &mut out)?;

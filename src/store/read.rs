@@ -29,6 +29,35 @@ pub struct CachedImports {
     pub by_file: HashMap<i64, (Arc<Vec<ImportFact>>, Vec<i64>)>,
 }
 
+/// An import as stored (without positions), from the row's columns `form, module, level, name,
+/// alias, is_star, scope, type_checking, guarded, conditional` starting at column `at`.
+fn stored_import(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ImportFact> {
+    let form: String = r.get(at)?;
+    let scope: String = r.get(at + 6)?;
+    Ok(ImportFact {
+        form: if form == "from" {
+            ImportForm::From
+        } else {
+            ImportForm::Import
+        },
+        module: r.get(at + 1)?,
+        level: r.get(at + 2)?,
+        name: r.get(at + 3)?,
+        alias: r.get(at + 4)?,
+        is_star: r.get(at + 5)?,
+        name_span: Span::default(),
+        stmt_span: Span::default(),
+        scope: match scope.as_str() {
+            "class" => ScopeKind::Class,
+            "function" => ScopeKind::Function,
+            _ => ScopeKind::Module,
+        },
+        type_checking: r.get(at + 7)?,
+        guarded: r.get(at + 8)?,
+        conditional: r.get(at + 9)?,
+    })
+}
+
 impl Writer<'_> {
     pub fn meta(&self, key: &str) -> Result<Option<String>> {
         let mut stmt = self
@@ -224,31 +253,8 @@ impl Writer<'_> {
              FROM imports WHERE file_id = ?1 ORDER BY rowid",
         )?;
         let rows = stmt.query_map([file_id], |r| {
-            let form: String = r.get(0)?;
-            let scope: String = r.get(6)?;
             let kind: String = r.get(13)?;
-            let fact = ImportFact {
-                form: if form == "from" {
-                    ImportForm::From
-                } else {
-                    ImportForm::Import
-                },
-                module: r.get(1)?,
-                level: r.get(2)?,
-                name: r.get(3)?,
-                alias: r.get(4)?,
-                is_star: r.get(5)?,
-                name_span: Span::default(),
-                stmt_span: Span::default(),
-                scope: match scope.as_str() {
-                    "class" => ScopeKind::Class,
-                    "function" => ScopeKind::Function,
-                    _ => ScopeKind::Module,
-                },
-                type_checking: r.get(7)?,
-                guarded: r.get(8)?,
-                conditional: r.get(9)?,
-            };
+            let fact = stored_import(r, 0)?;
             use crate::resolve::TargetKind;
             let res = crate::resolve::Resolution {
                 absolute_module: r.get(10)?,
@@ -319,30 +325,7 @@ impl Writer<'_> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             let file_id: i64 = r.get(0)?;
-            let form: String = r.get(2)?;
-            let scope: String = r.get(8)?;
-            let fact = ImportFact {
-                form: if form == "from" {
-                    ImportForm::From
-                } else {
-                    ImportForm::Import
-                },
-                module: r.get(3)?,
-                level: r.get(4)?,
-                name: r.get(5)?,
-                alias: r.get(6)?,
-                is_star: r.get(7)?,
-                name_span: Span::default(),
-                stmt_span: Span::default(),
-                scope: match scope.as_str() {
-                    "class" => ScopeKind::Class,
-                    "function" => ScopeKind::Function,
-                    _ => ScopeKind::Module,
-                },
-                type_checking: r.get(9)?,
-                guarded: r.get(10)?,
-                conditional: r.get(11)?,
-            };
+            let fact = stored_import(r, 2)?;
             let entry = by_file.entry(file_id).or_default();
             entry.0.push(fact);
             entry.1.push(r.get(1)?);
