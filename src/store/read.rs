@@ -29,6 +29,23 @@ pub struct CachedImports {
     pub by_file: HashMap<i64, (Arc<Vec<ImportFact>>, Vec<i64>)>,
 }
 
+/// (path, stored row) from the columns `file_id, path, size, mtime_ns, hash, module, lane,
+/// source_root`.
+fn stored_file(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, StoredFile)> {
+    Ok((
+        r.get::<_, String>(1)?,
+        StoredFile {
+            file_id: r.get(0)?,
+            size: r.get::<_, i64>(2)? as u64,
+            mtime_ns: r.get(3)?,
+            hash: r.get(4)?,
+            module: r.get(5)?,
+            lane: r.get(6)?,
+            source_root: r.get(7)?,
+        },
+    ))
+}
+
 /// An import as stored (without positions), from the row's columns `form, module, level, name,
 /// alias, is_star, scope, type_checking, guarded, conditional` starting at column `at`.
 fn stored_import(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ImportFact> {
@@ -95,20 +112,7 @@ impl Writer<'_> {
             "SELECT file_id, path, size, mtime_ns, hash, module, lane, source_root FROM files \
              WHERE path IN (SELECT value FROM json_each(?1))",
         )?;
-        let rows = stmt.query_map([list], |r| {
-            Ok((
-                r.get::<_, String>(1)?,
-                StoredFile {
-                    file_id: r.get(0)?,
-                    size: r.get::<_, i64>(2)? as u64,
-                    mtime_ns: r.get(3)?,
-                    hash: r.get(4)?,
-                    module: r.get(5)?,
-                    lane: r.get(6)?,
-                    source_root: r.get(7)?,
-                },
-            ))
-        })?;
+        let rows = stmt.query_map([list], stored_file)?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
@@ -219,20 +223,7 @@ impl Writer<'_> {
                 "SELECT file_id, path, size, mtime_ns, hash, module, lane, source_root FROM files",
             )
             .map_err(|e| explain(e, &self.path))?;
-        let rows = stmt.query_map([], |r| {
-            Ok((
-                r.get::<_, String>(1)?,
-                StoredFile {
-                    file_id: r.get(0)?,
-                    size: r.get::<_, i64>(2)? as u64,
-                    mtime_ns: r.get(3)?,
-                    hash: r.get(4)?,
-                    module: r.get(5)?,
-                    lane: r.get(6)?,
-                    source_root: r.get(7)?,
-                },
-            ))
-        })?;
+        let rows = stmt.query_map([], stored_file)?;
         let mut out = HashMap::new();
         for row in rows {
             let (path, f) = row.map_err(|e| explain(e, &self.path))?;
