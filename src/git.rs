@@ -15,6 +15,30 @@ fn git(root: &Path, args: &[&str]) -> Option<Vec<u8>> {
     out.status.success().then_some(out.stdout)
 }
 
+/// The entries of `git diff --name-status -z`: the status letter and its paths (two for a
+/// rename or copy, old then new; one otherwise).
+fn name_status(out: &[u8]) -> Vec<(u8, Vec<String>)> {
+    let fields: Vec<&[u8]> = out.split(|b| *b == 0).collect();
+    let mut entries = Vec::new();
+    let mut i = 0;
+    while i < fields.len() {
+        let Some(&status) = fields[i].first() else {
+            i += 1;
+            continue;
+        };
+        let n = if matches!(status, b'R' | b'C') { 2 } else { 1 };
+        let paths: Vec<String> = fields[i + 1..(i + 1 + n).min(fields.len())]
+            .iter()
+            .map(|p| String::from_utf8_lossy(p).into_owned())
+            .collect();
+        if paths.len() == n {
+            entries.push((status, paths));
+        }
+        i += 1 + n;
+    }
+    entries
+}
+
 /// The commit checked out (`git rev-parse HEAD`).
 pub fn head(root: &Path) -> Option<String> {
     let out = git(root, &["rev-parse", "--verify", "-q", "HEAD"])?;
@@ -37,25 +61,10 @@ pub fn renames_since(root: &Path, commit: &str) -> Option<BTreeMap<String, Strin
             "--",
         ],
     )?;
-    let fields: Vec<&[u8]> = out.split(|b| *b == 0).collect();
     let mut map = BTreeMap::new();
-    let mut i = 0;
-    while i < fields.len() {
-        let status = fields[i];
-        if status.first() == Some(&b'R') || status.first() == Some(&b'C') {
-            if let (Some(old), Some(new)) = (fields.get(i + 1), fields.get(i + 2))
-                && status.first() == Some(&b'R')
-            {
-                map.insert(
-                    String::from_utf8_lossy(old).into_owned(),
-                    String::from_utf8_lossy(new).into_owned(),
-                );
-            }
-            i += 3;
-        } else if status.is_empty() {
-            i += 1;
-        } else {
-            i += 2;
+    for (status, paths) in name_status(&out) {
+        if let (b'R', [old, new]) = (status, paths.as_slice()) {
+            map.insert(old.clone(), new.clone());
         }
     }
     Some(map)
@@ -121,19 +130,12 @@ pub fn changed_since(root: &Path, commit: &str) -> Option<BTreeMap<String, bool>
             "--",
         ],
     )?;
-    let fields: Vec<&[u8]> = out.split(|b| *b == 0).collect();
     let mut map = BTreeMap::new();
-    let mut i = 0;
-    while i + 1 < fields.len() {
-        let status = fields[i];
-        if status.is_empty() {
-            i += 1;
-            continue;
-        }
-        let path = String::from_utf8_lossy(fields[i + 1]).into_owned();
+    for (status, paths) in name_status(&out) {
         // Added since the commit: the commit does not have it.
-        map.insert(path, status.first() != Some(&b'A'));
-        i += 2;
+        if let Some(path) = paths.into_iter().next() {
+            map.insert(path, status != b'A');
+        }
     }
     let untracked = git(root, &["ls-files", "-z", "--others", "--exclude-standard"])?;
     for p in untracked.split(|b| *b == 0).filter(|p| !p.is_empty()) {

@@ -154,17 +154,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                 &files,
                 &flagged,
                 &mut |id| store.imports_of(id),
-                &mut |file| {
-                    let Some(text) =
-                        crate::files::read_text(&crate::files::from_rel(&root, &file.path))
-                    else {
-                        return Ok(None);
-                    };
-                    Ok(Some(crate::fix::unused_imports::FileInput {
-                        text,
-                        noqa_lines: store.noqa_lines(file.file_id)?,
-                    }))
-                },
+                &mut |file| unused_input(&root, &store, file),
                 args.everywhere,
                 None,
             )?;
@@ -181,18 +171,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             crate::fix::duplicate_test_classes::plan(
                 &files,
                 &flagged,
-                &mut |file| {
-                    let Some(text) =
-                        crate::files::read_text(&crate::files::from_rel(&root, &file.path))
-                    else {
-                        return Ok(None);
-                    };
-                    Ok(Some(crate::fix::duplicate_test_classes::FileInput {
-                        text,
-                        classes: store.module_classes(file.file_id)?,
-                        names: store.module_names(file.file_id)?,
-                    }))
-                },
+                &mut |file| duplicate_input(&root, &store, file),
                 &mut |module, name| store.importers_of(module, name),
             )?
         }
@@ -502,6 +481,39 @@ fn left_note(plan: &crate::fix::Plan, not_looked_at: &Option<String>) -> String 
     s
 }
 
+/// What `unused-imports` plans a file from: its text and its `# noqa` lines (`None`: the file
+/// cannot be read or decoded).
+fn unused_input(
+    root: &std::path::Path,
+    store: &Store,
+    file: &crate::store::FixFile,
+) -> Result<Option<crate::fix::unused_imports::FileInput>> {
+    let Some(text) = crate::files::read_text(&crate::files::from_rel(root, &file.path)) else {
+        return Ok(None);
+    };
+    Ok(Some(crate::fix::unused_imports::FileInput {
+        text,
+        noqa_lines: store.noqa_lines(file.file_id)?,
+    }))
+}
+
+/// What `duplicate-test-classes` plans a file from: its text, its module-level classes and
+/// names (`None`: the file cannot be read or decoded).
+fn duplicate_input(
+    root: &std::path::Path,
+    store: &Store,
+    file: &crate::store::FixFile,
+) -> Result<Option<crate::fix::duplicate_test_classes::FileInput>> {
+    let Some(text) = crate::files::read_text(&crate::files::from_rel(root, &file.path)) else {
+        return Ok(None);
+    };
+    Ok(Some(crate::fix::duplicate_test_classes::FileInput {
+        text,
+        classes: store.module_classes(file.file_id)?,
+        names: store.module_names(file.file_id)?,
+    }))
+}
+
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
@@ -558,15 +570,7 @@ pub(super) fn attach_fixes(
         &files,
         &unused_flagged,
         &mut |id| store.imports_of(id),
-        &mut |file| {
-            let Some(text) = read_text(&file.path) else {
-                return Ok(None);
-            };
-            Ok(Some(crate::fix::unused_imports::FileInput {
-                text,
-                noqa_lines: store.noqa_lines(file.file_id)?,
-            }))
-        },
+        &mut |file| unused_input(root, store, file),
         true,
         Some(&mut unused),
     )?;
@@ -574,16 +578,7 @@ pub(super) fn attach_fixes(
     let renames = crate::fix::duplicate_test_classes::plan(
         &files,
         &duplicate_flagged,
-        &mut |file| {
-            let Some(text) = read_text(&file.path) else {
-                return Ok(None);
-            };
-            Ok(Some(crate::fix::duplicate_test_classes::FileInput {
-                text,
-                classes: store.module_classes(file.file_id)?,
-                names: store.module_names(file.file_id)?,
-            }))
-        },
+        &mut |file| duplicate_input(root, store, file),
         &mut |module, name| store.importers_of(module, name),
     )?;
     for fix in &renames.files {
