@@ -47,7 +47,7 @@ pub fn head(root: &Path) -> Option<String> {
 }
 
 /// Files renamed since `commit` (in the work tree, staged or not): old path -> new path, as
-/// `git diff -M` detects them. Repo-relative paths when `root` is the top level.
+/// `git diff -M` detects them, relative to `root` (which may lie below git's top level).
 pub fn renames_since(root: &Path, commit: &str) -> Option<BTreeMap<String, String>> {
     let out = git(
         root,
@@ -57,6 +57,7 @@ pub fn renames_since(root: &Path, commit: &str) -> Option<BTreeMap<String, Strin
             "--name-status",
             "-z",
             "--no-color",
+            "--relative",
             commit,
             "--",
         ],
