@@ -1,5 +1,10 @@
 //! Multi-row INSERTs: a file's rows of one table are sent 32 at a time, which halves the
 //! per-statement work of SQLite for the large tables (bindings, scopes, definitions).
+//!
+//! [`Rows::replace`] makes a file's stored rows of a table equal to the buffered ones and
+//! writes nothing when they already are: a re-index after an edit that leaves most facts of
+//! a file as they were (a fix that rewrites one import, a changed comment) reads those tables
+//! and writes only the ones that changed.
 
 use rusqlite::Connection;
 use rusqlite::types::{ToSqlOutput, Value, ValueRef};
@@ -76,6 +81,64 @@ impl<'a> Rows<'a> {
         )
     }
 
+    /// Makes the stored rows of `file_id` in this table exactly the buffered rows, in order.
+    /// When they already are (the same values in the same order), nothing is written;
+    /// otherwise the file's rows are deleted and the buffered ones inserted. `fresh`: the file
+    /// has no stored rows (a new file in an empty index), so nothing is read or deleted.
+    pub(super) fn replace(
+        self,
+        conn: &Connection,
+        file_id: i64,
+        fresh: bool,
+    ) -> rusqlite::Result<()> {
+        if !fresh {
+            if self.stored_equal(conn, file_id)? {
+                return Ok(());
+            }
+            conn.prepare_cached(&format!("DELETE FROM {} WHERE file_id = ?1", self.table))?
+                .execute([file_id])?;
+        }
+        self.insert(conn)
+    }
+
+    /// Whether the stored rows of `file_id` are the buffered ones, in the order they were
+    /// inserted (rowid; for the `WITHOUT ROWID` tables, their key). A value stored in another
+    /// form than it was given (a type affinity conversion) counts as a difference, so the
+    /// answer errs only towards rewriting.
+    fn stored_equal(&self, conn: &Connection, file_id: i64) -> rusqlite::Result<bool> {
+        let columns = if self.columns.is_empty() {
+            "*"
+        } else {
+            self.columns.trim_start_matches('(').trim_end_matches(')')
+        };
+        let mut st = conn.prepare_cached(&format!(
+            "SELECT {columns} FROM {} WHERE file_id = ?1 ORDER BY {}",
+            self.table,
+            stored_order(self.table)
+        ))?;
+        if st.column_count() != self.ncols {
+            return Ok(false);
+        }
+        let mut stored = st.query([file_id])?;
+        let mut wanted = self.vals.chunks_exact(self.ncols);
+        while let Some(row) = stored.next()? {
+            let Some(want) = wanted.next() else {
+                return Ok(false);
+            };
+            for (i, v) in want.iter().enumerate() {
+                let same = match v {
+                    ToSqlOutput::Borrowed(r) => row.get_ref(i)? == *r,
+                    ToSqlOutput::Owned(v) => row.get_ref(i)? == ValueRef::from(v),
+                    _ => false,
+                };
+                if !same {
+                    return Ok(false);
+                }
+            }
+        }
+        Ok(wanted.next().is_none())
+    }
+
     /// Inserts every buffered row.
     pub(super) fn insert(self, conn: &Connection) -> rusqlite::Result<()> {
         let per_chunk = CHUNK * self.ncols;
@@ -103,6 +166,19 @@ impl<'a> Rows<'a> {
     }
 }
 
+/// The order a file's rows of `table` were inserted in: the key of a `WITHOUT ROWID` table
+/// (whose rows are inserted in key order), else the rowid.
+fn stored_order(table: &str) -> &'static str {
+    match table {
+        "first_party_modules" => "module",
+        "scopes" => "scope_id",
+        "bindings" => "binding_id",
+        "branches" => "branch_id",
+        "notebook_cells" => "cell",
+        _ => "rowid",
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,5 +203,61 @@ mod tests {
             .unwrap();
         assert_eq!((count, sum), (70, (0..70).sum::<i64>()));
         assert_eq!(last, "n9");
+    }
+
+    fn stored(conn: &Connection) -> Vec<(i64, String, Option<i64>)> {
+        conn.prepare("SELECT a, b, c FROM t ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn replace_writes_only_a_table_whose_rows_changed() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE t(file_id INTEGER, a INTEGER, b TEXT, c INTEGER);\
+             INSERT INTO t VALUES (2, 9, 'other', NULL);",
+        )
+        .unwrap();
+        let names = ["a", "b", "c"];
+        let put = |rows: &[(i64, &str, Option<i64>)]| {
+            let mut r = Rows::with_columns("t", "(file_id, a, b, c)", 4, rows.len());
+            for (a, b, c) in rows {
+                r.push([int(1), int(*a), text(b), opt_int(*c)]);
+            }
+            let before = conn.total_changes();
+            r.replace(&conn, 1, false).unwrap();
+            conn.total_changes() - before
+        };
+        let first = [(0, names[0], None), (1, names[1], Some(4))];
+        assert!(put(&first) > 0);
+        // The same rows again: nothing written.
+        assert_eq!(put(&first), 0);
+        // One value differs (NULL against a number too), a row more, a row fewer, none.
+        assert!(put(&[(0, names[0], Some(0)), (1, names[1], Some(4))]) > 0);
+        assert!(
+            put(&[
+                (0, names[0], Some(0)),
+                (1, names[1], Some(4)),
+                (2, names[2], None)
+            ]) > 0
+        );
+        assert_eq!(
+            stored(&conn),
+            vec![
+                (9, "other".into(), None),
+                (0, "a".into(), Some(0)),
+                (1, "b".into(), Some(4)),
+                (2, "c".into(), None)
+            ]
+        );
+        assert!(put(&[(1, names[1], Some(4))]) > 0);
+        assert!(put(&[]) > 0);
+        assert_eq!(put(&[]), 0);
+        // Another file's rows are never touched.
+        assert_eq!(stored(&conn), vec![(9, "other".into(), None)]);
     }
 }

@@ -1,11 +1,11 @@
 //! Writing [`SemanticFacts`] (the semantic tables of `schema.sql`).
 
-use rusqlite::{Connection, params};
+use rusqlite::Connection;
 
 use super::rows::{Rows, int, opt_int, opt_text, text};
 use crate::semantic::{BindingKind, Resolution, SemScopeKind, SemanticFacts};
 
-/// The semantic tables, for deleting a file's rows.
+/// The semantic tables (a query that names one needs the semantic layer).
 pub(super) const TABLES: &[&str] = &[
     "semantic_files",
     "first_party_modules",
@@ -20,29 +20,39 @@ pub(super) const TABLES: &[&str] = &[
     "noqa_warnings",
 ];
 
-/// Inserts one file's semantic facts (the caller owns the transaction). `package` is the
-/// file's top-level package when it counts as first-party (see `first_party_modules`).
-pub(super) fn insert(
+/// Makes one file's rows of the semantic tables `f` (the caller owns the transaction):
+/// none when the file was not analysed. `references` says whether every name load goes into
+/// `name_references`; `package` is the file's top-level package when it counts as
+/// first-party (see `first_party_modules`). A table whose stored rows are already these is
+/// not written ([`Rows::replace`]); `fresh`: the file has no stored rows.
+pub(super) fn replace(
     conn: &Connection,
     file_id: i64,
-    f: &SemanticFacts,
+    semantic: Option<(&SemanticFacts, bool)>,
     package: Option<&str>,
-    references: bool,
+    fresh: bool,
 ) -> rusqlite::Result<()> {
-    if let Some(pkg) = package {
-        conn.prepare_cached("INSERT OR IGNORE INTO first_party_modules VALUES (?1, ?2)")?
-            .execute(params![file_id, pkg])?;
+    let empty = SemanticFacts::default();
+    let (f, references) = semantic.unwrap_or((&empty, false));
+    let analysed = semantic.is_some();
+    let mut first_party = Rows::new("first_party_modules", 2, 1);
+    if let Some(pkg) = package.filter(|_| analysed) {
+        first_party.push([int(file_id), text(pkg)]);
     }
+    first_party.replace(conn, file_id, fresh)?;
     let lenient = f.lenient_syntax_error.as_ref();
-    conn.prepare_cached("INSERT INTO semantic_files VALUES (?1,?2,?3,?4,?5,?6)")?
-        .execute(params![
-            file_id,
-            f.has_syntax_error,
-            f.future_annotations,
-            lenient.map(|l| l.0),
-            lenient.map(|l| l.1),
-            lenient.map(|l| l.2.as_str())
-        ])?;
+    let mut files = Rows::new("semantic_files", 6, 1);
+    if analysed {
+        files.push([
+            int(file_id),
+            int(f.has_syntax_error),
+            int(f.future_annotations),
+            opt_int(lenient.map(|l| l.0)),
+            opt_int(lenient.map(|l| l.1)),
+            opt_text(lenient.map(|l| l.2.as_str())),
+        ]);
+    }
+    files.replace(conn, file_id, fresh)?;
     // The implicit scopes the analysis opens around every function and class (type
     // parameters) and method (the `__class__` cell) are stored only when something is bound
     // in them: PEP 695 type parameters, a `__class__` that is used. Otherwise what happens in
@@ -86,7 +96,7 @@ pub(super) fn insert(
             int(s.uses_locals),
         ]);
     }
-    scopes.insert(conn)?;
+    scopes.replace(conn, file_id, fresh)?;
     let mut bindings = Rows::new("bindings", 27, f.bindings.len());
     for b in f.bindings.iter().filter(|b| stored_binding(b)) {
         bindings.push([
@@ -119,9 +129,12 @@ pub(super) fn insert(
             int(b.level),
         ]);
     }
-    bindings.insert(conn)?;
-    let mut st =
-        conn.prepare_cached("INSERT INTO name_references VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10)")?;
+    bindings.replace(conn, file_id, fresh)?;
+    let mut refs = Rows::new(
+        "name_references",
+        10,
+        if references { f.references.len() } else { 0 },
+    );
     for r in f.references.iter().filter(|_| references) {
         let (resolution, binding) = match r.resolution {
             Resolution::Binding(b) => ("binding", Some(b.0)),
@@ -129,70 +142,76 @@ pub(super) fn insert(
             Resolution::Implicit => ("implicit", None),
             Resolution::Unresolved => ("unresolved", None),
         };
-        st.execute(params![
-            file_id,
-            r.name,
-            scope_of(r.scope),
-            r.kind.as_str(),
-            r.span.line,
-            r.span.col,
-            r.span.end_line,
-            r.span.end_col,
-            resolution,
-            binding
-        ])?;
+        refs.push([
+            int(file_id),
+            text(&r.name),
+            int(scope_of(r.scope)),
+            text(r.kind.as_str()),
+            int(r.span.line),
+            int(r.span.col),
+            int(r.span.end_line),
+            int(r.span.end_col),
+            text(resolution),
+            opt_int(binding),
+        ]);
     }
-    let mut st = conn.prepare_cached(
-        "INSERT INTO unresolved_references VALUES (?1,?2,?3,?4,?5,?6,?7,?8,?9,?10,?11,?12,?13)",
-    )?;
+    refs.replace(conn, file_id, fresh)?;
+    let mut unresolved = Rows::new("unresolved_references", 13, f.unresolved.len());
     for u in &f.unresolved {
-        st.execute(params![
-            file_id,
-            u.name,
-            u.text,
-            scope_of(u.scope),
-            u.kind.as_str(),
-            u.span.line,
-            u.span.col,
-            u.span.end_line,
-            u.span.end_col,
-            u.star_import_visible,
-            u.name_error_handled,
-            u.builtin_added_in,
-            u.parent_line
-        ])?;
+        unresolved.push([
+            int(file_id),
+            text(&u.name),
+            text(&u.text),
+            int(scope_of(u.scope)),
+            text(u.kind.as_str()),
+            int(u.span.line),
+            int(u.span.col),
+            int(u.span.end_line),
+            int(u.span.end_col),
+            int(u.star_import_visible),
+            int(u.name_error_handled),
+            opt_int(u.builtin_added_in),
+            opt_int(u.parent_line),
+        ]);
     }
-    let mut st = conn.prepare_cached("INSERT INTO star_imports VALUES (?1,?2,?3,?4,?5,?6,?7)")?;
+    unresolved.replace(conn, file_id, fresh)?;
+    let mut stars = Rows::new("star_imports", 7, f.star_imports.len());
     for s in &f.star_imports {
-        st.execute(params![
-            file_id,
-            s.module,
-            scope_of(s.scope),
-            s.span.line,
-            s.span.col,
-            s.span.end_line,
-            s.span.end_col
-        ])?;
+        stars.push([
+            int(file_id),
+            text(&s.module),
+            int(scope_of(s.scope)),
+            int(s.span.line),
+            int(s.span.col),
+            int(s.span.end_line),
+            int(s.span.end_col),
+        ]);
     }
+    stars.replace(conn, file_id, fresh)?;
     let mut branches = Rows::new("branches", 3, f.branches.len());
     for (i, p) in f.branches.iter().enumerate() {
         branches.push([int(file_id), int(i as i64), opt_int(*p)]);
     }
-    branches.insert(conn)?;
-    let mut st = conn.prepare_cached("INSERT INTO noqa_directives VALUES (?1,?2,?3,?4)")?;
+    branches.replace(conn, file_id, fresh)?;
+    let mut noqa = Rows::new("noqa_directives", 4, f.noqa.len());
     for d in &f.noqa {
-        st.execute(params![file_id, d.line, d.code, d.file_level])?;
+        noqa.push([
+            int(file_id),
+            int(d.line),
+            opt_text(d.code.as_deref()),
+            int(d.file_level),
+        ]);
     }
+    noqa.replace(conn, file_id, fresh)?;
     let mut ranges = Rows::new("noqa_line_ranges", 3, f.noqa_ranges.len());
     for r in &f.noqa_ranges {
         ranges.push([int(file_id), int(r.start_line), int(r.end_line)]);
     }
-    ranges.insert(conn)?;
-    if !f.noqa_warnings.is_empty() {
-        let mut st = conn.prepare_cached("INSERT INTO noqa_warnings VALUES (?1,?2,?3)")?;
-        for (line, kind) in &f.noqa_warnings {
-            st.execute(params![file_id, line, kind.as_str()])?;
-        }
+    ranges.replace(conn, file_id, fresh)?;
+    let mut warnings = Rows::new("noqa_warnings", 3, f.noqa_warnings.len());
+    for (line, kind) in &f.noqa_warnings {
+        warnings.push([int(file_id), int(*line), text(kind.as_str())]);
     }
+    warnings.replace(conn, file_id, fresh)?;
     Ok(())
 }

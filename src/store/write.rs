@@ -177,10 +177,12 @@ impl<'c> Writer<'c> {
     }
 
     /// Replaces every fact of a file. `targets[i]` is the file id the i-th import loads.
-    /// `fresh` skips deleting old facts: only for a file inserted into an empty index.
-    /// `semantic` holds the file's scopes and bindings (None for a file that was not parsed)
-    /// and `references` says whether every name load goes into `name_references`;
-    /// `package` is the file's top-level package when that counts as first-party.
+    /// `fresh` skips reading and deleting old facts: only for a file inserted into an empty
+    /// index. A table whose stored rows for the file are already the new ones is not written
+    /// ([`Rows::replace`]). `semantic` holds the file's scopes and bindings (None for a file
+    /// that was not parsed) and `references` says whether every name load goes into
+    /// `name_references`; `package` is the file's top-level package when that counts as
+    /// first-party.
     #[allow(clippy::too_many_arguments)]
     pub fn replace_facts(
         &self,
@@ -193,27 +195,12 @@ impl<'c> Writer<'c> {
         fresh: bool,
     ) -> Result<()> {
         if !fresh {
-            for table in [
-                "imports",
-                "definitions",
-                "dunder_all",
-                "module_exports",
-                "outside_returns",
-                "syntax_errors",
-                "path_strings",
-                "notebook_cells",
-            ]
-            .iter()
-            .chain(super::semantic::TABLES)
-            {
-                self.tx
-                    .prepare_cached(&format!("DELETE FROM {table} WHERE file_id = ?1"))?
-                    .execute([file_id])?;
-            }
+            // Written by `set_cells` after this call.
+            self.tx
+                .prepare_cached("DELETE FROM notebook_cells WHERE file_id = ?1")?
+                .execute([file_id])?;
         }
-        if let Some((sem, references)) = semantic {
-            super::semantic::insert(&self.tx, file_id, sem, package, references)?;
-        }
+        super::semantic::replace(&self.tx, file_id, semantic, package, fresh)?;
         let mut rows = Rows::with_columns(
             "imports",
             "(file_id, form, module, level, absolute_module, name, alias, is_star, line, col, \
@@ -255,7 +242,7 @@ impl<'c> Writer<'c> {
                 text(res.map(|r| r.kind.as_str()).unwrap_or("unresolved")),
             ]);
         }
-        rows.insert(&self.tx)?;
+        rows.replace(&self.tx, file_id, fresh)?;
         let decorators: Vec<String> = facts
             .definitions
             .iter()
@@ -286,64 +273,92 @@ impl<'c> Writer<'c> {
                 int(d.stmt_span.end_line),
             ]);
         }
-        defs.insert(&self.tx)?;
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO dunder_all(file_id, name, form, line, col, end_line, end_col) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
+        defs.replace(&self.tx, file_id, fresh)?;
+        let mut all = Rows::with_columns(
+            "dunder_all",
+            "(file_id, name, form, line, col, end_line, end_col)",
+            7,
+            facts.all_entries.len(),
+        );
         for a in &facts.all_entries {
-            stmt.execute(params![
-                file_id,
-                a.name,
-                a.form.as_str(),
-                a.span.line,
-                a.span.col,
-                a.span.end_line,
-                a.span.end_col
-            ])?;
+            all.push([
+                int(file_id),
+                text(&a.name),
+                text(a.form.as_str()),
+                int(a.span.line),
+                int(a.span.col),
+                int(a.span.end_line),
+                int(a.span.end_col),
+            ]);
         }
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO module_exports(file_id, name, kind, line, in_all) VALUES (?1, ?2, ?3, ?4, ?5)",
-        )?;
+        all.replace(&self.tx, file_id, fresh)?;
+        let mut exports = Rows::with_columns(
+            "module_exports",
+            "(file_id, name, kind, line, in_all)",
+            5,
+            facts.exports.len(),
+        );
         for e in &facts.exports {
-            stmt.execute(params![file_id, e.name, e.kind.as_str(), e.line, e.in_all])?;
+            exports.push([
+                int(file_id),
+                text(&e.name),
+                text(e.kind.as_str()),
+                int(e.line),
+                int(e.in_all),
+            ]);
         }
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO outside_returns(file_id, kind, in_class, line, col, end_line, end_col) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
+        exports.replace(&self.tx, file_id, fresh)?;
+        let mut returns = Rows::with_columns(
+            "outside_returns",
+            "(file_id, kind, in_class, line, col, end_line, end_col)",
+            7,
+            facts.outside_returns.len(),
+        );
         for r in &facts.outside_returns {
-            stmt.execute(params![
-                file_id,
-                r.kind.as_str(),
-                r.in_class,
-                r.span.line,
-                r.span.col,
-                r.span.end_line,
-                r.span.end_col
-            ])?;
+            returns.push([
+                int(file_id),
+                text(r.kind.as_str()),
+                opt_text(r.in_class.as_deref()),
+                int(r.span.line),
+                int(r.span.col),
+                int(r.span.end_line),
+                int(r.span.end_col),
+            ]);
         }
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO syntax_errors(file_id, kind, text, line, col, end_line, end_col) \
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        )?;
+        returns.replace(&self.tx, file_id, fresh)?;
+        let mut errors = Rows::with_columns(
+            "syntax_errors",
+            "(file_id, kind, text, line, col, end_line, end_col)",
+            7,
+            facts.syntax_errors.len(),
+        );
         for e in &facts.syntax_errors {
-            stmt.execute(params![
-                file_id,
-                e.kind.as_str(),
-                e.text,
-                e.span.line,
-                e.span.col,
-                e.span.end_line,
-                e.span.end_col
-            ])?;
+            errors.push([
+                int(file_id),
+                text(e.kind.as_str()),
+                text(&e.text),
+                int(e.span.line),
+                int(e.span.col),
+                int(e.span.end_line),
+                int(e.span.end_col),
+            ]);
         }
-        let mut stmt = self.tx.prepare_cached(
-            "INSERT INTO path_strings(file_id, value, line, col) VALUES (?1, ?2, ?3, ?4)",
-        )?;
+        errors.replace(&self.tx, file_id, fresh)?;
+        let mut paths = Rows::with_columns(
+            "path_strings",
+            "(file_id, value, line, col)",
+            4,
+            facts.path_strings.len(),
+        );
         for s in &facts.path_strings {
-            stmt.execute(params![file_id, s.value, s.span.line, s.span.col])?;
+            paths.push([
+                int(file_id),
+                text(&s.value),
+                int(s.span.line),
+                int(s.span.col),
+            ]);
         }
+        paths.replace(&self.tx, file_id, fresh)?;
         Ok(())
     }
 
