@@ -1388,7 +1388,21 @@ pub fn run(config: &Config, db_path: &Path, opts: &IndexOptions) -> Result<Index
         && !owner_changes.any()
         && !others_changed
     {
-        drop(writer);
+        // The index is current. If the configuration files' stats moved (a checkout that
+        // touched them, the tree copied elsewhere) it is current for them too: recording that
+        // lets `check --files` trust the named files again, instead of walking the tree until
+        // some run changes something.
+        let configs = config_state(config).to_meta();
+        let root = config.root.to_string_lossy();
+        if writer.meta("config_files")?.as_deref() != Some(configs.as_str())
+            || writer.meta("root")?.as_deref() != Some(root.as_ref())
+        {
+            writer.set_meta("config_files", &configs)?;
+            writer.set_meta("root", &root)?;
+            writer.commit()?;
+        } else {
+            drop(writer);
+        }
         store.finish()?;
         summary.elapsed = start.elapsed();
         return Ok(summary);

@@ -388,3 +388,38 @@ fn changed_imports_resolve_as_a_full_index_resolves_them() {
         .collect();
     assert_eq!(with_files, full_named);
 }
+
+#[test]
+fn a_configuration_touched_but_unchanged_is_trusted_again_after_a_full_run() {
+    let dir = base();
+    let root = dir.path();
+    check(root, &[]);
+    // A checkout rewrites pyproject.toml with the same content: only its stat moves.
+    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
+    std::fs::File::options()
+        .write(true)
+        .open(root.join("pyproject.toml"))
+        .unwrap()
+        .set_modified(later)
+        .unwrap();
+    let timed = |args: &[&str]| {
+        let out = codefacts()
+            .current_dir(root)
+            .env("CODEFACTS_TIMINGS", "1")
+            .args(["check", "--output-format", "concise"])
+            .args(args)
+            .output()
+            .unwrap();
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    // Not trusted: the configuration's stat is not the one the index was built with.
+    let walked = "cannot be trusted alone";
+    assert!(timed(&["--files", "pkg/a.py"]).contains(walked));
+    // A full run changes nothing else, and records the configuration as it finds it...
+    timed(&[]);
+    // ...so the named files are trusted again.
+    write(root, "pkg/a.py", "def f():\n    return undefined_a\n");
+    let stderr = timed(&["--files", "pkg/a.py"]);
+    assert!(!stderr.contains(walked), "{stderr}");
+    assert!(stderr.contains("probed the named files"), "{stderr}");
+}

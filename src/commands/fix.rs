@@ -354,7 +354,7 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
                 .map(|(_, p)| crate::rewrite::write(p))
                 .collect()
         };
-        for ((path, p), result) in planned.iter().zip(results) {
+        for ((path, p), result) in planned.iter().zip(&results) {
             match result {
                 Ok(()) => {
                     written += 1;
@@ -371,10 +371,20 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
         }
         mark("written");
         if written > 0 {
+            // The index was current when this run began: the files just written are what
+            // changed (the trusted path of `check --files`; it walks the tree after all when
+            // it cannot trust them, as when a configuration file moved meanwhile).
+            let rewritten: Vec<std::path::PathBuf> = planned
+                .iter()
+                .zip(&results)
+                .filter(|(_, r)| r.is_ok())
+                .map(|((path, _), _)| crate::files::from_rel(&root, path))
+                .collect();
             repo.refresh_with(
                 true,
                 IndexOptions {
                     semantic: true,
+                    only: Some(rewritten),
                     ..IndexOptions::default()
                 },
             )?;

@@ -11,6 +11,18 @@ use rusqlite::types::{ToSqlOutput, Value, ValueRef};
 
 const CHUNK: usize = 32;
 
+/// How a file's stored rows of a table compare with the buffered ones.
+enum Stored {
+    Same,
+    /// As many rows; these (position, stored key) differ, and they are few.
+    Differ {
+        rows: Vec<(usize, i64)>,
+        columns: Vec<String>,
+    },
+    /// Another number of rows, many differences, or a key that moved: rewrite them all.
+    Other,
+}
+
 /// Values of the rows to insert into one table, borrowed from the facts where possible.
 pub(super) struct Rows<'a> {
     table: &'static str,
@@ -82,61 +94,130 @@ impl<'a> Rows<'a> {
     }
 
     /// Makes the stored rows of `file_id` in this table exactly the buffered rows, in order.
-    /// When they already are (the same values in the same order), nothing is written;
-    /// otherwise the file's rows are deleted and the buffered ones inserted. `fresh`: the file
-    /// has no stored rows (a new file in an empty index), so nothing is read or deleted.
+    /// When they already are (the same values in the same order), nothing is written. When as
+    /// many rows are stored and only a few differ, those are updated in place (a fix that
+    /// rewrites one import changes the columns of one binding among dozens). Otherwise the
+    /// file's rows are deleted and the buffered ones inserted. `fresh`: the file has no stored
+    /// rows (a new file in an empty index), so nothing is read or deleted.
     pub(super) fn replace(
         self,
         conn: &Connection,
         file_id: i64,
         fresh: bool,
     ) -> rusqlite::Result<()> {
-        if !fresh {
-            if self.stored_equal(conn, file_id)? {
-                return Ok(());
-            }
-            conn.prepare_cached(&format!("DELETE FROM {} WHERE file_id = ?1", self.table))?
-                .execute([file_id])?;
+        if fresh {
+            return self.insert(conn);
         }
-        self.insert(conn)
+        match self.compare_stored(conn, file_id)? {
+            Stored::Same => Ok(()),
+            Stored::Differ { rows, columns } => self.update(conn, file_id, &rows, &columns),
+            Stored::Other => {
+                conn.prepare_cached(&format!("DELETE FROM {} WHERE file_id = ?1", self.table))?
+                    .execute([file_id])?;
+                self.insert(conn)
+            }
+        }
     }
 
-    /// Whether the stored rows of `file_id` are the buffered ones, in the order they were
+    /// Compares the stored rows of `file_id` with the buffered ones, in the order they were
     /// inserted (rowid; for the `WITHOUT ROWID` tables, their key). A value stored in another
     /// form than it was given (a type affinity conversion) counts as a difference, so the
-    /// answer errs only towards rewriting.
-    fn stored_equal(&self, conn: &Connection, file_id: i64) -> rusqlite::Result<bool> {
+    /// answer errs only towards writing.
+    fn compare_stored(&self, conn: &Connection, file_id: i64) -> rusqlite::Result<Stored> {
         let columns = if self.columns.is_empty() {
             "*"
         } else {
             self.columns.trim_start_matches('(').trim_end_matches(')')
         };
+        let key = stored_order(self.table);
         let mut st = conn.prepare_cached(&format!(
-            "SELECT {columns} FROM {} WHERE file_id = ?1 ORDER BY {}",
+            "SELECT {key}, {columns} FROM {} WHERE file_id = ?1 ORDER BY {key}",
             self.table,
-            stored_order(self.table)
         ))?;
-        if st.column_count() != self.ncols {
-            return Ok(false);
+        if st.column_count() != self.ncols + 1 {
+            return Ok(Stored::Other);
         }
+        // The key's place among the columns (a `WITHOUT ROWID` table's key is one of them).
+        let key_column = (key != "rowid")
+            .then(|| (1..=self.ncols).find(|&i| st.column_name(i).ok() == Some(key)))
+            .flatten();
         let mut stored = st.query([file_id])?;
-        let mut wanted = self.vals.chunks_exact(self.ncols);
+        let mut wanted = self.vals.chunks_exact(self.ncols).enumerate();
+        let mut differ = Vec::new();
         while let Some(row) = stored.next()? {
-            let Some(want) = wanted.next() else {
-                return Ok(false);
+            let Some((n, want)) = wanted.next() else {
+                return Ok(Stored::Other);
             };
+            let mut same = true;
             for (i, v) in want.iter().enumerate() {
-                let same = match v {
-                    ToSqlOutput::Borrowed(r) => row.get_ref(i)? == *r,
-                    ToSqlOutput::Owned(v) => row.get_ref(i)? == ValueRef::from(v),
+                let have = row.get_ref(i + 1)?;
+                let equal = match v {
+                    ToSqlOutput::Borrowed(r) => have == *r,
+                    ToSqlOutput::Owned(v) => have == ValueRef::from(v),
                     _ => false,
                 };
-                if !same {
-                    return Ok(false);
+                if !equal {
+                    // A row that would move to another key is not updated in place: it could
+                    // take the key of a row not written yet.
+                    if Some(i + 1) == key_column {
+                        return Ok(Stored::Other);
+                    }
+                    same = false;
+                    break;
                 }
             }
+            if !same {
+                differ.push((n, row.get::<_, i64>(0)?));
+            }
         }
-        Ok(wanted.next().is_none())
+        drop(stored);
+        let total = self.vals.len() / self.ncols.max(1);
+        Ok(if wanted.next().is_some() || differ.len() * 2 > total {
+            Stored::Other
+        } else if differ.is_empty() {
+            Stored::Same
+        } else {
+            Stored::Differ {
+                rows: differ,
+                columns: (1..=self.ncols)
+                    .map(|i| st.column_name(i).map(str::to_string))
+                    .collect::<Result<_, _>>()?,
+            }
+        })
+    }
+
+    /// Writes the buffered rows `rows` (position, and the key of the stored row in that place)
+    /// over the stored ones.
+    fn update(
+        &self,
+        conn: &Connection,
+        file_id: i64,
+        rows: &[(usize, i64)],
+        columns: &[String],
+    ) -> rusqlite::Result<()> {
+        let key = stored_order(self.table);
+        let set: Vec<String> = columns
+            .iter()
+            .enumerate()
+            .map(|(i, c)| format!("{c} = ?{}", i + 1))
+            .collect();
+        let n = self.ncols;
+        let mut st = conn.prepare_cached(&format!(
+            "UPDATE {} SET {} WHERE file_id = ?{} AND {key} = ?{}",
+            self.table,
+            set.join(", "),
+            n + 1,
+            n + 2
+        ))?;
+        for &(at, stored_key) in rows {
+            for (i, v) in self.vals[at * n..(at + 1) * n].iter().enumerate() {
+                st.raw_bind_parameter(i + 1, v)?;
+            }
+            st.raw_bind_parameter(n + 1, file_id)?;
+            st.raw_bind_parameter(n + 2, stored_key)?;
+            st.raw_execute()?;
+        }
+        Ok(())
     }
 
     /// Inserts every buffered row.
@@ -259,5 +340,52 @@ mod tests {
         assert_eq!(put(&[]), 0);
         // Another file's rows are never touched.
         assert_eq!(stored(&conn), vec![(9, "other".into(), None)]);
+    }
+
+    #[test]
+    fn a_keyed_table_is_updated_in_place_unless_a_key_moves() {
+        let conn = Connection::open_in_memory().unwrap();
+        conn.execute_batch(
+            "CREATE TABLE bindings(file_id INTEGER, binding_id INTEGER, name TEXT, \
+             PRIMARY KEY (file_id, binding_id)) WITHOUT ROWID;",
+        )
+        .unwrap();
+        let put = |rows: &[(i64, &str)]| {
+            let mut r = Rows::new("bindings", 3, rows.len());
+            for (id, name) in rows {
+                r.push([int(1), int(*id), text(name)]);
+            }
+            r.replace(&conn, 1, false).unwrap();
+        };
+        let stored = || -> Vec<(i64, String)> {
+            conn.prepare("SELECT binding_id, name FROM bindings ORDER BY binding_id")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        put(&[(0, "a"), (1, "b"), (2, "c"), (3, "d")]);
+        put(&[(0, "a"), (1, "B"), (2, "c"), (3, "d")]);
+        assert_eq!(
+            stored(),
+            vec![
+                (0, "a".into()),
+                (1, "B".into()),
+                (2, "c".into()),
+                (3, "d".into())
+            ]
+        );
+        // Keys that move (one row fewer in the middle, one more at the end): rewritten.
+        put(&[(0, "a"), (2, "c"), (3, "d"), (4, "e")]);
+        assert_eq!(
+            stored(),
+            vec![
+                (0, "a".into()),
+                (2, "c".into()),
+                (3, "d".into()),
+                (4, "e".into())
+            ]
+        );
     }
 }
