@@ -117,7 +117,34 @@ module_names AS MATERIALIZED (
   SELECT module, substr(module, length(rtrim(module, replace(module, '.', ''))) + 1) AS last
   FROM files WHERE module IS NOT NULL
 ),
+-- 0. This file already imports other names from a module that offers this one (a first-party
+-- module that defines or exports it, a standard-library module that exports it): the
+-- strongest evidence, the file's own.
+sibling AS MATERIALIZED (
+  SELECT DISTINCT u.file, u.line, u.col, u.symbol, i.absolute_module AS module
+  FROM undefined u
+  JOIN imports i ON i.file_id = u.file_id
+  WHERE i.form = 'from' AND NOT i.is_star AND i.absolute_module IS NOT NULL
+    AND i.name <> u.symbol AND i.absolute_module IS NOT u.module
+    -- `from . import sub` loads a submodule: it says nothing of what the package binds.
+    AND COALESCE(i.target_module, '') <> i.absolute_module || '.' || i.name
+    AND (EXISTS (SELECT 1 FROM files f JOIN module_exports e ON e.file_id = f.file_id
+                 WHERE f.module = i.absolute_module AND e.name = u.symbol AND e.kind <> 'declared')
+         OR EXISTS (SELECT 1 FROM files f JOIN definitions d ON d.file_id = f.file_id
+                    WHERE f.module = i.absolute_module AND d.name = u.symbol AND d.scope = 'module')
+         OR EXISTS (SELECT 1 FROM stdlib_exports x
+                    WHERE x.module = i.absolute_module AND x.name = u.symbol))
+),
 candidates AS MATERIALIZED (
+  SELECT s.file, s.line, s.col, s.symbol, 'from ' || s.module || ' import ' || s.symbol
+           AS import_line, s.module,
+         -- A name that is also a standard-library module (`inspect`, `ssl`) is as likely the
+         -- module as what the other module binds under that name (a function, a fallback).
+         CASE WHEN EXISTS (SELECT 1 FROM stdlib_modules m WHERE m.name = s.symbol) THEN 0.6
+              ELSE 0.97 END AS score,
+         'this file imports other names from ' || s.module || ', which has this one too' AS reason
+  FROM sibling s
+  UNION ALL
   SELECT u.file, u.line, u.col, u.symbol, r.import_line, r.module,
          (r.files * 1.0 / t.files) * (0.80 + 0.19 * min(r.files, 5) / 5.0 + 0.01 * (r.near > 0))
            * CASE WHEN r.resolves THEN 1.0 ELSE 0.8 END
@@ -217,11 +244,41 @@ merged AS (
         FROM (SELECT * FROM candidates UNION ALL SELECT * FROM guesses) c)
   WHERE k = 1
 ),
+-- A file never imports from itself. Inside a package, a name its `__init__` re-exports is
+-- imported from the module that defines it: the package is still initialising when this
+-- file runs (it imports this file), so `from pkg import X` may fail there. A submodule
+-- (`from pkg import sub`) is another matter: it loads on its own.
+-- A file never imports from itself. Inside a package, a name its `__init__` re-exports is
+-- imported from the module that defines it: the package is still initialising when this file
+-- runs (it imports this file), so `from pkg import X` may fail there. A submodule (`from pkg
+-- import sub`) is another matter: it loads on its own. The re-export goes below only when a
+-- module below the package defines the name.
+inside AS (
+  SELECT m.*,
+         m.import_line GLOB 'from *'
+           AND substr(u.module, 1, length(m.module) + 1) = m.module || '.'
+           AND NOT EXISTS (SELECT 1 FROM files f WHERE f.module = m.module || '.' || m.symbol)
+           -- ...and a module below that package defines the name.
+           AND EXISTS (SELECT 1 FROM offered o
+                       WHERE o.symbol = m.symbol AND o.kind <> 'reexport'
+                         AND substr(o.module, 1, length(m.module) + 1) = m.module || '.')
+           AS inside
+  FROM merged m
+  JOIN undefined u ON u.file = m.file AND u.line = m.line AND u.col = m.col
+  WHERE m.module IS NOT u.module
+),
+placed AS (
+  SELECT file, line, col, symbol, import_line, module,
+         score * CASE WHEN inside THEN 0.3 ELSE 1.0 END AS score,
+         reason || CASE WHEN inside THEN '; this file is inside ' || module
+                          || ', whose __init__ is still running when it runs' ELSE '' END AS reason
+  FROM inside
+),
 -- An import that would close an eager import cycle (the module, or a parent package it runs,
 -- already imports this file at import time) goes below every alternative that would not.
 cycles AS MATERIALIZED (
   SELECT m.*, closes_eager_cycle(u.file_id, m.module) AS cycle
-  FROM merged m JOIN undefined u ON u.file = m.file AND u.line = m.line AND u.col = m.col
+  FROM placed m JOIN undefined u ON u.file = m.file AND u.line = m.line AND u.col = m.col
 ),
 avoided AS (
   SELECT file, line, col, symbol, import_line, module, cycle,

@@ -245,3 +245,87 @@ fn a_name_bound_in_its_own_function_gets_no_import() {
     );
     assert_eq!(by["b.py"]["import_line"], "import json");
 }
+
+#[test]
+fn a_module_the_file_already_imports_from_comes_first_when_it_has_the_name() {
+    let repo = repo(&[
+        ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),
+        ("pkg/__init__.py", ""),
+        ("pkg/shapes.py", "class Circle: ...\nclass Square: ...\n"),
+        ("pkg/other.py", "class Square: ...\n"),
+        // The rest of the repository imports Square from pkg.other...
+        ("pkg/b.py", "from pkg.other import Square\nprint(Square)\n"),
+        ("pkg/c.py", "from pkg.other import Square\nprint(Square)\n"),
+        // ...but this file imports from pkg.shapes, which has a Square too; and from marshal,
+        // which the standard library says exports `loads` (the repository imports json's).
+        ("pkg/d.py", "from json import loads\nprint(loads)\n"),
+        (
+            "pkg/a.py",
+            "from marshal import dumps\nfrom pkg.shapes import Circle\n\
+             from pkg.tools import other\n\
+             print(Circle, Square, dumps, loads, other, inspect)\n",
+        ),
+        // A package that binds `inspect` (a function) is no evidence against the module.
+        ("pkg/tools.py", "def inspect(): ...\ndef other(): ...\n"),
+        ("pkg/e.py", "import inspect\nprint(inspect)\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let line = |s: &str| {
+        rows.iter()
+            .find(|r| r["symbol"] == s)
+            .map(|r| r["import_line"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(line("Square"), "from pkg.shapes import Square", "{rows:?}");
+    assert_eq!(line("loads"), "from marshal import loads", "{rows:?}");
+    assert_eq!(line("inspect"), "import inspect", "{rows:?}");
+    let square = rows.iter().find(|r| r["symbol"] == "Square").unwrap();
+    assert!(
+        square["reason"]
+            .as_str()
+            .unwrap()
+            .contains("this file imports other names from pkg.shapes"),
+        "{square:?}"
+    );
+}
+
+#[test]
+fn inside_a_package_a_re_exported_name_comes_from_its_definer() {
+    let repo = repo(&[
+        ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),
+        (
+            "pkg/__init__.py",
+            "from pkg.core import Widget, helper\n\n__all__ = [\"Widget\", \"helper\"]\n\nprint(extra)\n",
+        ),
+        ("pkg/core.py", "class Widget: ...\ndef helper(): ...\n"),
+        ("pkg/extras.py", "extra = 1\n"),
+        // Code outside the package imports the public path...
+        (
+            "app/b.py",
+            "from pkg import Widget, extra\nprint(Widget, extra)\n",
+        ),
+        ("app/c.py", "from pkg import Widget\nprint(Widget)\n"),
+        ("app/a.py", "print(Widget)\n"),
+        // ...code inside it, the module that defines the name.
+        ("pkg/user.py", "print(Widget)\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let line = |file: &str| {
+        rows.iter()
+            .find(|r| r["file"] == file)
+            .map(|r| r["import_line"].as_str().unwrap().to_string())
+            .unwrap_or_default()
+    };
+    assert_eq!(line("app/a.py"), "from pkg import Widget", "{rows:?}");
+    assert_eq!(
+        line("pkg/user.py"),
+        "from pkg.core import Widget",
+        "{rows:?}"
+    );
+    // A package never imports from itself: `extra` comes from where it is defined.
+    assert_eq!(
+        line("pkg/__init__.py"),
+        "from pkg.extras import extra",
+        "{rows:?}"
+    );
+}
