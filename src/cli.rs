@@ -88,7 +88,7 @@ pub struct FixArgs {
     #[arg(long)]
     pub everywhere: bool,
     /// missing-imports: the least confidence a suggestion needs (0..1).
-    #[arg(long, value_name = "C", default_value_t = 0.9)]
+    #[arg(long, value_name = "C", default_value_t = crate::commands::MISSING_IMPORTS_CONFIDENCE)]
     pub min_confidence: f64,
     /// Files to fix, as pre-commit passes them (with PATH: either).
     #[arg(long, num_args = 1.., value_name = "FILE")]

@@ -793,6 +793,44 @@ fn check_json_carries_the_rename_of_a_duplicate_test_class() {
 }
 
 #[test]
+fn check_json_carries_the_import_fix_missing_imports_would_add() {
+    let repo = repo(&[
+        ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F821\"]\n"),
+        (
+            "pkg/b.py",
+            "from collections import OrderedDict\n\nprint(OrderedDict)\n",
+        ),
+        (
+            "pkg/a.py",
+            "\"\"\"Doc.\"\"\"\nimport os\n\nprint(os, defaultdict, defaultdict, nowhere_at_all)\n",
+        ),
+    ]);
+    let root = repo.path();
+    let out = codefacts()
+        .args(["check", "--output-format", "json", "--exit-zero"])
+        .arg(root)
+        .output()
+        .unwrap();
+    let rows = json_rows(&out);
+    let at = |col: u64| -> &serde_json::Value {
+        rows.iter()
+            .find(|r| r["location"]["column"] == col)
+            .unwrap_or_else(|| panic!("no F821 at column {col}: {rows:?}"))
+    };
+    let expected = serde_json::json!({
+        "applicability": "unsafe",
+        "edits": [{"content": "from collections import defaultdict\n",
+                   "end_location": {"column": 1, "row": 3},
+                   "location": {"column": 1, "row": 3}}],
+        "message": "Add `from collections import defaultdict`",
+    });
+    // Each use of the name carries the same single import.
+    assert_eq!(at(11)["fix"], expected);
+    assert_eq!(at(24)["fix"], expected);
+    assert!(at(37)["fix"].is_null(), "no suggestion: no fix");
+}
+
+#[test]
 fn a_notebook_is_listed_not_rewritten() {
     let nb = serde_json::json!({
         "cells": [{"cell_type": "code", "source": ["import os\n", "print(1)\n"],

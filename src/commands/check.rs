@@ -252,7 +252,7 @@ pub fn run(mut args: CheckArgs) -> Result<ExitCode> {
     }
     crate::term::mark("check: findings placed");
     if matches!(format, OutputFormat::Json | OutputFormat::JsonLines) {
-        super::fix::attach_fixes(&repo, &store, &mut findings)?;
+        super::fix::attach_fixes(&repo, &store, &mut findings, !args.no_index)?;
     }
     let checked = scope.files_in_scope(&store)?;
     if checked == 0 && findings.is_empty() {

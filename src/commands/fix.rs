@@ -222,58 +222,10 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             plan
         }
         FixKind::MissingImports => {
-            let report = crate::queries::find("import-suggestions")
-                .context("the import-suggestions report is missing from this build")?;
-            let rows = store.query_with(
-                report.sql,
-                &[(
-                    "min_confidence".to_string(),
-                    args.min_confidence.to_string(),
-                )],
-            )?;
-            let [cf, cl, cc, cs, cm, ci, cn, cr] = columns(
-                &rows,
-                "import-suggestions",
-                [
-                    "file",
-                    "line",
-                    "col",
-                    "symbol",
-                    "suggestion",
-                    "import_line",
-                    "confidence",
-                    "reason",
-                ],
-            )?;
-            let mut suggestions: BTreeMap<String, Vec<crate::fix::missing_imports::Suggestion>> =
-                BTreeMap::new();
-            for r in &rows.rows {
-                let (Some(file), Some(import_line)) = (r[cf].text(), r[ci].text()) else {
-                    continue;
-                };
-                if !wanted(&file) {
-                    continue;
-                }
-                suggestions.entry(file).or_default().push(
-                    crate::fix::missing_imports::Suggestion {
-                        line: r[cl].int(),
-                        col: r[cc].int(),
-                        symbol: r[cs].text().unwrap_or_default(),
-                        module: r[cm].text().unwrap_or_default(),
-                        import_line,
-                        confidence: r[cn].real(),
-                        reason: r[cr].text().unwrap_or_default(),
-                    },
-                );
-            }
+            let suggestions = suggestions_of(&store, args.min_confidence, &wanted)?;
             let mut text_of =
                 |path: &str| crate::files::read_text(&crate::files::from_rel(&root, path));
-            // First-party top-level names, for isort's sections.
-            let tops: std::collections::HashSet<String> = files
-                .values()
-                .filter_map(|f| f.module.as_deref())
-                .map(|m| m.split('.').next().unwrap_or(m).to_string())
-                .collect();
+            let tops = first_party_tops(&files);
             crate::fix::missing_imports::plan(
                 &files,
                 &suggestions,
@@ -524,6 +476,73 @@ fn duplicate_input(
     }))
 }
 
+/// `fix missing-imports`' default `--min-confidence`; also what the F821 fix objects of
+/// `check --output-format json` use.
+pub const MISSING_IMPORTS_CONFIDENCE: f64 = 0.9;
+
+/// The top suggestion for each undefined name at `min_confidence` or above (the rows of the
+/// import-suggestions report), by path, for the files `wanted` keeps.
+fn suggestions_of(
+    store: &Store,
+    min_confidence: f64,
+    wanted: &dyn Fn(&str) -> bool,
+) -> Result<BTreeMap<String, Vec<crate::fix::missing_imports::Suggestion>>> {
+    let report = crate::queries::find("import-suggestions")
+        .context("the import-suggestions report is missing from this build")?;
+    let rows = store.query_with(
+        report.sql,
+        &[("min_confidence".to_string(), min_confidence.to_string())],
+    )?;
+    let [cf, cl, cc, cs, cm, ci, cn, cr] = columns(
+        &rows,
+        "import-suggestions",
+        [
+            "file",
+            "line",
+            "col",
+            "symbol",
+            "suggestion",
+            "import_line",
+            "confidence",
+            "reason",
+        ],
+    )?;
+    let mut suggestions: BTreeMap<String, Vec<crate::fix::missing_imports::Suggestion>> =
+        BTreeMap::new();
+    for r in &rows.rows {
+        let (Some(file), Some(import_line)) = (r[cf].text(), r[ci].text()) else {
+            continue;
+        };
+        if !wanted(&file) {
+            continue;
+        }
+        suggestions
+            .entry(file)
+            .or_default()
+            .push(crate::fix::missing_imports::Suggestion {
+                line: r[cl].int(),
+                col: r[cc].int(),
+                symbol: r[cs].text().unwrap_or_default(),
+                module: r[cm].text().unwrap_or_default(),
+                import_line,
+                confidence: r[cn].real(),
+                reason: r[cr].text().unwrap_or_default(),
+            });
+    }
+    Ok(suggestions)
+}
+
+/// First-party top-level names, for isort's sections.
+fn first_party_tops(
+    files: &BTreeMap<String, crate::store::FixFile>,
+) -> std::collections::HashSet<String> {
+    files
+        .values()
+        .filter_map(|f| f.module.as_deref())
+        .map(|m| m.split('.').next().unwrap_or(m).to_string())
+        .collect()
+}
+
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
@@ -535,22 +554,29 @@ pub(super) fn attach_fixes(
     repo: &Repo,
     store: &Store,
     findings: &mut [crate::diagnostics::Finding],
+    may_write: bool,
 ) -> Result<()> {
     let mut flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
     let mut unused_flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
     let mut duplicate_flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
+    let mut undefined_flagged: BTreeMap<String, Vec<(u32, u32)>> = BTreeMap::new();
     for f in findings.iter() {
         let into = match f.code.as_str() {
             "TID252" => &mut flagged,
             "F401" => &mut unused_flagged,
             "F811" => &mut duplicate_flagged,
+            "F821" => &mut undefined_flagged,
             _ => continue,
         };
         into.entry(f.path.clone())
             .or_default()
             .push((f.line, f.col));
     }
-    if flagged.is_empty() && unused_flagged.is_empty() && duplicate_flagged.is_empty() {
+    if flagged.is_empty()
+        && unused_flagged.is_empty()
+        && duplicate_flagged.is_empty()
+        && undefined_flagged.is_empty()
+    {
         return Ok(());
     }
     let root = &repo.config.root;
@@ -573,6 +599,7 @@ pub(super) fn attach_fixes(
         &absolute,
         repo.config.keep_relative_in_init,
     )?;
+    crate::term::mark("check: fix objects of TID252 planned");
     // F401: each statement's removal, in any file (`--everywhere`'s reach); the map also
     // takes F811's renames below.
     let mut unused = crate::fix::unused_imports::FixesByFinding::new();
@@ -596,6 +623,59 @@ pub(super) fn attach_fixes(
             unused.insert((fix.path.clone(), line, col), vec![edit.clone()]);
         }
     }
+    crate::term::mark("check: fix objects of F401 and F811 planned");
+    // F821: the import `fix missing-imports` would add for that name (its default confidence),
+    // planned name by name so that each finding's fix adds its own import only.
+    let mut added: BTreeMap<(String, u32, u32), (Vec<crate::rewrite::Edit>, String)> =
+        BTreeMap::new();
+    if !undefined_flagged.is_empty() && store.has_semantic_layer()? {
+        // The suggestions read codefacts' stored findings (with the project's configuration).
+        if may_write {
+            repo.refresh_findings(true)?;
+        }
+        let suggestions = suggestions_of(store, MISSING_IMPORTS_CONFIDENCE, &|p| {
+            undefined_flagged.contains_key(p)
+        })?;
+        let tops = first_party_tops(&files);
+        for (path, uses) in &suggestions {
+            let mut by_symbol: BTreeMap<&str, Vec<crate::fix::missing_imports::Suggestion>> =
+                BTreeMap::new();
+            for u in uses {
+                by_symbol
+                    .entry(u.symbol.as_str())
+                    .or_default()
+                    .push(u.clone());
+            }
+            for uses in by_symbol.into_values() {
+                let one = BTreeMap::from([(path.clone(), uses.clone())]);
+                let p = crate::fix::missing_imports::plan(
+                    &files,
+                    &one,
+                    &mut |id| store.imports_of(id),
+                    &mut |p| read_text(p),
+                    &|top| tops.contains(top),
+                )?;
+                let Some(fix) = p.files.first() else {
+                    continue;
+                };
+                let line = uses[0].import_line.clone();
+                for u in &uses {
+                    added.insert(
+                        (path.clone(), u.line, u.col),
+                        (fix.edits.clone(), line.clone()),
+                    );
+                }
+            }
+        }
+        for (path, _, _) in added.keys() {
+            if !texts.contains_key(path)
+                && let Some(t) = read_text(path)
+            {
+                texts.insert(path.clone(), t);
+            }
+        }
+    }
+    crate::term::mark("check: fix objects of F821 planned");
     for (path, _, _) in unused.keys() {
         if !texts.contains_key(path)
             && let Some(t) = read_text(path)
@@ -649,6 +729,33 @@ pub(super) fn attach_fixes(
                     } else {
                         f.help.clone().unwrap_or_else(|| "Remove unused import".into())
                     },
+                });
+                f.fix = Some(fix.to_string());
+            }
+            continue;
+        }
+        if f.code == "F821" {
+            if let Some((edits, line)) = added.get(&(f.path.clone(), f.line, f.col))
+                && let Some(text) = texts.get(&f.path)
+            {
+                let lines = crate::syntax::LineIndex::new(text);
+                let edits: Vec<serde_json::Value> = edits
+                    .iter()
+                    .map(|e| {
+                        let ((row, column), (end_row, end_column)) =
+                            lines.positions(e.start, e.end);
+                        serde_json::json!({
+                            "content": e.text,
+                            "end_location": {"column": end_column, "row": end_row},
+                            "location": {"column": column, "row": row},
+                        })
+                    })
+                    .collect();
+                // A suggestion from the evidence, not a proof: Ruff's `unsafe`.
+                let fix = serde_json::json!({
+                    "applicability": "unsafe",
+                    "edits": edits,
+                    "message": format!("Add `{line}`"),
                 });
                 f.fix = Some(fix.to_string());
             }

@@ -2,6 +2,7 @@
 
 mod check;
 mod fix;
+pub use fix::MISSING_IMPORTS_CONFIDENCE;
 mod health;
 mod index;
 mod ingest;
@@ -286,7 +287,8 @@ impl Repo {
         }
         if !may_write {
             crate::warnln!(
-                "codefacts' stored findings are not those of the current index and                  configuration; run without --no-index to bring them up to date"
+                "codefacts' stored findings are not those of the current index and configuration; \
+                 run without --no-index to bring them up to date"
             );
             return Ok(());
         }
