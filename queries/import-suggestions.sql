@@ -3,12 +3,15 @@
 -- @description One row per undefined name (F821, as `check` reports it: noqa and
 --   per-file-ignores honoured) with the import to add and a confidence (0..1) that says how
 --   sure it is, and, in `alternatives` (JSON), every ranked candidate with its own. Evidence
---   (docs/suggestions.md): how the repository already imports that name (counted in files,
+--   (docs/suggestions.md): a module the file already imports other names from that has this
+--   one, how the repository already imports that name (counted in files,
 --   preferring the same package and imports that resolve), first-party modules that define it
 --   (the public path of a re-exporting package first; private and test modules only when
 --   nothing else offers it), the standard library (typeshed's stubs; `typing` and
 --   `collections` first), Ruff's conventional aliases (`np`, `pd`, ...), and a module named
---   like the name. An import that would close an eager import cycle is ranked below every
+--   like the name. Inside a package, the module that defines a name comes before the
+--   package's re-export; a file never imports from itself. An import that would close an
+--   eager import cycle is ranked below every
 --   alternative that would not, and its reason says so. Candidates that tie share the confidence (two at 0.9 are 0.45 each): the
 --   report says it cannot tell rather than guess. A name bound in the function it is used in
 --   (`del x` before the use) gets no suggestion: no import can define it. The CSV's first columns are the users':
