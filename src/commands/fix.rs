@@ -543,6 +543,22 @@ fn first_party_tops(
         .collect()
 }
 
+/// Edits as Ruff's JSON writes them: 1-based rows and character columns.
+fn ruff_edits(text: &str, edits: &[crate::rewrite::Edit]) -> Vec<serde_json::Value> {
+    let lines = crate::syntax::LineIndex::new(text);
+    edits
+        .iter()
+        .map(|e| {
+            let ((row, column), (end_row, end_column)) = lines.positions(e.start, e.end);
+            serde_json::json!({
+                "content": e.text,
+                "end_location": {"column": end_column, "row": end_row},
+                "location": {"column": column, "row": row},
+            })
+        })
+        .collect()
+}
+
 fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
@@ -707,20 +723,8 @@ pub(super) fn attach_fixes(
             if let Some(edits) = unused.get(&(f.path.clone(), f.line, f.col))
                 && let Some(text) = texts.get(&f.path)
             {
-                let lines = crate::syntax::LineIndex::new(text);
                 let renamed_to = edits.first().map(|e| e.text.clone()).unwrap_or_default();
-                let edits: Vec<serde_json::Value> = edits
-                    .iter()
-                    .map(|e| {
-                        let ((row, column), (end_row, end_column)) =
-                            lines.positions(e.start, e.end);
-                        serde_json::json!({
-                            "content": e.text,
-                            "end_location": {"column": end_column, "row": end_row},
-                            "location": {"column": column, "row": row},
-                        })
-                    })
-                    .collect();
+                let edits = ruff_edits(text, edits);
                 let fix = serde_json::json!({
                     "applicability": "safe",
                     "edits": edits,
@@ -738,19 +742,7 @@ pub(super) fn attach_fixes(
             if let Some((edits, line)) = added.get(&(f.path.clone(), f.line, f.col))
                 && let Some(text) = texts.get(&f.path)
             {
-                let lines = crate::syntax::LineIndex::new(text);
-                let edits: Vec<serde_json::Value> = edits
-                    .iter()
-                    .map(|e| {
-                        let ((row, column), (end_row, end_column)) =
-                            lines.positions(e.start, e.end);
-                        serde_json::json!({
-                            "content": e.text,
-                            "end_location": {"column": end_column, "row": end_row},
-                            "location": {"column": column, "row": row},
-                        })
-                    })
-                    .collect();
+                let edits = ruff_edits(text, edits);
                 // A suggestion from the evidence, not a proof: Ruff's `unsafe`.
                 let fix = serde_json::json!({
                     "applicability": "unsafe",
