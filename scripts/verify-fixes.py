@@ -255,9 +255,11 @@ def run_missing(label, src, scratch, bench, rng):
         print(r.stderr[-2000:], file=sys.stderr)
     after = ruff_default(tree)
     f821 = lambda c: sum(n for (_, code, _), n in c.items() if code == "F821")
-    # New relative to the original code: what deleting the imports hid (`t.Tuple` is only
-    # UP006 once `t` is defined again) does not count, what the fix introduced does.
-    new = after - original
+    # New: in neither the original code nor the code the fix was given. What deleting the
+    # imports hid (`t.Tuple` is only UP006 once `t` is defined again) does not count, nor what
+    # the deletion itself left (two blank lines where the deleted line was: I001), only what
+    # the fix introduced.
+    new = after - (original | before)
     # F821 left over are the deleted imports the fix did not restore (below the threshold):
     # counted in `after`, not as new.
     new = collections.Counter({k: n for k, n in new.items() if k[1] != "F821"})

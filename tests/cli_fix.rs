@@ -566,11 +566,18 @@ fn missing_imports_merge_or_go_after_the_header_once_per_name() {
             "pkg/doc_only.py",
             "\"\"\"Only a docstring.\"\"\"\nprint(OrderedDict)",
         ),
-        // A comment after the docstring belongs to the code below it; a class wants two
-        // blank lines after the imports.
+        // A comment after the docstring belongs to the code below it. A blank line parts it
+        // from the class, so it stands alone: one blank line after the imports, as Ruff's
+        // isort wants (two there are I001 in ruff 0.17.6).
         (
             "pkg/codec.py",
             "\"\"\"Codec.\"\"\"\n\n### Codec APIs\n\nclass C(OrderedDict): ...\n",
+        ),
+        // A comment right above the function belongs to it: two blank lines. The three a
+        // deleted import left become those two.
+        (
+            "pkg/attached.py",
+            "\"\"\"Doc.\"\"\"\n\n\n\n# The class.\nclass D(OrderedDict): ...\n",
         ),
     ]);
     let root = repo.path();
@@ -611,7 +618,11 @@ fn missing_imports_merge_or_go_after_the_header_once_per_name() {
     );
     assert_eq!(
         read(root, "pkg/codec.py"),
-        "\"\"\"Codec.\"\"\"\nfrom collections import OrderedDict\n\n\n### Codec APIs\n\nclass C(OrderedDict): ...\n"
+        "\"\"\"Codec.\"\"\"\nfrom collections import OrderedDict\n\n### Codec APIs\n\nclass C(OrderedDict): ...\n"
+    );
+    assert_eq!(
+        read(root, "pkg/attached.py"),
+        "\"\"\"Doc.\"\"\"\nfrom collections import OrderedDict\n\n\n# The class.\nclass D(OrderedDict): ...\n"
     );
     // The default threshold (0.9) adds nothing more, and a second run changes nothing.
     let (code, diff, _) = fix(root, &["missing-imports", "--min-confidence", "0.1"]);

@@ -260,6 +260,8 @@ pub fn plan(
             // A new block gets the blank lines isort wants after imports: two before a class
             // or function, else one (`lines-after-imports = -1`); one in a stub.
             let rest = &text[header..];
+            // The blank lines after the header the new block replaces (none: it is inserted).
+            let mut replaced = 0usize;
             let blank = rest
                 .split_inclusive('\n')
                 .take_while(|l| l.trim().is_empty() && l.ends_with('\n'))
@@ -276,11 +278,20 @@ pub fn plan(
                             }
                             n = p;
                         }
+                        // A comment right above a statement belongs to it; one that a
+                        // blank line parts from what follows stands alone, and is what
+                        // follows the imports (Ruff's isort then wants one line, not two).
                         let mut m = Some(n);
                         while let Some(x) = m
                             && x.kind() == "comment"
                         {
-                            m = x.next_named_sibling();
+                            let next = x.next_named_sibling();
+                            match next {
+                                Some(y) if y.start_position().row <= x.end_position().row + 1 => {
+                                    m = Some(y)
+                                }
+                                _ => break,
+                            }
                         }
                         m.map_or("", |x| x.kind())
                     })
@@ -298,10 +309,18 @@ pub fn plan(
                 for _ in blank..want {
                     block.push('\n');
                 }
+                // More blank lines than isort wants there (a deleted import leaves its blank
+                // lines behind): the new block takes their place, with as many as it wants.
+                if blank > want {
+                    replaced = rest.split_inclusive('\n').take(blank).map(str::len).sum();
+                    for _ in 0..want {
+                        block.push('\n');
+                    }
+                }
             }
             edits.push(Edit {
                 start: header,
-                end: header,
+                end: header + replaced,
                 text: block,
             });
             at.push((0, 0));
