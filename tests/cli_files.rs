@@ -7,7 +7,7 @@ mod common;
 
 use std::path::Path;
 
-use common::{codefacts, column, repo};
+use common::{codefacts, column, repo, write};
 
 /// `check ARGS` on `root` (its database in `root/.codefacts`), as concise lines.
 fn check(root: &Path, args: &[&str]) -> (i32, Vec<String>, String) {
@@ -33,12 +33,6 @@ fn check(root: &Path, args: &[&str]) -> (i32, Vec<String>, String) {
 
 fn db(root: &Path) -> std::path::PathBuf {
     root.join(".codefacts/facts.db")
-}
-
-fn write(root: &Path, path: &str, text: &str) {
-    let p = root.join(path);
-    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
-    std::fs::write(p, text).unwrap();
 }
 
 fn base() -> tempfile::TempDir {

@@ -683,16 +683,9 @@ pub(super) fn attach_fixes(
                 }
             }
         }
-        for (path, _, _) in added.keys() {
-            if !texts.contains_key(path)
-                && let Some(t) = read_text(path)
-            {
-                texts.insert(path.clone(), t);
-            }
-        }
     }
     crate::term::mark("check: fix objects of F821 planned");
-    for (path, _, _) in unused.keys() {
+    for (path, _, _) in unused.keys().chain(added.keys()) {
         if !texts.contains_key(path)
             && let Some(t) = read_text(path)
         {
