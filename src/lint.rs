@@ -278,6 +278,12 @@ impl FileRules {
         crate::config::enabled_by_layers(code, &self.layers)
     }
 
+    /// Whether the rule is on for this file (`path` relative to `root`), per-file-ignores
+    /// included.
+    pub fn on_for(&self, root: &Path, path: &str, code: &str) -> bool {
+        self.enabled(code) && !self.ignores.ignored(root, path, code)
+    }
+
     fn describe(&self) -> String {
         let mut parts = vec!["Ruff's default rules".to_string()];
         for l in &self.layers {

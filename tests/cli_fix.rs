@@ -722,6 +722,75 @@ fn missing_imports_join_an_isort_block_in_its_section_and_order() {
 }
 
 #[test]
+fn missing_imports_wrap_past_line_length_and_never_add_a_deprecated_import() {
+    let repo = repo(&[
+        (
+            "pyproject.toml",
+            concat!(
+                "[tool.ruff]\nline-length = 40\n",
+                "[tool.ruff.lint.per-file-ignores]\n\"legacy/*\" = [\"UP035\"]\n",
+            ),
+        ),
+        ("pkg/__init__.py", ""),
+        (
+            "pkg/core.py",
+            "class Alpha: ...\nclass Bravo: ...\nclass Charlie: ...\nclass Delta: ...\n",
+        ),
+        ("pkg/a_long_module_name.py", "def a_long_function(): ...\n"),
+        (
+            "app.py",
+            concat!(
+                "from pkg.core import Alpha, Bravo, Delta\n",
+                "\n",
+                "\n",
+                "def f(t: Type) -> Charlie:\n",
+                "    return Alpha, Bravo, Delta, a_long_function\n",
+            ),
+        ),
+        ("legacy/__init__.py", ""),
+        (
+            "legacy/old.py",
+            "import os\n\n\ndef f(t: Type):\n    return os\n",
+        ),
+    ]);
+    let root = repo.path();
+    let (code, _, err) = fix(
+        root,
+        &["missing-imports", "--min-confidence", "0.4", "--apply"],
+    );
+    assert_eq!(code, 0, "{err}");
+    // Past `line-length`, as isort wraps: one name per line, in isort's order.
+    assert_eq!(
+        read(root, "app.py"),
+        concat!(
+            "from pkg.a_long_module_name import (\n",
+            "    a_long_function,\n",
+            ")\n",
+            "from pkg.core import (\n",
+            "    Alpha,\n",
+            "    Bravo,\n",
+            "    Charlie,\n",
+            "    Delta,\n",
+            ")\n",
+            "\n",
+            "\n",
+            "def f(t: Type) -> Charlie:\n",
+            "    return Alpha, Bravo, Delta, a_long_function\n",
+        )
+    );
+    // `typing.Type` is UP035 on this target (Ruff's default rules): left, and said why.
+    assert!(
+        err.contains("app.py:4: left unchanged: `from typing import Type` would be UP035"),
+        "{err}"
+    );
+    // Where per-file-ignores turn UP035 off, the import is written.
+    assert_eq!(
+        read(root, "legacy/old.py"),
+        "import os\nfrom typing import Type\n\n\ndef f(t: Type):\n    return os\n"
+    );
+}
+
+#[test]
 fn check_json_carries_a_fix_for_each_unused_import_the_fix_would_remove() {
     let repo = repo(&[
         ("pyproject.toml", ""),

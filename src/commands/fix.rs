@@ -226,12 +226,14 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             let mut text_of =
                 |path: &str| crate::files::read_text(&crate::files::from_rel(&root, path));
             let tops = first_party_tops(&files);
+            let styles = styles_of(&repo.config, suggestions.keys())?;
             crate::fix::missing_imports::plan(
                 &files,
                 &suggestions,
                 &mut |id| store.imports_of(id),
                 &mut text_of,
                 &|top| tops.contains(top),
+                &|path| styles.get(path).copied().unwrap_or_default(),
             )?
         }
     };
@@ -420,6 +422,47 @@ fn flagged_by(
         }
     }
     Ok(flagged)
+}
+
+/// Each file's import style (`line-length`, target, whether UP035 is on), from the
+/// configuration that governs it; one set of rules per configuration.
+fn styles_of<'a>(
+    config: &crate::config::Config,
+    paths: impl Iterator<Item = &'a String>,
+) -> Result<BTreeMap<String, crate::fix::missing_imports::Style>> {
+    let none = SelectionLayer {
+        from: "fix".into(),
+        select: None,
+        extend_select: Vec::new(),
+        ignore: Vec::new(),
+    };
+    let mut rules: Vec<(
+        std::sync::Arc<crate::config::Resolved>,
+        std::sync::Arc<crate::lint::FileRules>,
+    )> = Vec::new();
+    let mut out = BTreeMap::new();
+    for path in paths {
+        let r = config
+            .resolver
+            .for_file(&crate::files::from_rel(&config.root, path))?;
+        let file_rules = match rules.iter().find(|(x, _)| std::sync::Arc::ptr_eq(x, &r)) {
+            Some((_, f)) => f.clone(),
+            None => {
+                let f = crate::lint::FileRules::new(&r, &none)?;
+                rules.push((r.clone(), f.clone()));
+                f
+            }
+        };
+        out.insert(
+            path.clone(),
+            crate::fix::missing_imports::Style {
+                line_length: r.settings.line_length,
+                target_minor: r.settings.target_minor,
+                up035: file_rules.on_for(&config.root, path, "UP035"),
+            },
+        );
+    }
+    Ok(out)
 }
 
 fn print_left(plan: &crate::fix::Plan) {
@@ -653,6 +696,7 @@ pub(super) fn attach_fixes(
             undefined_flagged.contains_key(p)
         })?;
         let tops = first_party_tops(&files);
+        let styles = styles_of(&repo.config, suggestions.keys())?;
         for (path, uses) in &suggestions {
             let mut by_symbol: BTreeMap<&str, Vec<crate::fix::missing_imports::Suggestion>> =
                 BTreeMap::new();
@@ -670,6 +714,7 @@ pub(super) fn attach_fixes(
                     &mut |id| store.imports_of(id),
                     &mut |p| read_text(p),
                     &|top| tops.contains(top),
+                    &|path| styles.get(path).copied().unwrap_or_default(),
                 )?;
                 let Some(fix) = p.files.first() else {
                     continue;

@@ -192,6 +192,8 @@ pub struct Settings {
     pub output_format: Option<String>,
     /// `src`, relative to `dir` (`""` is `dir` itself), if set.
     pub src: Option<Vec<String>>,
+    /// `line-length` (88 unless set): where isort wraps an import a fix writes.
+    pub line_length: usize,
 }
 
 impl Settings {
@@ -215,6 +217,7 @@ impl Settings {
             lint: LintSettings::default(),
             output_format: None,
             src: None,
+            line_length: 88,
         }
     }
 
@@ -256,6 +259,14 @@ impl Settings {
             self.target_minor = parse_target_version(s)
                 .with_context(|| format!("{from}: unsupported target-version `{s}`"))?;
             self.target_set = true;
+        }
+        if let Some(v) = table.get("line-length") {
+            self.line_length = v
+                .as_integer()
+                .filter(|n| (1..=320).contains(n))
+                .with_context(|| {
+                    format!("{from}: `line-length` must be a whole number from 1 to 320")
+                })? as usize;
         }
         if let Some(v) = table.get("output-format") {
             self.output_format = Some(

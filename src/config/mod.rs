@@ -623,6 +623,14 @@ extend-select = ["F706"]
         )
         .unwrap();
         assert!(cfg.warnings.is_empty());
+        // `line-length` is read (a fix that writes an import wraps it there), --config on top.
+        assert_eq!(cfg.settings().line_length, 90);
+        assert_eq!(
+            Config::load(dir.path()).unwrap().settings().line_length,
+            100
+        );
+        let err = Config::load_with_overrides(dir.path(), &["line-length = 0".into()]).unwrap_err();
+        assert!(format!("{err:#}").contains("from 1 to 320"), "{err:#}");
         let err =
             Config::load_with_overrides(dir.path(), &["line-lenght = 90".into()]).unwrap_err();
         assert!(format!("{err:#}").contains("`line-length`"), "{err:#}");

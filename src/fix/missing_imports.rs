@@ -11,7 +11,10 @@
 //!
 //! Never where it would not reach a use: a use at module level (not inside a function)
 //! before the place the import goes leaves the name alone, as does a suggestion whose import
-//! would close an eager import cycle.
+//! would close an eager import cycle, or one that UP035 would flag as deprecated for the
+//! file's target (`from typing import Type` on 3.9+) while UP035 is on for it: the fix would
+//! trade one finding for another. A `from` import that would pass `line-length` is wrapped
+//! as isort wraps it, one name per line in parentheses.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -31,6 +34,27 @@ pub struct Suggestion {
     pub reason: String,
 }
 
+/// What a file's configuration says of the imports a fix writes there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Style {
+    /// `line-length`: a longer `from` import is wrapped.
+    pub line_length: usize,
+    /// The target's Python 3 minor version.
+    pub target_minor: u8,
+    /// Whether UP035 (deprecated-import) is on for the file.
+    pub up035: bool,
+}
+
+impl Default for Style {
+    fn default() -> Self {
+        Style {
+            line_length: 88,
+            target_minor: crate::config::DEFAULT_TARGET_MINOR,
+            up035: false,
+        }
+    }
+}
+
 /// `from M import X [as A]` as (M, "X [as A]"); `None` for `import ...`.
 fn from_parts(line: &str) -> Option<(&str, &str)> {
     let rest = line.strip_prefix("from ")?;
@@ -44,12 +68,14 @@ pub fn plan(
     imports_of: &mut dyn FnMut(i64) -> anyhow::Result<Vec<ImportRow>>,
     text_of: &mut dyn FnMut(&str) -> Option<String>,
     first_party: &dyn Fn(&str) -> bool,
+    style_of: &dyn Fn(&str) -> Style,
 ) -> anyhow::Result<Plan> {
     let mut plan = Plan::default();
     for (path, uses) in suggestions {
         let Some(file) = files.get(path) else {
             continue;
         };
+        let style = style_of(path);
         let mut left = |line: u32, reason: String| {
             plan.left.push(Left {
                 path: path.clone(),
@@ -106,6 +132,8 @@ pub fn plan(
         }
         let mut edits = Vec::new();
         let mut at = Vec::new();
+        // Names merged into existing statements: statement start -> (its last name, names).
+        let mut merges: BTreeMap<usize, (&ImportRow, Vec<&str>)> = BTreeMap::new();
         // New statements: module -> names; plain `import` lines.
         let mut new_from: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
         let mut new_plain: BTreeSet<&str> = BTreeSet::new();
@@ -114,6 +142,20 @@ pub fn plan(
                 left(
                     best.line,
                     format!("`{}` would close an eager import cycle", best.import_line),
+                );
+                continue;
+            }
+            if style.up035
+                && let Some((m, names)) = from_parts(&best.import_line)
+                && let Some(message) = crate::ruff_rules::deprecated_import(
+                    m,
+                    names.split(" as ").next().unwrap_or(names).trim(),
+                    style.target_minor,
+                )
+            {
+                left(
+                    best.line,
+                    format!("`{}` would be UP035: {message}", best.import_line),
                 );
                 continue;
             }
@@ -138,22 +180,11 @@ pub fn plan(
             match from_parts(&best.import_line) {
                 Some((m, names)) => match from_stmts.get(m) {
                     Some(last) => {
-                        // Before the first name isort would put after it, else after the last.
-                        let key = member_key(names);
-                        let after_it = rows
-                            .iter()
-                            .filter(|r| r.stmt_start == last.stmt_start)
-                            .find(|r| {
-                                let written = match &r.alias {
-                                    Some(a) => format!("{} as {a}", r.name),
-                                    None => r.name.clone(),
-                                };
-                                member_key(&written) > key
-                            });
-                        edits.extend(match after_it {
-                            Some(next) => insert_before(&text, next, names),
-                            None => merge_edits(&text, last, names),
-                        });
+                        merges
+                            .entry(last.stmt_start)
+                            .or_insert((last, Vec::new()))
+                            .1
+                            .push(names);
                         at.push((best.line, best.col));
                     }
                     None => {
@@ -163,6 +194,25 @@ pub fn plan(
                 None => {
                     new_plain.insert(best.import_line.as_str());
                 }
+            }
+        }
+        for (stmt_start, (last, added)) in &merges {
+            let members: Vec<&ImportRow> = rows
+                .iter()
+                .filter(|r| r.stmt_start == *stmt_start)
+                .collect();
+            if let Some(e) = wrapped(&text, &members, added, style.line_length) {
+                edits.push(e);
+                continue;
+            }
+            for names in added {
+                // Before the first name isort would put after it, else after the last.
+                let key = member_key(names);
+                let after_it = members.iter().find(|r| member_key(&written(r)) > key);
+                edits.extend(match after_it {
+                    Some(next) => insert_before(&text, next, names),
+                    None => merge_edits(&text, last, names),
+                });
             }
         }
         // The new statements, each with isort's key.
@@ -178,10 +228,11 @@ pub fn plan(
         for (m, names) in &new_from {
             let mut names: Vec<&str> = names.iter().copied().collect();
             names.sort_by_key(|n| member_key(n));
-            new_stmts.push((
-                stmt_key(true, m, 0, first_party),
-                format!("from {m} import {}", names.join(", ")),
-            ));
+            let mut line = format!("from {m} import {}", names.join(", "));
+            if line.chars().count() > style.line_length {
+                line = vertical(&format!("from {m} import"), "", &names);
+            }
+            new_stmts.push((stmt_key(true, m, 0, first_party), line));
         }
         new_stmts.sort();
         // The block's statements: (start of its line, end of its last line, key).
@@ -465,6 +516,69 @@ fn in_function(tree: &tree_sitter::Tree, offset: usize) -> bool {
             None => return false,
         }
     }
+}
+
+/// How a name of a `from` import is written: `X` or `X as A`.
+fn written(r: &ImportRow) -> String {
+    match &r.alias {
+        Some(a) => format!("{} as {a}", r.name),
+        None => r.name.clone(),
+    }
+}
+
+/// `head (` and one name per line, as isort wraps an import too long for one line.
+fn vertical(head: &str, indent: &str, names: &[&str]) -> String {
+    let mut out = format!("{head} (\n");
+    for n in names {
+        out.push_str(&format!("{indent}    {n},\n"));
+    }
+    out.push_str(indent);
+    out.push(')');
+    out
+}
+
+/// The statement rewritten as isort would wrap it, when adding `added` to a one-line
+/// `from M import a, b` would take its line past `line_length`: its names in their order, each
+/// new one before the first that isort puts after it. `None` when it still fits, and for a
+/// statement that is not alone on one plain line (parentheses, a backslash, a comment or
+/// another statement on the line: isort's own layout of those is left to isort).
+fn wrapped(text: &str, members: &[&ImportRow], added: &[&str], line_length: usize) -> Option<Edit> {
+    let first = members.iter().min_by_key(|r| r.name_start)?;
+    let (start, end) = (first.stmt_start, first.stmt_end);
+    if text[start..end].contains(['\n', '(', '\\', '#', ';']) {
+        return None;
+    }
+    let ls = line_start(text, start);
+    let le = text[end..].find('\n').map_or(text.len(), |i| end + i);
+    let indent = &text[ls..start];
+    if !indent.chars().all(|c| c == ' ' || c == '\t')
+        || !text[end..le].trim_end_matches('\r').trim().is_empty()
+    {
+        return None;
+    }
+    let width =
+        text[ls..end].chars().count() + added.iter().map(|n| n.chars().count() + 2).sum::<usize>();
+    if width <= line_length {
+        return None;
+    }
+    let mut sorted: Vec<&&ImportRow> = members.iter().collect();
+    sorted.sort_by_key(|r| r.name_start);
+    let mut names: Vec<String> = sorted.iter().map(|r| written(r)).collect();
+    for n in added {
+        let key = member_key(n);
+        let at = names
+            .iter()
+            .position(|m| member_key(m) > key)
+            .unwrap_or(names.len());
+        names.insert(at, n.to_string());
+    }
+    let head = text[start..first.name_start].trim_end();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    Some(Edit {
+        start,
+        end,
+        text: vertical(head, indent, &names),
+    })
 }
 
 /// The edits that add `names` before the name `next` of a `from` import: on a line of its own
