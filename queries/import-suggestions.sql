@@ -31,6 +31,15 @@ undefined AS MATERIALIZED (
   WHERE u.source = 'codefacts' AND u.code = 'F821' AND u.anchor <> ''
 ),
 symbols AS (SELECT DISTINCT symbol FROM undefined),
+-- Names the file binds in a class (`def reset(self)`, `pd = pendown`): the module may well
+-- make the global at run time from it (turtle's functions), rather than import it.
+in_class AS MATERIALIZED (
+  SELECT DISTINCT u.file, u.symbol
+  FROM undefined u
+  JOIN bindings b ON b.file_id = u.file_id AND b.name = u.symbol
+  JOIN scopes s ON s.file_id = b.file_id AND s.scope_id = b.scope_id
+  WHERE s.kind = 'class'
+),
 -- 1. How the repository already imports the name (any file, any scope).
 bound AS (
   SELECT i.file_id, s.symbol, i.target_kind,
@@ -114,6 +123,16 @@ stdlib AS MATERIALIZED (
          (SELECT count(DISTINCT i.file_id) FROM imports i
           WHERE i.absolute_module = x.module OR (i.form = 'import' AND i.name = x.module)) AS used
   FROM symbols s JOIN stdlib_exports x ON x.name = s.symbol
+),
+-- Ruff's conventional aliases of the names, and whether the repository imports the module.
+aliases AS MATERIALIZED (
+  SELECT a.module, a.alias,
+         EXISTS (SELECT 1 FROM imports i
+                 WHERE i.absolute_module = a.module
+                    OR substr(i.absolute_module, 1, length(a.module) + 1) = a.module || '.'
+                    OR (i.form = 'import' AND (i.name = a.module
+                        OR substr(i.name, 1, length(a.module) + 1) = a.module || '.'))) AS used
+  FROM import_aliases a JOIN symbols s ON s.symbol = a.alias
 ),
 -- Each module's last dotted part, for "a module named like the name".
 module_names AS MATERIALIZED (
@@ -203,8 +222,12 @@ candidates AS MATERIALIZED (
   FROM undefined u JOIN stdlib x ON x.symbol = u.symbol
   UNION ALL
   SELECT u.file, u.line, u.col, u.symbol, 'import ' || a.module || ' as ' || a.alias, a.module,
-         0.9, 'the conventional alias of ' || a.module || ' (Ruff ICN001)'
-  FROM undefined u JOIN import_aliases a ON a.alias = u.symbol
+         -- Sure when the repository uses the package; a guess when nothing else imports it.
+         CASE WHEN a.used THEN 0.9 ELSE 0.6 END,
+         'the conventional alias of ' || a.module || ' (Ruff ICN001)' ||
+           CASE WHEN a.used THEN '' ELSE '; the repository never imports ' || a.module END
+  FROM undefined u
+  JOIN aliases a ON a.alias = u.symbol
   UNION ALL
   SELECT u.file, u.line, u.col, u.symbol, 'import ' || m.name, m.name,
          0.85 * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file
@@ -248,10 +271,6 @@ merged AS (
   WHERE k = 1
 ),
 -- A file never imports from itself. Inside a package, a name its `__init__` re-exports is
--- imported from the module that defines it: the package is still initialising when this
--- file runs (it imports this file), so `from pkg import X` may fail there. A submodule
--- (`from pkg import sub`) is another matter: it loads on its own.
--- A file never imports from itself. Inside a package, a name its `__init__` re-exports is
 -- imported from the module that defines it: the package is still initialising when this file
 -- runs (it imports this file), so `from pkg import X` may fail there. A submodule (`from pkg
 -- import sub`) is another matter: it loads on its own. The re-export goes below only when a
@@ -265,16 +284,21 @@ inside AS (
            AND EXISTS (SELECT 1 FROM offered o
                        WHERE o.symbol = m.symbol AND o.kind <> 'reexport'
                          AND substr(o.module, 1, length(m.module) + 1) = m.module || '.')
-           AS inside
+           AS inside,
+         c.file IS NOT NULL AS in_class
   FROM merged m
   JOIN undefined u ON u.file = m.file AND u.line = m.line AND u.col = m.col
+  LEFT JOIN in_class c ON c.file = m.file AND c.symbol = m.symbol
   WHERE m.module IS NOT u.module
 ),
 placed AS (
   SELECT file, line, col, symbol, import_line, module,
-         score * CASE WHEN inside THEN 0.3 ELSE 1.0 END AS score,
+         score * CASE WHEN inside THEN 0.3 ELSE 1.0 END
+           * CASE WHEN in_class THEN 0.8 ELSE 1.0 END AS score,
          reason || CASE WHEN inside THEN '; this file is inside ' || module
-                          || ', whose __init__ is still running when it runs' ELSE '' END AS reason
+                          || ', whose __init__ is still running when it runs' ELSE '' END
+           || CASE WHEN in_class THEN '; this file binds ' || symbol
+                     || ' in a class, and may make the global at run time' ELSE '' END AS reason
   FROM inside
 ),
 -- An import that would close an eager import cycle (the module, or a parent package it runs,

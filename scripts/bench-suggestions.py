@@ -27,7 +27,7 @@ import tarfile
 import tempfile
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CF = os.path.join(ROOT, "target", "release", "codefacts")
+CF = os.environ.get("CODEFACTS_BIN") or os.path.join(ROOT, "target", "release", "codefacts")
 CASES = int(sys.argv[1]) if len(sys.argv) > 1 else 150
 SEED = 20261201
 ROUNDS = 6

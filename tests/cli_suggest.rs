@@ -25,11 +25,58 @@ fn fixture() -> tempfile::TempDir {
         ("pkg/two.py", "def twin(): ...\n"),
         ("app/b.py", "from pkg import Widget\nprint(Widget)\n"),
         ("app/c.py", "from pkg import Widget\nprint(Widget)\n"),
+        // The repository uses numpy: `np` is its conventional alias, with confidence.
+        ("app/plot.py", "import numpy.linalg\nprint(numpy)\n"),
         (
             "app/a.py",
             "def run():\n    return Widget, Path, np, defaultdict, json, helper, twin, nowhere_at_all\n",
         ),
     ])
+}
+
+#[test]
+fn a_conventional_alias_or_a_name_the_file_binds_in_a_class_is_only_a_guess() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("tools/__init__.py", ""),
+        ("tools/eraser.py", "def wipe(): ...\n"),
+        (
+            "app.py",
+            concat!(
+                "class Pen:\n    def wipe(self): ...\n\n",
+                "def demo():\n    wipe()\n    return np\n",
+            ),
+        ),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let by: std::collections::HashMap<&str, &serde_json::Value> = rows
+        .iter()
+        .map(|r| (r["symbol"].as_str().unwrap(), r))
+        .collect();
+    // No file imports numpy: `np` is likely its alias, not sure.
+    assert_eq!(by["np"]["import_line"], "import numpy as np");
+    assert!(
+        by["np"]["confidence"].as_f64().unwrap() < 0.7,
+        "{:?}",
+        by["np"]
+    );
+    assert!(
+        by["np"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("never imports numpy")
+    );
+    // `wipe` has one definer, but this file binds it in a class (the module may make the
+    // global from the method at run time, as turtle does): below 0.9.
+    assert_eq!(by["wipe"]["import_line"], "from tools.eraser import wipe");
+    let c = by["wipe"]["confidence"].as_f64().unwrap();
+    assert!(c < 0.9 && c > 0.5, "{:?}", by["wipe"]);
+    assert!(
+        by["wipe"]["reason"]
+            .as_str()
+            .unwrap()
+            .contains("binds wipe in a class")
+    );
 }
 
 #[test]
