@@ -293,6 +293,14 @@ impl Remaining {
 /// on a cycle), as a mask over `0..n`: a breadth-first walk of the reversed edges.
 /// `reverse[v]` lists the nodes with an edge to `v`.
 pub fn reaching(reverse: &[Vec<u32>], target: u32) -> Vec<bool> {
+    reaching_around(reverse, target, &[])
+}
+
+/// [`reaching`], with the walk never passing through the nodes in `closed`: those reach
+/// `target` only when an edge leaves them straight to it or to a node the walk did reach, and
+/// they are then marked but not walked on from. (A module already initialising when the
+/// import runs is one: importing it again runs nothing.)
+pub fn reaching_around(reverse: &[Vec<u32>], target: u32, closed: &[u32]) -> Vec<bool> {
     let mut seen = vec![false; reverse.len()];
     let mut queue = VecDeque::new();
     if (target as usize) < reverse.len() {
@@ -302,7 +310,9 @@ pub fn reaching(reverse: &[Vec<u32>], target: u32) -> Vec<bool> {
         for &u in &reverse[v as usize] {
             if !seen[u as usize] {
                 seen[u as usize] = true;
-                queue.push_back(u);
+                if !closed.contains(&u) {
+                    queue.push_back(u);
+                }
             }
         }
     }

@@ -182,4 +182,8 @@ fn reaching_walks_the_reversed_edges() {
         vec![false; 6],
         "an unknown node is reached by nothing"
     );
+    // Around 1: 0 and 3 (and 2 itself) reach 2 only through 1, so they are not reached; 1,
+    // with its own edge to 2, is.
+    let r = reaching_around(&rev, 2, &[1]);
+    assert_eq!(r, vec![false, true, false, false, true, false]);
 }

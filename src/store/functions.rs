@@ -5,7 +5,9 @@
 //!   `from module import ...` (or `import module`) in the importer would close an eager import
 //!   cycle: the module's file, or a parent package that import runs and that does not already
 //!   enclose the importer, reaches the importer through the `eager` edges (`graph_edges`), and
-//!   the importer does not import it eagerly already (then the cycle is there before).
+//!   the importer does not import it eagerly already (then the cycle is there before). Paths
+//!   through the importer's own packages do not count: they are initialising when it runs,
+//!   so importing one again runs nothing.
 //!   0 when it would not, or when `module` is not a repository module. The edges are read on
 //!   first call, over a second read-only connection, and each importer's reaching set
 //!   (`graph::reaching`) is computed once per connection (one command).
@@ -116,11 +118,26 @@ impl EagerGraph {
         if starts.is_empty() {
             return false;
         }
+        // The importer's own packages are initialising when it runs: an import that leads
+        // back into one of them runs nothing, so no path through them closes a cycle.
+        let mut closed = Vec::new();
+        let mut end = 0;
+        while let Some(dot) = own[end..].find('.') {
+            end += dot;
+            if let Some(n) = self
+                .module_file
+                .get(&own[..end])
+                .and_then(|id| self.node.get(id))
+            {
+                closed.push(*n);
+            }
+            end += 1;
+        }
         let reverse = &self.reverse;
         let mask = self
             .reaching
             .entry(target)
-            .or_insert_with(|| graph::reaching(reverse, target));
+            .or_insert_with(|| graph::reaching_around(reverse, target, &closed));
         starts.iter().any(|s| mask[*s as usize])
     }
 }
