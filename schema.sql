@@ -429,7 +429,10 @@ CREATE TABLE IF NOT EXISTS unresolved_references (
     star_import_visible INTEGER NOT NULL, -- a `from m import *` is visible from the reference
     name_error_handled INTEGER NOT NULL,  -- inside a `try` that catches NameError
     builtin_added_in INTEGER,           -- the name is a builtin from Python 3.N (newer than the target)
-    parent_line INTEGER                 -- `__all__` entries: line of the `__all__` definition
+    parent_line INTEGER,                -- `__all__` entries: line of the `__all__` definition
+    usage TEXT,                         -- what the code does with the name: call (`x(...)`), attribute
+                                        -- (`x.attr`), subscript (`x[...]`); NULL: anything else
+    attribute TEXT                      -- usage = 'attribute': the attribute's name
 );
 
 -- `from m import *` statements.
@@ -490,6 +493,7 @@ CREATE TABLE IF NOT EXISTS stdlib_exports (
   name   TEXT NOT NULL,
   PRIMARY KEY (name, module)
 ) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS stdlib_exports_module ON stdlib_exports(module);
 
 -- Ruff's conventional import aliases (ICN001's defaults): `import numpy as np`.
 CREATE TABLE IF NOT EXISTS import_aliases (

@@ -213,6 +213,8 @@ candidates AS MATERIALIZED (
          (CASE WHEN (SELECT count(*) FROM stdlib y WHERE y.symbol = x.symbol) = 1
                  THEN CASE WHEN x.used > 0 THEN 0.95 ELSE 0.8 END
               WHEN x.rank < 2 THEN 0.7 + 0.05 * (x.used > 0)
+              -- A module's namesake (`time.time`, `datetime.datetime`, `pprint.pprint`).
+              WHEN x.module = x.symbol THEN 0.6 + 0.05 * (x.used > 0)
               ELSE 0.5 / (SELECT count(*) FROM stdlib y WHERE y.symbol = x.symbol)
                    + 0.05 * (x.used > 0) END)
            * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file AND r.line = u.line
@@ -248,7 +250,8 @@ candidates AS MATERIALIZED (
   WHERE f.module <> u.module
 ),
 -- The last resort, where nothing else is known: a third-party module the file already
--- imports other names from (what it exports is not known, so the guess stays weak).
+-- imports other names from (what it exports is not known, so the guess stays weak). Kept
+-- below only where no candidate above exists.
 guesses AS (
   SELECT u.file, u.line, u.col, u.symbol, 'from ' || i.absolute_module || ' import ' || u.symbol
            AS import_line, i.absolute_module AS module, 0.3 AS score,
@@ -263,12 +266,25 @@ guesses AS (
   GROUP BY u.file, u.line, u.col, i.absolute_module
 ),
 -- One score per import line (the best evidence for it), then shared among the rivals.
-merged AS (
+-- (Each CTE is referenced once from here down: SQLite expands a CTE at every reference.)
+merged AS MATERIALIZED (
   SELECT file, line, col, symbol, import_line, module, min(score, 0.99) AS score, reason
   FROM (SELECT c.*, row_number() OVER (PARTITION BY file, line, col, import_line
-                                       ORDER BY score DESC, reason) AS k
-        FROM (SELECT * FROM candidates UNION ALL SELECT * FROM guesses) c)
-  WHERE k = 1
+                                       ORDER BY score DESC, reason) AS k,
+               sum(NOT c.guess) OVER (PARTITION BY file, line, col) AS known
+        FROM (SELECT *, 0 AS guess FROM candidates UNION ALL SELECT *, 1 FROM guesses) c)
+  WHERE k = 1 AND (known = 0 OR NOT guess)
+),
+-- What each use does with the name (`x(...)`, `x.attr`), against what the import would bind.
+-- The import binds the name for the whole file, so every use of it there counts.
+usages AS MATERIALIZED (
+  SELECT DISTINCT u.file, u.symbol, r.usage, r.attribute
+  FROM undefined u
+  JOIN unresolved_references r ON r.file_id = u.file_id AND r.line = u.line AND r.col = u.col
+  WHERE r.usage = 'call' OR (r.usage = 'attribute' AND r.attribute NOT GLOB '__*__')
+),
+used AS MATERIALIZED (
+  SELECT file, symbol, max(usage = 'call') AS called FROM usages GROUP BY file, symbol
 ),
 -- A file never imports from itself. Inside a package, a name its `__init__` re-exports is
 -- imported from the module that defines it: the package is still initialising when this file
@@ -285,21 +301,74 @@ inside AS (
                        WHERE o.symbol = m.symbol AND o.kind <> 'reexport'
                          AND substr(o.module, 1, length(m.module) + 1) = m.module || '.')
            AS inside,
-         c.file IS NOT NULL AS in_class
+         c.file IS NOT NULL AS in_class, us.file IS NOT NULL AS has_use, u.file_id,
+         COALESCE(us.called, 0) AS called_here,
+         -- The module the import binds, if it binds one: `import a.b as x` binds a.b,
+         -- `import a` a, `from p import n` the module p.n when there is one.
+         CASE WHEN m.import_line GLOB 'import *' THEN
+                CASE WHEN instr(m.import_line, ' as ') > 0
+                     THEN substr(m.import_line, 8, instr(m.import_line, ' as ') - 8)
+                     ELSE m.symbol END
+              ELSE m.module || '.' ||
+                   CASE WHEN instr(substr(m.import_line, length(m.module) + 14), ' as ') > 0
+                        THEN substr(substr(m.import_line, length(m.module) + 14), 1,
+                                    instr(substr(m.import_line, length(m.module) + 14), ' as ') - 1)
+                        ELSE substr(m.import_line, length(m.module) + 14) END
+         END AS bound
   FROM merged m
   JOIN undefined u ON u.file = m.file AND u.line = m.line AND u.col = m.col
   LEFT JOIN in_class c ON c.file = m.file AND c.symbol = m.symbol
+  LEFT JOIN used us ON us.file = m.file AND us.symbol = m.symbol
   WHERE m.module IS NOT u.module
+),
+-- A module is not called (`time()` wants `from time import time`), and has only the
+-- attributes it defines, exports or has as submodules (`datetime.strptime` is the class's,
+-- not the module's). Only modules whose names are known count (the standard library's and
+-- the repository's), and not one with a star import or a `__getattr__`.
+shape_facts AS MATERIALIZED (
+    SELECT i.*,
+           known AND called_here AS called,
+           CASE WHEN known AND NOT called_here THEN
+             (SELECT min(s.attribute) FROM unresolved_references s
+              WHERE s.file_id = i.file_id AND +s.name = i.symbol AND s.usage = 'attribute'
+                AND s.attribute NOT GLOB '__*__'
+                AND NOT EXISTS (SELECT 1 FROM stdlib_exports x
+                                WHERE x.name = s.attribute AND x.module = i.bound)
+                AND NOT EXISTS (SELECT 1 FROM stdlib_exports x
+                                WHERE x.module = i.bound || '.' || s.attribute)
+                AND NOT EXISTS (SELECT 1 FROM files f
+                                WHERE f.module = i.bound || '.' || s.attribute)
+                AND NOT EXISTS (SELECT 1 FROM files f JOIN module_exports e ON e.file_id = f.file_id
+                                WHERE f.module = i.bound AND e.name = s.attribute)
+                AND NOT EXISTS (SELECT 1 FROM files f JOIN definitions d ON d.file_id = f.file_id
+                                WHERE f.module = i.bound AND d.name IN (s.attribute, '__getattr__'))
+                AND NOT EXISTS (SELECT 1 FROM files f JOIN star_imports x ON x.file_id = f.file_id
+                                WHERE f.module = i.bound))
+           END AS missing
+    FROM (SELECT i.*,
+                 CASE WHEN NOT has_use THEN 0 ELSE (EXISTS (SELECT 1 FROM stdlib_modules x WHERE x.name = i.bound)
+                      OR EXISTS (SELECT 1 FROM stdlib_exports x WHERE x.module = i.bound)
+                      OR EXISTS (SELECT 1 FROM files f WHERE f.module = i.bound)) END AS known
+          FROM inside i) i
+),
+shaped AS (
+  SELECT i.*,
+         CASE WHEN i.called THEN 0.05 WHEN i.missing IS NOT NULL THEN 0.3 ELSE 1.0 END AS shape,
+         CASE WHEN i.called THEN '; but ' || i.bound || ' is a module, and this file calls ' || i.symbol
+              WHEN i.missing IS NOT NULL THEN '; but the module ' || i.bound || ' has no ' || i.missing
+              ELSE '' END AS shape_note
+  FROM shape_facts i
 ),
 placed AS (
   SELECT file, line, col, symbol, import_line, module,
          score * CASE WHEN inside THEN 0.3 ELSE 1.0 END
-           * CASE WHEN in_class THEN 0.8 ELSE 1.0 END AS score,
+           * CASE WHEN in_class THEN 0.8 ELSE 1.0 END * shape AS score,
          reason || CASE WHEN inside THEN '; this file is inside ' || module
                           || ', whose __init__ is still running when it runs' ELSE '' END
            || CASE WHEN in_class THEN '; this file binds ' || symbol
-                     || ' in a class, and may make the global at run time' ELSE '' END AS reason
-  FROM inside
+                     || ' in a class, and may make the global at run time' ELSE '' END
+           || shape_note AS reason
+  FROM shaped
 ),
 -- An import that would close an eager import cycle (the module, or a parent package it runs,
 -- already imports this file at import time) goes below every alternative that would not.
@@ -331,13 +400,20 @@ ranked AS (
   FROM rescored m
   WINDOW w AS (PARTITION BY file, line, col)
 ),
-alternatives AS (
+-- The top candidate of each use, with every candidate ranked in `alternatives`.
+chosen AS MATERIALIZED (
   SELECT file, line, col,
+         max(CASE WHEN k = 1 THEN module END) AS module,
+         max(CASE WHEN k = 1 THEN import_line END) AS import_line,
+         max(CASE WHEN k = 1 THEN confidence END) AS confidence,
+         max(CASE WHEN k = 1 THEN reason END) AS reason,
          json_group_array(json_object('import_line', import_line, 'confidence',
-                                      round(confidence, 3), 'reason', reason)) AS alternatives
-  FROM (SELECT * FROM ranked ORDER BY file, line, col, k)
+                                      round(confidence, 3), 'reason', reason) ORDER BY k)
+           AS alternatives
+  FROM ranked
   GROUP BY file, line, col
 ),
+params AS MATERIALIZED (SELECT CAST(:min_confidence AS REAL) AS threshold),
 -- Uses of a name bound in the function they sit in (`del x` earlier, an assignment later): the
 -- name is local there, so no import can define it.
 locals AS MATERIALIZED (
@@ -352,13 +428,10 @@ SELECT u.file, u.line, u.symbol, r.module AS suggestion, r.import_line,
        round(COALESCE(r.confidence, 0), 3) AS confidence,
        CASE WHEN u.local THEN 'bound in this function (deleted, or assigned elsewhere in it): an import cannot define it'
             ELSE COALESCE(r.reason, 'no evidence in the repository, the standard library or the known aliases') END AS reason,
-       u.col, COALESCE(a.alternatives, '[]') AS alternatives
+       u.col, COALESCE(r.alternatives, '[]') AS alternatives
 FROM (SELECT u.*, l.file_id IS NOT NULL AS local
       FROM undefined u
       LEFT JOIN locals l ON l.file_id = u.file_id AND l.line = u.line AND l.col = u.col) u
-LEFT JOIN ranked r ON r.file = u.file AND r.line = u.line AND r.col = u.col AND r.k = 1
-                  AND NOT u.local
-LEFT JOIN alternatives a ON a.file = u.file AND a.line = u.line AND a.col = u.col
-                        AND NOT u.local
-WHERE COALESCE(r.confidence, 0) >= CAST(:min_confidence AS REAL)
+LEFT JOIN chosen r ON r.file = u.file AND r.line = u.line AND r.col = u.col AND NOT u.local
+WHERE COALESCE(r.confidence, 0) >= (SELECT threshold FROM params)
 ORDER BY u.file, u.line, u.col;

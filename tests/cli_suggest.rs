@@ -277,6 +277,57 @@ fn an_import_that_would_close_an_eager_cycle_goes_below_the_alternatives() {
 }
 
 #[test]
+fn what_the_code_does_with_a_name_tells_a_module_from_what_it_exports() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        // Other files import the modules `time` and `datetime`...
+        (
+            "a.py",
+            "import time\nimport datetime\nprint(time, datetime)\n",
+        ),
+        (
+            "b.py",
+            "import time\nimport datetime\nprint(time, datetime)\n",
+        ),
+        // ...but here `time` is called and `datetime` has `strptime`: neither module does.
+        (
+            "app.py",
+            "def f(v):\n    return time(), datetime.strptime(v, '%Y')\n\ndef g():\n    return datetime\n",
+        ),
+        // A module that has the attribute keeps its place.
+        ("c.py", "def h():\n    return time.sleep(1)\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let of = |file: &str, symbol: &str, line: u64| {
+        rows.iter()
+            .find(|r| r["file"] == file && r["symbol"] == symbol && r["line"] == line)
+            .unwrap_or_else(|| panic!("{file} {symbol}: {rows:?}"))
+            .clone()
+    };
+    let time = of("app.py", "time", 2);
+    assert_eq!(time["import_line"], "from time import time", "{time:?}");
+    let alts: Vec<serde_json::Value> =
+        serde_json::from_str(time["alternatives"].as_str().unwrap()).unwrap();
+    let module = alts
+        .iter()
+        .find(|a| a["import_line"] == "import time")
+        .unwrap();
+    assert!(
+        module["reason"]
+            .as_str()
+            .unwrap()
+            .contains("time is a module, and this file calls time"),
+        "{module:?}"
+    );
+    // Every use of the name in the file counts, the plain one on line 5 too.
+    for line in [2, 5] {
+        let d = of("app.py", "datetime", line);
+        assert_eq!(d["import_line"], "from datetime import datetime", "{d:?}");
+    }
+    assert_eq!(of("c.py", "time", 2)["import_line"], "import time");
+}
+
+#[test]
 fn a_name_bound_in_its_own_function_gets_no_import() {
     // `del json` makes `json` local to `f`: the later use is undefined, and an import at module
     // level would not define it there.

@@ -278,6 +278,11 @@ pub struct UnresolvedReference {
     pub builtin_added_in: Option<u8>,
     /// `__all__` entries: line of the `__all__` definition (a noqa there applies too).
     pub parent_line: Option<u32>,
+    /// What the code does with the name right where it loads it: `call` (`x(...)`),
+    /// `attribute` (`x.attr`), `subscript` (`x[...]`); `None` for anything else.
+    pub usage: Option<&'static str>,
+    /// `usage = attribute`: the attribute's name.
+    pub attribute: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -456,6 +456,11 @@ impl<'a> Analyzer<'a> {
             .unwrap_or(name)
             .to_string();
         let added = builtins::added_in(name).filter(|v| *v > self.opts.target_version);
+        let (usage, attribute) = if text == name {
+            usage_after(self.text.get(span.end_byte as usize..).unwrap_or(""))
+        } else {
+            (None, None)
+        };
         self.unresolved.push(UnresolvedReference {
             name: name.to_string(),
             text,
@@ -466,6 +471,8 @@ impl<'a> Analyzer<'a> {
             name_error_handled: self.exceptions() & EXC_NAME_ERROR != 0,
             builtin_added_in: added,
             parent_line: None,
+            usage,
+            attribute,
         });
     }
 
@@ -2523,4 +2530,53 @@ fn is_generic_name(q: &str) -> bool {
                 | "collections.Counter"
                 | "collections.ChainMap"
         )
+}
+
+/// What the source right after a name does with it: `(` calls it, `.attr` reads an attribute,
+/// `[` subscripts it (spaces and tabs between are allowed, as Python allows them).
+fn usage_after(rest: &str) -> (Option<&'static str>, Option<String>) {
+    let rest = rest.trim_start_matches([' ', '\t']);
+    if rest.starts_with('(') {
+        (Some("call"), None)
+    } else if rest.starts_with('[') {
+        (Some("subscript"), None)
+    } else if let Some(after) = rest.strip_prefix('.') {
+        let after = after.trim_start_matches([' ', '\t']);
+        let attr: String = after
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        if attr.is_empty() || attr.starts_with(|c: char| c.is_ascii_digit()) {
+            (None, None)
+        } else {
+            (Some("attribute"), Some(attr))
+        }
+    } else {
+        (None, None)
+    }
+}
+
+#[cfg(test)]
+mod usage_tests {
+    use super::usage_after;
+
+    #[test]
+    fn what_follows_a_name_says_what_the_code_does_with_it() {
+        assert_eq!(usage_after("(1, 2)"), (Some("call"), None));
+        assert_eq!(usage_after(" (1)"), (Some("call"), None));
+        assert_eq!(usage_after("[0]"), (Some("subscript"), None));
+        assert_eq!(
+            usage_after(".strptime(v)"),
+            (Some("attribute"), Some("strptime".into()))
+        );
+        assert_eq!(
+            usage_after(" . sleep"),
+            (Some("attribute"), Some("sleep".into()))
+        );
+        // A float's dot, a comparison, the end of the text: nothing.
+        assert_eq!(usage_after(".5"), (None, None));
+        assert_eq!(usage_after(" == 1"), (None, None));
+        assert_eq!(usage_after(""), (None, None));
+        assert_eq!(usage_after("\n(x)"), (None, None));
+    }
 }

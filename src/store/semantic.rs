@@ -156,7 +156,7 @@ pub(super) fn replace(
         ]);
     }
     refs.replace(conn, file_id, fresh)?;
-    let mut unresolved = Rows::new("unresolved_references", 13, f.unresolved.len());
+    let mut unresolved = Rows::new("unresolved_references", 15, f.unresolved.len());
     for u in &f.unresolved {
         unresolved.push([
             int(file_id),
@@ -172,6 +172,8 @@ pub(super) fn replace(
             int(u.name_error_handled),
             opt_int(u.builtin_added_in),
             opt_int(u.parent_line),
+            opt_text(u.usage),
+            opt_text(u.attribute.as_deref()),
         ]);
     }
     unresolved.replace(conn, file_id, fresh)?;
