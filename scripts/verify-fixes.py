@@ -31,7 +31,7 @@ import tempfile
 import time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-CF = os.path.join(ROOT, "target", "release", "codefacts")
+CF = os.environ.get("CODEFACTS_BIN") or os.path.join(ROOT, "target", "release", "codefacts")
 PROJECTS = ["rich==13.7.1", "flask==3.0.3"]
 BAN_ALL = "lint.flake8-tidy-imports.ban-relative-imports = 'all'"
 

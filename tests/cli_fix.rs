@@ -462,6 +462,37 @@ def f():
 }
 
 #[test]
+fn unused_imports_that_rebind_each_other_go_in_one_run() {
+    // F401 flags only the live `sys` and `time`; the earlier ones become F401 once those are
+    // gone. One run removes all of them, so the next finds nothing (stdlib's test_grammar).
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        (
+            "tests/test_grammar.py",
+            concat!(
+                "def test_imports():\n",
+                "    import sys\n",
+                "    import time, sys\n",
+                "    from time import time\n",
+                "    from time import (time)\n",
+                "    return 1\n",
+            ),
+        ),
+    ]);
+    let root = repo.path();
+    let (code, _, err) = fix(root, &["unused-imports", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(root, "tests/test_grammar.py"),
+        "def test_imports():\n    return 1\n"
+    );
+    let (code, out, err) = fix(root, &["unused-imports"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.is_empty(), "a second run changes nothing: {out}");
+    assert!(err.contains("would fix 0 places"), "{err}");
+}
+
+#[test]
 fn later_duplicate_test_classes_get_free_numbered_names() {
     let repo = repo(&[
         ("pyproject.toml", ""),

@@ -149,7 +149,8 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             )?
         }
         FixKind::UnusedImports => {
-            let flagged = flagged_by(&repo, "F401", &wanted)?;
+            let flagged =
+                with_shadowed_unused(&store, &files, flagged_by(&repo, "F401", &wanted)?)?;
             let (plan, outside) = crate::fix::unused_imports::plan(
                 &files,
                 &flagged,
@@ -463,6 +464,46 @@ fn styles_of<'a>(
         );
     }
     Ok(out)
+}
+
+/// F401 flags only the live binding of a name. The earlier imports of that name it rebinds
+/// without a use in between (`import sys` ... `import time, sys` in one function) are just
+/// as unused, and become F401 once it is gone: they go in the same run, so that a second run
+/// changes nothing (Ruff's `--fix` reaches the same by running again).
+fn with_shadowed_unused(
+    store: &Store,
+    files: &BTreeMap<String, crate::store::FixFile>,
+    mut flagged: BTreeMap<String, Vec<(u32, u32)>>,
+) -> Result<BTreeMap<String, Vec<(u32, u32)>>> {
+    for (path, positions) in flagged.iter_mut() {
+        let Some(file) = files.get(path) else {
+            continue;
+        };
+        let unused = store.unused_import_bindings(file.file_id)?;
+        let mut more = Vec::new();
+        for (_, (line, col, shadows)) in unused.iter() {
+            if !positions.contains(&(*line, *col)) {
+                continue;
+            }
+            let mut next = *shadows;
+            // The chain ends at a binding that is used, or not an import.
+            while let Some(id) = next
+                && let Some((l, c, s)) = unused.get(&id)
+            {
+                if !positions.contains(&(*l, *c)) && !more.contains(&(*l, *c)) {
+                    more.push((*l, *c));
+                }
+                next = *s;
+                if more.len() > unused.len() {
+                    break;
+                }
+            }
+        }
+        positions.extend(more);
+        positions.sort_unstable();
+        positions.dedup();
+    }
+    Ok(flagged)
 }
 
 fn print_left(plan: &crate::fix::Plan) {

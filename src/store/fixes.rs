@@ -23,6 +23,9 @@ pub struct FixFile {
 }
 
 /// One imported name, with its statement and its resolution.
+/// Unused import bindings: binding id -> (line, col, the binding it shadows).
+pub type UnusedImportBindings = std::collections::HashMap<i64, (u32, u32, Option<i64>)>;
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ImportRow {
     pub file_id: i64,
@@ -174,6 +177,20 @@ impl Store {
             "SELECT DISTINCT line FROM noqa_directives WHERE file_id = ?1 AND file_level = 0",
         )?;
         let rows = st.query_map([file_id], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The import bindings of a file that no use reads: binding id -> (line, col of the name,
+    /// the binding it shadows), for following a chain of unused rebindings.
+    pub fn unused_import_bindings(&self, file_id: i64) -> Result<UnusedImportBindings> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT binding_id, line, col, shadows_id FROM bindings \
+             WHERE file_id = ?1 AND kind IN ('import', 'from_import', 'submodule_import') \
+             AND uses = 0",
+        )?;
+        let rows = st.query_map([file_id], |r| {
+            Ok((r.get(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+        })?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
