@@ -157,6 +157,27 @@ sibling AS MATERIALIZED (
          OR EXISTS (SELECT 1 FROM stdlib_exports x
                     WHERE x.module = i.absolute_module AND x.name = u.symbol))
 ),
+-- 7. An alias of another name (`RequestsSSLError` for `SSLError`, `_astuple` for `astuple`):
+-- the evidence for that name, as `from M import Name as Alias`. A last resort beside the
+-- guesses below, where nothing above offers a candidate: the name may be no alias at all.
+alias_of AS MATERIALIZED (
+  SELECT s.symbol, j.value AS base
+  FROM symbols s, json_each(alias_bases(s.symbol)) j
+),
+alias_evidence AS MATERIALIZED (
+  SELECT a.symbol, a.base, i.absolute_module AS module, count(DISTINCT i.file_id) AS files,
+         0 AS defined
+  FROM alias_of a
+  JOIN imports i ON i.name = a.base AND i.form = 'from' AND i.alias IS NULL AND NOT i.is_star
+  WHERE i.absolute_module IS NOT NULL
+  GROUP BY a.symbol, a.base, i.absolute_module
+  UNION ALL
+  SELECT DISTINCT a.symbol, a.base, f.module, 0, 1
+  FROM alias_of a
+  JOIN module_exports e ON e.name = a.base AND e.kind NOT IN ('reexport', 'declared')
+  JOIN files f ON f.file_id = e.file_id
+  WHERE f.module IS NOT NULL
+),
 candidates AS MATERIALIZED (
   SELECT s.file, s.line, s.col, s.symbol, 'from ' || s.module || ' import ' || s.symbol
            AS import_line, s.module,
@@ -250,8 +271,8 @@ candidates AS MATERIALIZED (
   WHERE f.module <> u.module
 ),
 -- The last resort, where nothing else is known: a third-party module the file already
--- imports other names from (what it exports is not known, so the guess stays weak). Kept
--- below only where no candidate above exists.
+-- imports other names from (what it exports is not known, so the guess stays weak), and the
+-- evidence for a name this one may be an alias of.
 guesses AS (
   SELECT u.file, u.line, u.col, u.symbol, 'from ' || i.absolute_module || ' import ' || u.symbol
            AS import_line, i.absolute_module AS module, 0.3 AS score,
@@ -264,6 +285,17 @@ guesses AS (
     AND NOT EXISTS (SELECT 1 FROM candidates c WHERE c.file = u.file AND c.line = u.line
                       AND c.col = u.col)
   GROUP BY u.file, u.line, u.col, i.absolute_module
+  UNION ALL
+  SELECT u.file, u.line, u.col, u.symbol,
+         'from ' || e.module || ' import ' || e.base || ' as ' || u.symbol, e.module,
+         CASE WHEN e.defined THEN 0.3 ELSE 0.25 + 0.04 * min(e.files, 5) END,
+         u.symbol || ' may be an alias of ' || e.base || ': ' ||
+           CASE WHEN e.defined THEN 'defined in ' || e.module
+                ELSE 'imported from ' || e.module || ' in ' || e.files || ' file'
+                     || CASE WHEN e.files = 1 THEN '' ELSE 's' END END
+  FROM undefined u JOIN alias_evidence e ON e.symbol = u.symbol
+  WHERE NOT EXISTS (SELECT 1 FROM candidates c WHERE c.file = u.file AND c.line = u.line
+                      AND c.col = u.col)
 ),
 -- One score per import line (the best evidence for it), then shared among the rivals.
 -- (Each CTE is referenced once from here down: SQLite expands a CTE at every reference.)

@@ -14,7 +14,8 @@ with `pip download`) and each tool, on a fresh copy it measures:
 * compile: files `python3 -m compileall -q` fails on afterwards that it passed before;
 * edges: whether the import graph has exactly the same edges as before, by `ruff analyze graph`
   and by codefacts (`graph_edges`, graph `all`), with the edges gained and lost;
-* files changed, and the tool's wall time.
+* files changed, and the tool's wall time;
+* for codefacts, what a second run (a diff) would still change afterwards: it must be 0.
 
 Usage: scripts/verify-fixes.py [--keep DIR]   (needs ruff 0.17.6 and a release build)
 """
@@ -135,6 +136,8 @@ def run_unused(label, src, scratch):
                            capture_output=True, text=True)
             elapsed = time.perf_counter() - t0
         after_f821 = findings(tree, "F821", with_column=True)
+        second = (second_run(tree, "unused-imports", "--everywhere")
+                  if tool == "codefacts" else None)
         rows.append({
             "tool": tool,
             "f401_before": len(before_f401),
@@ -144,6 +147,7 @@ def run_unused(label, src, scratch):
             "files_changed": changed(base, tree),
             "seconds": elapsed,
             "left": left,
+            "second": second,
         })
     return rows
 
@@ -155,6 +159,15 @@ def changed(a, b):
                 os.path.join(a, rel), os.path.join(b, rel), shallow=False):
             n += 1
     return n
+
+
+def second_run(tree, kind, *extra):
+    """The places a second `fix KIND` (a diff, no --apply) would still change after --apply:
+    0 when the fix reached its fixed point, as the issue asks; -1 when the summary is missing."""
+    r = subprocess.run([CF, "fix", kind, "--root", tree, *extra], capture_output=True,
+                       text=True)
+    m = re.search(r"would fix (\d+) place", r.stderr)
+    return int(m.group(1)) if m else -1
 
 
 def run_tree(label, src, scratch):
@@ -197,8 +210,10 @@ def run_tree(label, src, scratch):
         after_tid = tid252(tree)
         after_fail = compile_failures(tree)
         after_ruff = ruff_edges(tree)
+        second = None
         if tool == "codefacts":
             after_cf = cf_edges(tree)
+            second = second_run(tree, "relative-imports", "--config", BAN_ALL)
         else:
             subprocess.run([CF, "index", tree, "--quiet"], check=True)
             after_cf = cf_edges(tree)
@@ -213,6 +228,7 @@ def run_tree(label, src, scratch):
             "files_changed": changed(base, tree),
             "seconds": elapsed,
             "left": left,
+            "second": second,
         })
     return rows
 
@@ -254,6 +270,7 @@ def run_missing(label, src, scratch, bench, rng):
     if r.returncode not in (0, 1):
         print(r.stderr[-2000:], file=sys.stderr)
     after = ruff_default(tree)
+    second = second_run(tree, "missing-imports")
     f821 = lambda c: sum(n for (_, code, _), n in c.items() if code == "F821")
     # New: in neither the original code nor the code the fix was given. What deleting the
     # imports hid (`t.Tuple` is only UP006 once `t` is defined again) does not count, nor what
@@ -270,6 +287,7 @@ def run_missing(label, src, scratch, bench, rng):
         "new": new,
         "new_compile_failures": sorted(compile_failures(tree) - before_fail),
         "seconds": elapsed,
+        "second": second,
     }
 
 
@@ -283,8 +301,8 @@ def main():
     trees += [(spec.split("==")[0], bench.fetch(spec, scratch)) for spec in PROJECTS]
     ok = True
     print("| tree | tool | TID252 before | after | after, not listed | new compile failures "
-          "| ruff graph +/- | codefacts graph +/- | files changed | seconds |")
-    print("|---|---|---|---|---|---|---|---|---|---|")
+          "| ruff graph +/- | codefacts graph +/- | files changed | seconds | second run |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     reasons = []
     for label, src in trees:
         for r in run_tree(label, src, scratch):
@@ -293,11 +311,12 @@ def main():
                   f"{unlisted} | {len(r['new_compile_failures'])} | "
                   f"+{r['ruff_edges'][0]} -{r['ruff_edges'][1]} | "
                   f"+{r['cf_edges'][0]} -{r['cf_edges'][1]} | {r['files_changed']} | "
-                  f"{r['seconds']:.2f} |", flush=True)
+                  f"{r['seconds']:.2f} | {'-' if r['second'] is None else r['second']} |",
+                  flush=True)
             if r["tool"] == "codefacts":
                 reasons.append((label, r["left"]))
                 if (r["unlisted"] or r["new_compile_failures"] or any(r["ruff_edges"])
-                        or any(r["cf_edges"])):
+                        or any(r["cf_edges"]) or r["second"] != 0):
                     ok = False
                     print(f"  codefacts broke something on {label}: "
                           f"{r['new_compile_failures'][:5]}", file=sys.stderr)
@@ -307,17 +326,18 @@ def main():
             print(f"- {label}: {n} × {reason}")
     print("\n`fix unused-imports --everywhere` beside `ruff check --select F401 --fix`:\n")
     print("| tree | tool | F401 before | after | new F821 | new compile failures "
-          "| files changed | seconds |")
-    print("|---|---|---|---|---|---|---|---|")
+          "| files changed | seconds | second run |")
+    print("|---|---|---|---|---|---|---|---|---|")
     reasons = []
     for label, src in trees:
         for r in run_unused(label, src, scratch):
             print(f"| {label} | {r['tool']} | {r['f401_before']} | {r['f401_after']} | "
                   f"{r['new_f821']} | {len(r['new_compile_failures'])} | {r['files_changed']} | "
-                  f"{r['seconds']:.2f} |", flush=True)
+                  f"{r['seconds']:.2f} | {'-' if r['second'] is None else r['second']} |",
+                  flush=True)
             if r["tool"] == "codefacts":
                 reasons.append((label, r["left"]))
-                if r["new_f821"] or r["new_compile_failures"]:
+                if r["new_f821"] or r["new_compile_failures"] or r["second"] != 0:
                     ok = False
                     print(f"  codefacts broke something on {label}: "
                           f"{r['new_compile_failures'][:5]}", file=sys.stderr)
@@ -328,8 +348,8 @@ def main():
     print("\n`fix missing-imports` (default --min-confidence 0.9) after deleting one import "
           "binding per file:\n")
     print("| tree | bindings deleted | F821 before | after | removed | findings the original did "
-          "not have (Ruff's defaults) | new compile failures | seconds |")
-    print("|---|---|---|---|---|---|---|---|")
+          "not have (Ruff's defaults) | new compile failures | seconds | second run |")
+    print("|---|---|---|---|---|---|---|---|---|")
     import random
     rng = random.Random(20261201)
     for label, src in trees:
@@ -338,8 +358,9 @@ def main():
             code for (_, code, _), k in r["new"].items() for _ in range(k)).items())) or "0"
         print(f"| {label} | {r['deleted']} | {r['f821_before']} | {r['f821_after']} | "
               f"{r['f821_before'] - r['f821_after']} | {shown} | "
-              f"{len(r['new_compile_failures'])} | {r['seconds']:.2f} |", flush=True)
-        if r["new"] or r["new_compile_failures"]:
+              f"{len(r['new_compile_failures'])} | {r['seconds']:.2f} | {r['second']} |",
+              flush=True)
+        if r["new"] or r["new_compile_failures"] or r["second"] != 0:
             ok = False
             for (f, code, msg), _ in list(r["new"].items())[:10]:
                 print(f"  new: {f}: {code} {msg}", file=sys.stderr)

@@ -328,6 +328,47 @@ fn what_the_code_does_with_a_name_tells_a_module_from_what_it_exports() {
 }
 
 #[test]
+fn an_alias_of_a_known_name_is_the_last_resort() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("pkg/__init__.py", ""),
+        (
+            "pkg/exceptions.py",
+            "class SSLError(Exception): ...\nclass HTTPError(Exception): ...\nclass Error: ...\n",
+        ),
+        // Nothing offers `RequestsSSLError`: it may be `SSLError` under an alias. `HTTPError`
+        // has a definer, so `Error` (HTTPError without its first word) is no rival of it.
+        (
+            "pkg/client.py",
+            "def get():\n    raise RequestsSSLError()\n\ndef put():\n    raise HTTPError()\n",
+        ),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let by: std::collections::HashMap<&str, &serde_json::Value> = rows
+        .iter()
+        .map(|r| (r["symbol"].as_str().unwrap(), r))
+        .collect();
+    let r = by["RequestsSSLError"];
+    assert_eq!(
+        r["import_line"], "from pkg.exceptions import SSLError as RequestsSSLError",
+        "{r:?}"
+    );
+    assert!(
+        r["reason"]
+            .as_str()
+            .unwrap()
+            .contains("may be an alias of SSLError")
+    );
+    assert!(r["confidence"].as_f64().unwrap() < 0.5, "{r:?}");
+    let alts = by["HTTPError"]["alternatives"].as_str().unwrap();
+    assert_eq!(
+        by["HTTPError"]["import_line"],
+        "from pkg.exceptions import HTTPError"
+    );
+    assert!(!alts.contains("alias"), "{alts}");
+}
+
+#[test]
 fn a_name_bound_in_its_own_function_gets_no_import() {
     // `del json` makes `json` local to `f`: the later use is undefined, and an import at module
     // level would not define it there.

@@ -1,6 +1,7 @@
 //! SQL functions over derived relations that are cheap in Rust and hopeless in SQL, registered
 //! on read-only connections so reports (and ad-hoc `sql`) can call them.
 //!
+//! * `alias_bases(name)`: the names `name` may be an alias of (JSON array; [`alias_bases`]).
 //! * `closes_eager_cycle(importer_file_id, module)`: 1 when a new module-level
 //!   `from module import ...` (or `import module`) in the importer would close an eager import
 //!   cycle: the module's file, or a parent package that import runs and that does not already
@@ -142,8 +143,59 @@ impl EagerGraph {
     }
 }
 
+/// The names `name` may be an alias of, as a JSON array: without its leading underscores
+/// (`_astuple`: `astuple`), and a CamelCase name without its first or its last word
+/// (`RequestsSSLError`: `SSLError`, `RequestsSSL`; `ResponseBase`: `Base`, `Response`).
+/// Words split where a lowercase letter or digit meets an uppercase one, and before the last
+/// capital of a run of capitals followed by a lowercase letter (`SSLError`: `SSL`, `Error`).
+pub fn alias_bases(name: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut push = |s: &str| {
+        if !s.is_empty() && s != name && !out.iter().any(|o| o == s) {
+            out.push(s.to_string());
+        }
+    };
+    if !name.starts_with("__") {
+        let bare = name.trim_start_matches('_');
+        if bare.starts_with(|c: char| c.is_alphabetic()) {
+            push(bare);
+        }
+    }
+    let chars: Vec<char> = name.chars().collect();
+    if chars.first().is_some_and(|c| c.is_uppercase()) && chars.iter().all(|c| c.is_alphanumeric())
+    {
+        let mut starts = vec![0];
+        for i in 1..chars.len() {
+            let (prev, cur) = (chars[i - 1], chars[i]);
+            let next_lower = chars.get(i + 1).is_some_and(|c| c.is_lowercase());
+            if cur.is_uppercase()
+                && (prev.is_lowercase()
+                    || prev.is_ascii_digit()
+                    || (prev.is_uppercase() && next_lower))
+            {
+                starts.push(i);
+            }
+        }
+        if starts.len() >= 2 {
+            let word = |a: usize, b: usize| chars[a..b].iter().collect::<String>();
+            push(&word(starts[1], chars.len()));
+            push(&word(0, *starts.last().expect("two or more")));
+        }
+    }
+    out
+}
+
 /// Registers the functions on `conn`, a connection to the database at `path`.
 pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "alias_bases",
+        1,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let name = ctx.get::<Option<String>>(0)?.unwrap_or_default();
+            Ok(serde_json::to_string(&alias_bases(&name)).unwrap_or_else(|_| "[]".into()))
+        },
+    )?;
     let path: PathBuf = path.to_path_buf();
     let eager: std::sync::Mutex<Option<EagerGraph>> = std::sync::Mutex::new(None);
     conn.create_scalar_function(
@@ -169,4 +221,25 @@ pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
             Ok(i64::from(g.closes_cycle(importer, &module)))
         },
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::alias_bases;
+
+    #[test]
+    fn the_names_an_alias_may_stand_for() {
+        assert_eq!(alias_bases("RequestsSSLError"), ["SSLError", "RequestsSSL"]);
+        assert_eq!(
+            alias_bases("CompatJSONDecodeError"),
+            ["JSONDecodeError", "CompatJSONDecode"]
+        );
+        assert_eq!(alias_bases("ResponseBase"), ["Base", "Response"]);
+        assert_eq!(alias_bases("_astuple"), ["astuple"]);
+        assert_eq!(alias_bases("_Base64Encoder"), ["Base64Encoder"]);
+        assert!(alias_bases("Widget").is_empty());
+        assert!(alias_bases("SSL").is_empty());
+        assert!(alias_bases("__version__").is_empty());
+        assert!(alias_bases("helper").is_empty());
+    }
 }
