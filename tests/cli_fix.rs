@@ -462,6 +462,40 @@ def f():
 }
 
 #[test]
+fn a_namespace_package_inside_a_regular_one_is_rewritten_in_one_run() {
+    // flask's `flask/sansio/` has no `__init__`, but `flask` has: `flask.sansio` lives on
+    // flask's `__path__`, whatever sys.path holds. A top-level namespace package stays.
+    let repo = repo(&[
+        ("pyproject.toml", ALL),
+        ("pkg/__init__.py", ""),
+        ("pkg/ns/a.py", "x = 1\n"),
+        ("pkg/ns/b.py", "from .a import x\n\nprint(x)\n"),
+        ("pkg/app.py", "from .ns.a import x\n\nprint(x)\n"),
+        ("tests/helpers.py", "y = 1\n"),
+        ("tests/test_it.py", "from .helpers import y\n\nprint(y)\n"),
+    ]);
+    let root = repo.path();
+    let (code, _, err) = fix(root, &["relative-imports", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(root, "pkg/ns/b.py"),
+        "from pkg.ns.a import x\n\nprint(x)\n"
+    );
+    assert_eq!(
+        read(root, "pkg/app.py"),
+        "from pkg.ns.a import x\n\nprint(x)\n"
+    );
+    assert_eq!(
+        read(root, "tests/test_it.py"),
+        "from .helpers import y\n\nprint(y)\n"
+    );
+    assert!(err.contains("tests/test_it.py:1: left unchanged"), "{err}");
+    let (_, out, err) = fix(root, &["relative-imports"]);
+    assert!(out.is_empty(), "a second run changes nothing: {out}");
+    assert!(err.contains("would fix 0 places"), "{err}");
+}
+
+#[test]
 fn unused_imports_that_rebind_each_other_go_in_one_run() {
     // F401 flags only the live `sys` and `time`; the earlier ones become F401 once those are
     // gone. One run removes all of them, so the next finds nothing (stdlib's test_grammar).

@@ -6,9 +6,12 @@
 //! A statement is rewritten only when the facts prove the absolute import loads the same file:
 //!
 //! * the importer has a module name and the import does not climb above its top-level package;
-//! * every package from the top-level one down to the import's base is a regular package (an
-//!   `__init__`), or a namespace package the repository's own absolute imports go through
-//!   (`lukhas.x` imported as such elsewhere): otherwise the absolute name depends on `sys.path`;
+//! * every package from the top-level one down to the first regular package (an `__init__`)
+//!   is a namespace package the repository's own absolute imports go through (`lukhas.x`
+//!   imported as such elsewhere): otherwise the absolute name depends on `sys.path`. Below a
+//!   regular package a namespace package lives on that package's `__path__` (flask's
+//!   `flask/sansio/`), so it needs no proof; a first run that wrote `flask.sansio.app` would
+//!   otherwise have made the proof for a second;
 //! * each name's target, resolved as the absolute import resolves, is the file the relative
 //!   import finds next to the importer (another source root's module of the same name would
 //!   shadow it);
@@ -224,13 +227,18 @@ fn rewrite_one(
             .ok_or_else(|| "the stored resolution does not match the statement".to_string())?
             .to_string()
     };
+    // A namespace package inside a regular package lives on that package's `__path__`, not on
+    // sys.path: only the namespace packages above the first regular one need the proof.
     let mut prefix = String::new();
+    let mut under_regular = false;
     for part in base.split('.') {
         if !prefix.is_empty() {
             prefix.push('.');
         }
         prefix.push_str(part);
-        if !packages.contains(&prefix) && !proven.contains(&prefix) {
+        if packages.contains(&prefix) {
+            under_regular = true;
+        } else if !under_regular && !proven.contains(&prefix) {
             return Err(format!(
                 "`{prefix}` is a namespace package (no `__init__`) that no absolute import of \
                  the repository goes through: the absolute name depends on sys.path"
