@@ -695,6 +695,37 @@ fn missing_imports_merge_or_go_after_the_header_once_per_name() {
 }
 
 #[test]
+fn missing_imports_runs_again_on_what_it_added_until_nothing_changes() {
+    // `alpha` is sure (four files import it so); `beta`, a module-level variable and no
+    // public name, alone is not (0.7). Once `from pkg.core import alpha` is in, the file
+    // imports from pkg.core, which has `beta` too: the next round adds it, and a second `fix`
+    // finds nothing left.
+    let mut files = vec![
+        ("pyproject.toml", ""),
+        ("pkg/__init__.py", ""),
+        ("pkg/core.py", "def alpha(): ...\nbeta = 1\n"),
+        ("app.py", "def f():\n    return alpha(), beta\n"),
+    ];
+    let users = ["u1.py", "u2.py", "u3.py", "u4.py"];
+    for u in users {
+        files.push((u, "from pkg.core import alpha\n\nprint(alpha)\n"));
+    }
+    let repo = repo(&files);
+    let root = repo.path();
+    let (code, _, err) = fix(root, &["missing-imports", "--apply"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(
+        read(root, "app.py"),
+        "from pkg.core import alpha, beta\n\n\ndef f():\n    return alpha(), beta\n",
+        "{err}"
+    );
+    assert!(err.contains("fixed 2 places in 1 file"), "{err}");
+    let (_, out, err) = fix(root, &["missing-imports"]);
+    assert!(out.is_empty(), "a second run changes nothing: {out}");
+    assert!(err.contains("would fix 0 places"), "{err}");
+}
+
+#[test]
 fn path_drift_renames_only_to_paths_that_exist() {
     let repo = repo(&[
         (
@@ -845,7 +876,8 @@ fn missing_imports_wrap_past_line_length_and_never_add_a_deprecated_import() {
     );
     // `typing.Type` is UP035 on this target (Ruff's default rules): left, and said why.
     assert!(
-        err.contains("app.py:4: left unchanged: `from typing import Type` would be UP035"),
+        // (Listed by the last round, at the line the use has in the file as written.)
+        err.contains("app.py:12: left unchanged: `from typing import Type` would be UP035"),
         "{err}"
     );
     // Where per-file-ignores turn UP035 off, the import is written.

@@ -16,6 +16,25 @@ use crate::indexer::IndexOptions;
 use crate::store::Store;
 
 pub fn run(args: FixArgs) -> Result<ExitCode> {
+    run_round(&args, Applied::default())
+}
+
+/// What the rounds of one `--apply` wrote so far.
+#[derive(Default)]
+struct Applied {
+    round: u32,
+    edits: usize,
+    files: std::collections::BTreeSet<String>,
+    failed: bool,
+}
+
+/// `missing-imports` runs again on what it wrote, until nothing changes (as Ruff's `--fix`
+/// does), at most this many rounds: an import it adds is evidence for the next name
+/// (`from gettext import pgettext` makes `ngettext` from gettext sure), so that a second
+/// `fix` finds nothing to do.
+const MAX_ROUNDS: u32 = 4;
+
+fn run_round(args: &FixArgs, mut applied: Applied) -> Result<ExitCode> {
     let t0 = std::time::Instant::now();
     let timings = std::env::var_os("CODEFACTS_TIMINGS").is_some();
     let mark = |what: &str| {
@@ -345,14 +364,35 @@ pub fn run(args: FixArgs) -> Result<ExitCode> {
             )?;
             mark("re-indexed");
         }
+        applied.edits += written_edits;
+        applied.failed |= failed;
+        for ((path, _), result) in planned.iter().zip(&results) {
+            if result.is_ok() {
+                applied.files.insert(path.clone());
+            }
+        }
+        if written > 0
+            && args.kind == FixKind::MissingImports
+            && args.limit.is_none()
+            && applied.round + 1 < MAX_ROUNDS
+        {
+            applied.round += 1;
+            return run_round(args, applied);
+        }
         print_left(&plan);
         crate::errln!(
-            "{kind_name}: fixed {written_edits} {} in {written} {}{}",
-            plural(written_edits, "place", "places"),
-            plural(written, "file", "files"),
+            "{kind_name}: fixed {} {} in {} {}{}",
+            applied.edits,
+            plural(applied.edits, "place", "places"),
+            applied.files.len(),
+            plural(applied.files.len(), "file", "files"),
             left_note(&plan, &not_looked_at)
         );
-        return Ok(ExitCode::from(if failed { EXIT_ERROR } else { EXIT_OK }));
+        return Ok(ExitCode::from(if applied.failed {
+            EXIT_ERROR
+        } else {
+            EXIT_OK
+        }));
     }
     let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
     for (path, p) in &planned {
