@@ -244,6 +244,20 @@ candidates AS MATERIALIZED (
            CASE WHEN x.used > 0 THEN ' (the repository imports ' || x.module || ')' ELSE '' END
   FROM undefined u JOIN stdlib x ON x.symbol = u.symbol
   UNION ALL
+  -- `_json` for `import json as _json`: only where the file reads an attribute that `json`
+  -- has and `_json` lacks (`_json.dump`), so a real `_io` or `_thread` gets no rival.
+  SELECT u.file, u.line, u.col, u.symbol, 'import ' || m.name || ' as ' || u.symbol, m.name,
+         0.5, u.symbol || ' may be the standard-library module ' || m.name ||
+           ' under an alias: ' || m.name || ' has ' || min(r.attribute)
+  FROM undefined u
+  JOIN stdlib_modules m ON m.name = ltrim(u.symbol, '_')
+  JOIN unresolved_references r ON r.file_id = u.file_id AND +r.name = u.symbol
+  WHERE u.symbol GLOB '_*' AND u.symbol NOT GLOB '__*' AND r.usage = 'attribute'
+    AND EXISTS (SELECT 1 FROM stdlib_exports x WHERE x.name = r.attribute AND x.module = m.name)
+    AND NOT EXISTS (SELECT 1 FROM stdlib_exports x
+                    WHERE x.name = r.attribute AND x.module = u.symbol)
+  GROUP BY u.file, u.line, u.col, m.name
+  UNION ALL
   SELECT u.file, u.line, u.col, u.symbol, 'import ' || a.module || ' as ' || a.alias, a.module,
          -- Sure when the repository uses the package; a guess when nothing else imports it.
          CASE WHEN a.used THEN 0.9 ELSE 0.6 END,

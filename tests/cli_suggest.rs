@@ -340,7 +340,10 @@ fn an_alias_of_a_known_name_is_the_last_resort() {
         // has a definer, so `Error` (HTTPError without its first word) is no rival of it.
         (
             "pkg/client.py",
-            "def get():\n    raise RequestsSSLError()\n\ndef put():\n    raise HTTPError()\n",
+            concat!(
+                "def get():\n    raise RequestsSSLError()\n\ndef put():\n    raise HTTPError()\n",
+                "\ndef save(o, fp):\n    return _json.dump(o, fp)\n",
+            ),
         ),
     ]);
     let rows = suggestions(repo.path(), &[]);
@@ -366,6 +369,12 @@ fn an_alias_of_a_known_name_is_the_last_resort() {
         "from pkg.exceptions import HTTPError"
     );
     assert!(!alts.contains("alias"), "{alts}");
+    // `_json.dump`: json has `dump`, the module `_json` does not.
+    assert_eq!(
+        by["_json"]["import_line"], "import json as _json",
+        "{:?}",
+        by["_json"]
+    );
 }
 
 #[test]
