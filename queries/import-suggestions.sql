@@ -322,15 +322,14 @@ merged AS MATERIALIZED (
   WHERE k = 1 AND (known = 0 OR NOT guess)
 ),
 -- What each use does with the name (`x(...)`, `x.attr`), against what the import would bind.
--- The import binds the name for the whole file, so every use of it there counts.
-usages AS MATERIALIZED (
-  SELECT DISTINCT u.file, u.symbol, r.usage, r.attribute
+-- The import binds the name for the whole file, so every use of it there counts: the names
+-- the file calls or reads an attribute of (which attributes: `shape_facts` below).
+used AS MATERIALIZED (
+  SELECT u.file, u.symbol, max(r.usage = 'call') AS called
   FROM undefined u
   JOIN unresolved_references r ON r.file_id = u.file_id AND r.line = u.line AND r.col = u.col
   WHERE r.usage = 'call' OR (r.usage = 'attribute' AND r.attribute NOT GLOB '__*__')
-),
-used AS MATERIALIZED (
-  SELECT file, symbol, max(usage = 'call') AS called FROM usages GROUP BY file, symbol
+  GROUP BY u.file, u.symbol
 ),
 -- A file never imports from itself. Inside a package, a name its `__init__` re-exports is
 -- imported from the module that defines it: the package is still initialising when this file

@@ -16,6 +16,13 @@ fn suggestions(root: &Path, args: &[&str]) -> Vec<serde_json::Value> {
     json_rows(&out)
 }
 
+/// The rows by symbol (the fixtures use each undefined name once).
+fn by_symbol(rows: &[serde_json::Value]) -> std::collections::HashMap<&str, &serde_json::Value> {
+    rows.iter()
+        .map(|r| (r["symbol"].as_str().unwrap(), r))
+        .collect()
+}
+
 fn fixture() -> tempfile::TempDir {
     repo(&[
         ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),
@@ -49,10 +56,7 @@ fn a_conventional_alias_or_a_name_the_file_binds_in_a_class_is_only_a_guess() {
         ),
     ]);
     let rows = suggestions(repo.path(), &[]);
-    let by: std::collections::HashMap<&str, &serde_json::Value> = rows
-        .iter()
-        .map(|r| (r["symbol"].as_str().unwrap(), r))
-        .collect();
+    let by = by_symbol(&rows);
     // No file imports numpy: `np` is likely its alias, not sure.
     assert_eq!(by["np"]["import_line"], "import numpy as np");
     assert!(
@@ -83,10 +87,7 @@ fn a_conventional_alias_or_a_name_the_file_binds_in_a_class_is_only_a_guess() {
 fn each_undefined_name_gets_the_import_its_evidence_supports() {
     let repo = fixture();
     let rows = suggestions(repo.path(), &[]);
-    let by: std::collections::HashMap<&str, &serde_json::Value> = rows
-        .iter()
-        .map(|r| (r["symbol"].as_str().unwrap(), r))
-        .collect();
+    let by = by_symbol(&rows);
     let line = |s: &str| by[s]["import_line"].as_str().unwrap_or("").to_string();
     let conf = |s: &str| by[s]["confidence"].as_f64().unwrap();
     assert_eq!(
@@ -227,10 +228,7 @@ fn an_import_that_would_close_an_eager_cycle_goes_below_the_alternatives() {
         ("kit/cmd.py", "def run():\n    return say\n"),
     ]);
     let rows = suggestions(repo.path(), &[]);
-    let by: std::collections::HashMap<&str, &serde_json::Value> = rows
-        .iter()
-        .map(|r| (r["symbol"].as_str().unwrap(), r))
-        .collect();
+    let by = by_symbol(&rows);
     assert_eq!(
         by["Hexagon"]["import_line"], "from shapes.base import Hexagon",
         "{:?}",
@@ -347,10 +345,7 @@ fn an_alias_of_a_known_name_is_the_last_resort() {
         ),
     ]);
     let rows = suggestions(repo.path(), &[]);
-    let by: std::collections::HashMap<&str, &serde_json::Value> = rows
-        .iter()
-        .map(|r| (r["symbol"].as_str().unwrap(), r))
-        .collect();
+    let by = by_symbol(&rows);
     let r = by["RequestsSSLError"];
     assert_eq!(
         r["import_line"], "from pkg.exceptions import SSLError as RequestsSSLError",

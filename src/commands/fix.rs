@@ -525,18 +525,17 @@ fn with_shadowed_unused(
             if !positions.contains(&(*line, *col)) {
                 continue;
             }
+            // The chain ends at a binding that is used, or not an import (and, were the facts
+            // ever to loop, after as many steps as there are bindings).
             let mut next = *shadows;
-            // The chain ends at a binding that is used, or not an import.
-            while let Some(id) = next
-                && let Some((l, c, s)) = unused.get(&id)
-            {
+            for _ in 0..unused.len() {
+                let Some((l, c, s)) = next.and_then(|id| unused.get(&id)) else {
+                    break;
+                };
                 if !positions.contains(&(*l, *c)) && !more.contains(&(*l, *c)) {
                     more.push((*l, *c));
                 }
                 next = *s;
-                if more.len() > unused.len() {
-                    break;
-                }
             }
         }
         positions.extend(more);
