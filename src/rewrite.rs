@@ -5,7 +5,10 @@
 //! * splices the edits into the file's *original bytes*, so what no edit touches stays byte for
 //!   byte: the BOM, CRLF or lone-CR line ends, a latin-1 or other declared encoding (new text is
 //!   encoded in it; text it cannot encode refuses the file);
-//! * re-parses the result and refuses it when it has a syntax error the original did not have;
+//! * re-parses the result and refuses it when it has a syntax error the original did not have:
+//!   before writing ([`Reparse::Now`], a dry run), or, when the caller re-indexes what it wrote
+//!   (which parses it), after ([`Reparse::AfterWriting`]): the caller then puts back with
+//!   [`restore`] each file the index finds a new syntax error in, so a file is parsed once;
 //! * writes atomically (a temporary file in the same folder, the original's permissions, then
 //!   a rename, no fsync; through a symbolic link, the file it points to), then reads the file back and
 //!   restores the original if what is there is not what it wrote.
@@ -35,6 +38,17 @@ pub struct Planned {
     pub bytes: Vec<u8>,
     original: Vec<u8>,
     pub edits: usize,
+}
+
+/// When a result is re-parsed for a syntax error the original did not have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reparse {
+    /// In [`plan`]: a result with one is refused, and nothing is written.
+    Now,
+    /// By the caller, after writing: it re-indexes the written files (which parses them) and
+    /// puts back with [`restore`] each the index finds a new syntax error in
+    /// ([`introduced_syntax_error`] names it).
+    AfterWriting,
 }
 
 /// Why a file's edits cannot be applied (one line, for the user).
@@ -156,12 +170,13 @@ fn first_syntax_error(text: &str) -> Option<(u32, String)> {
 
 /// Checks the file at `path` against the index (`indexed_hash`; `indexed_clean`: the index
 /// found no syntax error in it, so it need not be parsed again) and computes what `edits` make
-/// of it, verified; writes nothing.
+/// of it, verified (for syntax errors, when `reparse` says); writes nothing.
 pub fn plan(
     path: &Path,
     indexed_hash: &str,
     indexed_clean: bool,
     edits: &[Edit],
+    reparse: Reparse,
 ) -> Result<Planned, Refused> {
     let bytes = crate::files::read(path)
         .map_err(|e| Refused(format!("cannot read it: {}", crate::files::io_message(&e))))?;
@@ -202,7 +217,8 @@ pub fn plan(
             "the result would not read back as the edited text".into(),
         ));
     }
-    if (indexed_clean || first_syntax_error(&text).is_none())
+    if reparse == Reparse::Now
+        && (indexed_clean || first_syntax_error(&text).is_none())
         && let Some((line, what)) = first_syntax_error(&after)
     {
         return Err(Refused(format!(
@@ -219,13 +235,46 @@ pub fn plan(
     })
 }
 
+/// The syntax error the planned result has and its original had not, as (line, what).
+pub fn introduced_syntax_error(p: &Planned) -> Option<(u32, String)> {
+    let found = first_syntax_error(&p.after)?;
+    first_syntax_error(&p.before).is_none().then_some(found)
+}
+
+/// Puts back the bytes a planned file had before [`write`] replaced them, atomically.
+pub fn restore(p: &Planned) -> Result<(), Refused> {
+    replace_atomically(&p.path, &p.original)?;
+    match crate::files::read(&p.path) {
+        Ok(b) if b == p.original => Ok(()),
+        _ => Err(Refused(
+            "the original did not read back as it was written".into(),
+        )),
+    }
+}
+
 /// Writes a planned file atomically; on any doubt the original stays.
 pub fn write(p: &Planned) -> Result<(), Refused> {
-    let link = std::fs::symlink_metadata(&p.path)
+    let target = replace_atomically(&p.path, &p.bytes)?;
+    // Read back: what is there must be what was meant.
+    match crate::files::read(&target) {
+        Ok(b) if b == p.bytes => Ok(()),
+        _ => {
+            let _ = std::fs::write(&target, &p.original);
+            Err(Refused(
+                "the file did not read back as written; the original was restored".into(),
+            ))
+        }
+    }
+}
+
+/// Replaces the file at `path` (through a link, the file it points to) with `bytes`: a
+/// temporary file beside it with its permissions, then a rename. Returns the file written.
+fn replace_atomically(path: &Path, bytes: &[u8]) -> Result<PathBuf, Refused> {
+    let link = std::fs::symlink_metadata(path)
         .map_err(|e| Refused(format!("cannot stat it: {}", crate::files::io_message(&e))))?;
     // Through a link: the file it points to (the link stays a link).
     let (target, meta) = if link.file_type().is_symlink() {
-        let target = std::fs::canonicalize(&p.path).map_err(|e| {
+        let target = std::fs::canonicalize(path).map_err(|e| {
             Refused(format!(
                 "cannot follow the link: {}",
                 crate::files::io_message(&e)
@@ -235,9 +284,8 @@ pub fn write(p: &Planned) -> Result<(), Refused> {
             .map_err(|e| Refused(format!("cannot stat it: {}", crate::files::io_message(&e))))?;
         (target, meta)
     } else {
-        (p.path.clone(), link)
+        (path.to_path_buf(), link)
     };
-    let original = &p.original;
     let dir = target.parent().unwrap_or(Path::new("."));
     let name = target
         .file_name()
@@ -246,7 +294,7 @@ pub fn write(p: &Planned) -> Result<(), Refused> {
     let tmp = dir.join(format!(".{name}.codefacts-{}.tmp", std::process::id()));
     let result = (|| -> std::io::Result<()> {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(&p.bytes)?;
+        f.write_all(bytes)?;
         f.set_permissions(meta.permissions())?;
         // No fsync: the rename is what makes the change atomic for readers (as editors and
         // Ruff write); a sync per file costs milliseconds each over thousands of files.
@@ -260,16 +308,7 @@ pub fn write(p: &Planned) -> Result<(), Refused> {
             crate::files::io_message(&e)
         )));
     }
-    // Read back: what is there must be what was meant.
-    match crate::files::read(&target) {
-        Ok(b) if b == p.bytes => Ok(()),
-        _ => {
-            let _ = std::fs::write(&target, original);
-            Err(Refused(
-                "the file did not read back as written; the original was restored".into(),
-            ))
-        }
-    }
+    Ok(target)
 }
 
 #[cfg(test)]
@@ -297,7 +336,7 @@ mod tests {
         let src = "\u{feff}from ..a import b\r\nx = 1\r\n";
         let (_d, path, hash) = file(src.as_bytes());
         // Offsets are the decoded text's (no BOM).
-        let p = plan(&path, &hash, true, &[edit(5, 8, "pkg.a")]).unwrap();
+        let p = plan(&path, &hash, true, &[edit(5, 8, "pkg.a")], Reparse::Now).unwrap();
         assert_eq!(
             p.bytes,
             "\u{feff}from pkg.a import b\r\nx = 1\r\n".as_bytes()
@@ -322,6 +361,7 @@ mod tests {
                 edit(at, at + 2, "pkg.x"),
                 edit(text.len(), text.len(), "import os\n"),
             ],
+            Reparse::Now,
         )
         .unwrap();
         let mut want = b"# -*- coding: latin-1 -*-\r\ns = '".to_vec();
@@ -329,17 +369,49 @@ mod tests {
         want.extend_from_slice(b"'\r\nfrom pkg.x import y\r\nimport os\r\n");
         assert_eq!(p.bytes, want);
         // Text latin-1 cannot hold refuses the file.
-        assert!(plan(&path, &hash, true, &[edit(0, 0, "# \u{263a}\n")]).is_err());
+        assert!(
+            plan(
+                &path,
+                &hash,
+                true,
+                &[edit(0, 0, "# \u{263a}\n")],
+                Reparse::Now
+            )
+            .is_err()
+        );
     }
 
     #[test]
     fn a_stale_file_or_a_new_syntax_error_is_refused() {
         let (_d, path, hash) = file(b"import os\n");
-        let err = plan(&path, "0000", true, &[edit(0, 0, "x")]).unwrap_err();
+        let err = plan(&path, "0000", true, &[edit(0, 0, "x")], Reparse::Now).unwrap_err();
         assert!(err.0.contains("changed since it was indexed"), "{err}");
-        let err = plan(&path, &hash, true, &[edit(0, 6, "import (")]).unwrap_err();
+        let err = plan(&path, &hash, true, &[edit(0, 6, "import (")], Reparse::Now).unwrap_err();
         assert!(err.0.contains("syntax error at line 1"), "{err}");
         assert_eq!(std::fs::read(&path).unwrap(), b"import os\n");
+    }
+
+    #[test]
+    fn a_result_reparsed_after_writing_can_be_put_back() {
+        let (_d, path, hash) = file(b"import os\n");
+        let p = plan(
+            &path,
+            &hash,
+            true,
+            &[edit(0, 6, "import (")],
+            Reparse::AfterWriting,
+        )
+        .unwrap();
+        let (line, _) = introduced_syntax_error(&p).unwrap();
+        assert_eq!(line, 1);
+        write(&p).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"import ( os\n");
+        restore(&p).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"import os\n");
+        // A file broken before is not one the edit broke.
+        let (_d, path, hash) = file(b"def f(:\n");
+        let p = plan(&path, &hash, false, &[edit(0, 0, "# c\n")], Reparse::Now).unwrap();
+        assert_eq!(introduced_syntax_error(&p), None);
     }
 
     #[test]
@@ -349,7 +421,7 @@ mod tests {
         std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o751)).unwrap();
         let link = d.path().join("link.py");
         std::os::unix::fs::symlink(&path, &link).unwrap();
-        let p = plan(&link, &hash, true, &[edit(5, 6, "pkg")]).unwrap();
+        let p = plan(&link, &hash, true, &[edit(5, 6, "pkg")], Reparse::Now).unwrap();
         write(&p).unwrap();
         assert!(
             std::fs::symlink_metadata(&link)

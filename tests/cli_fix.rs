@@ -1066,3 +1066,34 @@ fn without_a_path_the_fix_covers_the_folder_you_stand_in() {
         "outside the folder"
     );
 }
+
+/// `--apply` leaves the syntax check to its re-index: what the index calls a syntax error
+/// must be what a parse finds, error nodes and code tree-sitter accepts alike.
+#[test]
+fn the_index_knows_the_syntax_errors_apply_puts_back() {
+    let dir = repo(&[
+        ("clean.py", "import os\n"),
+        ("error_node.py", "def f(:\n"),
+        ("accepted_by_tree_sitter.py", "print x\n"),
+    ]);
+    let db = dir.path().join("x.db");
+    let out = codefacts()
+        .args(["index", "--semantic", "--quiet", "--db"])
+        .arg(&db)
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let store = codefacts::store::Store::open_read_only(&db).unwrap();
+    let broken: Vec<String> = store.syntax_error_paths().unwrap().into_iter().collect();
+    assert_eq!(broken, ["accepted_by_tree_sitter.py", "error_node.py"]);
+    let files = store.fix_files().unwrap();
+    assert!(!files["clean.py"].syntax_error);
+    assert!(
+        files["error_node.py"].syntax_error && files["accepted_by_tree_sitter.py"].syntax_error
+    );
+}

@@ -1,6 +1,7 @@
 //! `codefacts fix KIND [PATH...] [--apply] [--limit N] [--files F...]`: plans a fix from the
 //! facts (`src/fix/`), checks each file's result (`rewrite::plan`), prints the diff, or with
-//! `--apply` writes (`rewrite::write`) and re-indexes.
+//! `--apply` writes (`rewrite::write`), re-indexes, and puts back (`rewrite::restore`) a file the
+//! re-index finds a syntax error in that the original had not.
 
 use std::collections::BTreeMap;
 use std::io::{IsTerminal, Write};
@@ -291,6 +292,12 @@ fn run_round(args: &FixArgs, mut applied: Applied) -> Result<ExitCode> {
         jobs.push((fix.path.clone(), edits));
     }
     // Each file is checked (read, spliced, re-parsed) on its own: in parallel, in path order.
+    // With --apply the re-index parses what was written, so the result is re-parsed there.
+    let reparse = if args.apply {
+        crate::rewrite::Reparse::AfterWriting
+    } else {
+        crate::rewrite::Reparse::Now
+    };
     let checked: Vec<(
         String,
         Result<crate::rewrite::Planned, crate::rewrite::Refused>,
@@ -300,7 +307,8 @@ fn run_round(args: &FixArgs, mut applied: Applied) -> Result<ExitCode> {
             .map(|(path, edits)| {
                 let file = &files[&path];
                 let abs = crate::files::from_rel(&root, &path);
-                let result = crate::rewrite::plan(&abs, &file.hash, file.status == "ok", &edits);
+                let result =
+                    crate::rewrite::plan(&abs, &file.hash, !file.syntax_error, &edits, reparse);
                 (path, result)
             })
             .collect()
@@ -319,50 +327,67 @@ fn run_round(args: &FixArgs, mut applied: Applied) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     if args.apply {
-        let mut written = 0usize;
-        let mut written_edits = 0usize;
-        let results: Vec<Result<(), crate::rewrite::Refused>> = {
+        let mut results: Vec<Result<(), crate::rewrite::Refused>> = {
             use rayon::prelude::*;
             planned
                 .par_iter()
                 .map(|(_, p)| crate::rewrite::write(p))
                 .collect()
         };
-        for ((path, p), result) in planned.iter().zip(&results) {
-            match result {
-                Ok(()) => {
-                    written += 1;
-                    written_edits += p.edits;
-                }
-                Err(why) => {
-                    failed = true;
-                    crate::errln!("codefacts: {path}: not fixed: {why}");
-                }
+        for ((path, _), result) in planned.iter().zip(&results) {
+            if let Err(why) = result {
+                failed = true;
+                crate::errln!("codefacts: {path}: not fixed: {why}");
             }
         }
         for (path, why) in &refused {
             crate::errln!("codefacts: {path}: not fixed: {why}");
         }
         mark("written");
-        if written > 0 {
+        if results.iter().any(|r| r.is_ok()) {
             // The index was current when this run began: the files just written are what
             // changed (the trusted path of `check --files`; it walks the tree after all when
             // it cannot trust them, as when a configuration file moved meanwhile).
-            let rewritten: Vec<std::path::PathBuf> = planned
-                .iter()
-                .zip(&results)
-                .filter(|(_, r)| r.is_ok())
-                .map(|((path, _), _)| crate::files::from_rel(&root, path))
-                .collect();
-            repo.refresh_with(
-                true,
-                IndexOptions {
-                    semantic: true,
-                    only: Some(rewritten),
-                    ..IndexOptions::default()
-                },
-            )?;
+            let only = |which: &dyn Fn(usize) -> bool| -> Vec<PathBuf> {
+                planned
+                    .iter()
+                    .enumerate()
+                    .filter(|(i, _)| which(*i))
+                    .map(|(_, (path, _))| crate::files::from_rel(&root, path))
+                    .collect()
+            };
+            let reindex = |paths: Vec<PathBuf>| {
+                repo.refresh_with(
+                    true,
+                    IndexOptions {
+                        semantic: true,
+                        only: Some(paths),
+                        ..IndexOptions::default()
+                    },
+                )
+            };
+            let reindexed = reindex(only(&|i| results[i].is_ok()));
             mark("re-indexed");
+            // The re-index parsed what was written: a file it finds a syntax error in that the
+            // original had not is put back. Should the re-index have failed, each written file
+            // is parsed here instead.
+            let now_broken = match &reindexed {
+                Ok(_) => Some(Store::open_read_only(&repo.db)?.syntax_error_paths()?),
+                Err(_) => None,
+            };
+            let broken = put_back_broken(&planned, &mut results, now_broken.as_ref(), &|path| {
+                files[path].syntax_error
+            });
+            reindexed?;
+            if !broken.is_empty() {
+                reindex(only(&|i| broken.contains(&i)))?;
+            }
+        }
+        let mut written_edits = 0;
+        for ((_, p), result) in planned.iter().zip(&results) {
+            if result.is_ok() {
+                written_edits += p.edits;
+            }
         }
         applied.edits += written_edits;
         applied.failed |= failed;
@@ -371,7 +396,7 @@ fn run_round(args: &FixArgs, mut applied: Applied) -> Result<ExitCode> {
                 applied.files.insert(path.clone());
             }
         }
-        if written > 0
+        if written_edits > 0
             && args.kind == FixKind::MissingImports
             && args.limit.is_none()
             && applied.round + 1 < MAX_ROUNDS
@@ -422,6 +447,50 @@ fn run_round(args: &FixArgs, mut applied: Applied) -> Result<ExitCode> {
     } else {
         EXIT_OK
     }))
+}
+
+/// Puts back each written file (`results[i]` ok) whose result has a syntax error its original
+/// had not (`was_broken`), as the re-index found (`now_broken`, the paths it found one in) or,
+/// without it, as a parse here finds; names each and marks it refused. Returns their places.
+fn put_back_broken(
+    planned: &[(String, crate::rewrite::Planned)],
+    results: &mut [Result<(), crate::rewrite::Refused>],
+    now_broken: Option<&std::collections::BTreeSet<String>>,
+    was_broken: &(dyn Fn(&str) -> bool + Sync),
+) -> Vec<usize> {
+    let broken: Vec<usize> = {
+        use rayon::prelude::*;
+        let results = &*results;
+        (0..planned.len())
+            .into_par_iter()
+            .filter(|&i| {
+                let (path, p) = &planned[i];
+                results[i].is_ok()
+                    && match now_broken {
+                        Some(now) => now.contains(path) && !was_broken(path),
+                        None => crate::rewrite::introduced_syntax_error(p).is_some(),
+                    }
+            })
+            .collect()
+    };
+    for &i in &broken {
+        let (path, p) = &planned[i];
+        let error = crate::rewrite::introduced_syntax_error(p)
+            .map(|(line, what)| format!(" at line {line} ({what})"))
+            .unwrap_or_default();
+        let why = match crate::rewrite::restore(p) {
+            Ok(()) => {
+                format!("the edit would introduce a syntax error{error}; the original was put back")
+            }
+            Err(e) => format!(
+                "the edit introduced a syntax error{error}, and the original could not be put \
+                 back: {e}"
+            ),
+        };
+        crate::errln!("codefacts: {path}: not fixed: {why}");
+        results[i] = Err(crate::rewrite::Refused(why));
+    }
+    broken
 }
 
 /// The indexes of the columns a fix reads from a canned report; a missing one is an error.
@@ -884,4 +953,79 @@ pub(super) fn attach_fixes(
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rewrite::{Edit, Reparse};
+
+    /// Two files, both written with `--apply`'s plan (no parse before writing): `a.py` broken
+    /// by its edit, `b.py` not; `c.py` was broken before and stays as written.
+    type Written = (
+        tempfile::TempDir,
+        Vec<(String, crate::rewrite::Planned)>,
+        Vec<Result<(), crate::rewrite::Refused>>,
+    );
+
+    fn written() -> Written {
+        let dir = tempfile::tempdir().unwrap();
+        let mut planned = Vec::new();
+        for (name, src, at, text) in [
+            ("a.py", "import os\n", 0..6, "import ("),
+            ("b.py", "from . import x\n", 5..6, "pkg"),
+            ("c.py", "def f(:\n", 0..0, "# c\n"),
+        ] {
+            let path = dir.path().join(name);
+            std::fs::write(&path, src).unwrap();
+            let hash = crate::files::content_hash(src.as_bytes());
+            let edit = Edit {
+                start: at.start,
+                end: at.end,
+                text: text.into(),
+            };
+            let p =
+                crate::rewrite::plan(&path, &hash, name != "c.py", &[edit], Reparse::AfterWriting)
+                    .unwrap();
+            planned.push((name.to_string(), p));
+        }
+        let results = planned
+            .iter()
+            .map(|(_, p)| crate::rewrite::write(p))
+            .collect::<Vec<_>>();
+        assert!(results.iter().all(|r| r.is_ok()));
+        (dir, planned, results)
+    }
+
+    fn content(dir: &tempfile::TempDir, name: &str) -> String {
+        std::fs::read_to_string(dir.path().join(name)).unwrap()
+    }
+
+    #[test]
+    fn a_file_the_reindex_finds_broken_is_put_back() {
+        let (dir, planned, mut results) = written();
+        let now: std::collections::BTreeSet<String> =
+            ["a.py".to_string(), "c.py".to_string()].into();
+        let broken = put_back_broken(&planned, &mut results, Some(&now), &|p| p == "c.py");
+        assert_eq!(broken, vec![0]);
+        assert_eq!(content(&dir, "a.py"), "import os\n");
+        assert_eq!(content(&dir, "b.py"), "from pkg import x\n");
+        assert_eq!(content(&dir, "c.py"), "# c\ndef f(:\n");
+        let why = results[0].as_ref().unwrap_err().0.clone();
+        assert!(
+            why.starts_with("the edit would introduce a syntax error at line 1")
+                && why.ends_with("the original was put back"),
+            "{why}"
+        );
+        assert!(results[1].is_ok() && results[2].is_ok());
+    }
+
+    #[test]
+    fn without_the_reindex_each_written_file_is_parsed() {
+        let (dir, planned, mut results) = written();
+        let broken = put_back_broken(&planned, &mut results, None, &|_| false);
+        assert_eq!(broken, vec![0]);
+        assert_eq!(content(&dir, "a.py"), "import os\n");
+        assert_eq!(content(&dir, "c.py"), "# c\ndef f(:\n");
+    }
 }

@@ -20,6 +20,9 @@ pub struct FixFile {
     pub source_root: String,
     /// `ok` unless the file could not be fully parsed.
     pub status: String,
+    /// The index found a syntax error in it: an error node, or invalid code tree-sitter
+    /// accepts (the semantic layer's `has_syntax_error`), or it was not parsed.
+    pub syntax_error: bool,
 }
 
 /// One imported name, with its statement and its resolution.
@@ -59,8 +62,9 @@ impl Store {
     /// Every indexed file, by path.
     pub fn fix_files(&self) -> Result<BTreeMap<String, FixFile>> {
         let mut st = self.conn.prepare(
-            "SELECT file_id, path, hash, encoding, module, is_package, is_stub, source_root, status \
-             FROM files ORDER BY path",
+            "SELECT f.file_id, f.path, f.hash, f.encoding, f.module, f.is_package, f.is_stub, \
+             f.source_root, f.status, coalesce(s.has_syntax_error, 0) OR f.status != 'ok' \
+             FROM files f LEFT JOIN semantic_files s ON s.file_id = f.file_id ORDER BY f.path",
         )?;
         let rows = st.query_map([], |r| {
             Ok(FixFile {
@@ -73,6 +77,7 @@ impl Store {
                 is_stub: r.get(6)?,
                 source_root: r.get(7)?,
                 status: r.get(8)?,
+                syntax_error: r.get(9)?,
             })
         })?;
         let mut out = BTreeMap::new();
@@ -81,6 +86,16 @@ impl Store {
             out.insert(f.path.clone(), f);
         }
         Ok(out)
+    }
+
+    /// The files the index found a syntax error in (as [`FixFile::syntax_error`]), by path.
+    pub fn syntax_error_paths(&self) -> Result<std::collections::BTreeSet<String>> {
+        let mut st = self.conn.prepare(
+            "SELECT f.path FROM files f LEFT JOIN semantic_files s ON s.file_id = f.file_id \
+             WHERE coalesce(s.has_syntax_error, 0) OR f.status != 'ok' ORDER BY f.path",
+        )?;
+        let rows = st.query_map([], |r| r.get(0))?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
     /// The imports of one file, in source order.

@@ -14,12 +14,14 @@ const CHUNK: usize = 32;
 /// How a file's stored rows of a table compare with the buffered ones.
 enum Stored {
     Same,
-    /// As many rows; these (position, stored key) differ, and they are few.
+    /// As many rows; these (position, stored key) differ: updated in place.
     Differ {
         rows: Vec<(usize, i64)>,
-        columns: Vec<String>,
+        /// The columns that differ in some row: (place among the buffered values, name).
+        columns: Vec<(usize, String)>,
     },
-    /// Another number of rows, many differences, or a key that moved: rewrite them all.
+    /// Another number of rows, most rows changed in most columns, or a key that moved:
+    /// rewrite them all.
     Other,
 }
 
@@ -141,14 +143,19 @@ impl<'a> Rows<'a> {
         let key_column = (key != "rowid")
             .then(|| (1..=self.ncols).find(|&i| st.column_name(i).ok() == Some(key)))
             .flatten();
+        if self.ncols > 64 {
+            return Ok(Stored::Other);
+        }
         let mut stored = st.query([file_id])?;
         let mut wanted = self.vals.chunks_exact(self.ncols).enumerate();
         let mut differ = Vec::new();
+        // The columns (bit i: column i + 1) some row differs in.
+        let mut changed = 0u64;
         while let Some(row) = stored.next()? {
             let Some((n, want)) = wanted.next() else {
                 return Ok(Stored::Other);
             };
-            let mut same = true;
+            let mut mask = 0u64;
             for (i, v) in want.iter().enumerate() {
                 let have = row.get_ref(i + 1)?;
                 let equal = match v {
@@ -157,32 +164,38 @@ impl<'a> Rows<'a> {
                     _ => false,
                 };
                 if !equal {
-                    // A row that would move to another key is not updated in place: it could
-                    // take the key of a row not written yet.
-                    if Some(i + 1) == key_column {
-                        return Ok(Stored::Other);
-                    }
-                    same = false;
-                    break;
+                    mask |= 1 << i;
                 }
             }
-            if !same {
+            if mask != 0 {
+                // A row that would move to another key is not updated in place: it could
+                // take the key of a row not written yet.
+                if key_column.is_some_and(|k| mask & (1 << (k - 1)) != 0) {
+                    return Ok(Stored::Other);
+                }
+                changed |= mask;
                 differ.push((n, row.get::<_, i64>(0)?));
             }
         }
         drop(stored);
+        if wanted.next().is_some() {
+            return Ok(Stored::Other);
+        }
+        if differ.is_empty() {
+            return Ok(Stored::Same);
+        }
+        // Updating only the columns that changed leaves the indexes of the others alone; when
+        // most rows change in most columns, the rows are written again instead.
         let total = self.vals.len() / self.ncols.max(1);
-        Ok(if wanted.next().is_some() || differ.len() * 2 > total {
-            Stored::Other
-        } else if differ.is_empty() {
-            Stored::Same
-        } else {
-            Stored::Differ {
-                rows: differ,
-                columns: (1..=self.ncols)
-                    .map(|i| st.column_name(i).map(str::to_string))
-                    .collect::<Result<_, _>>()?,
-            }
+        if differ.len() * 2 > total && changed.count_ones() as usize * 2 > self.ncols {
+            return Ok(Stored::Other);
+        }
+        Ok(Stored::Differ {
+            rows: differ,
+            columns: (1..=self.ncols)
+                .filter(|i| changed & (1 << (i - 1)) != 0)
+                .map(|i| Ok((i - 1, st.column_name(i)?.to_string())))
+                .collect::<rusqlite::Result<_>>()?,
         })
     }
 
@@ -193,28 +206,29 @@ impl<'a> Rows<'a> {
         conn: &Connection,
         file_id: i64,
         rows: &[(usize, i64)],
-        columns: &[String],
+        columns: &[(usize, String)],
     ) -> rusqlite::Result<()> {
         let key = stored_order(self.table);
         let set: Vec<String> = columns
             .iter()
             .enumerate()
-            .map(|(i, c)| format!("{c} = ?{}", i + 1))
+            .map(|(i, (_, c))| format!("{c} = ?{}", i + 1))
             .collect();
-        let n = self.ncols;
+        let (n, m) = (self.ncols, columns.len());
         let mut st = conn.prepare_cached(&format!(
             "UPDATE {} SET {} WHERE file_id = ?{} AND {key} = ?{}",
             self.table,
             set.join(", "),
-            n + 1,
-            n + 2
+            m + 1,
+            m + 2
         ))?;
         for &(at, stored_key) in rows {
-            for (i, v) in self.vals[at * n..(at + 1) * n].iter().enumerate() {
-                st.raw_bind_parameter(i + 1, v)?;
+            let row = &self.vals[at * n..(at + 1) * n];
+            for (i, (c, _)) in columns.iter().enumerate() {
+                st.raw_bind_parameter(i + 1, &row[*c])?;
             }
-            st.raw_bind_parameter(n + 1, file_id)?;
-            st.raw_bind_parameter(n + 2, stored_key)?;
+            st.raw_bind_parameter(m + 1, file_id)?;
+            st.raw_bind_parameter(m + 2, stored_key)?;
             st.raw_execute()?;
         }
         Ok(())
@@ -340,6 +354,53 @@ mod tests {
         assert_eq!(put(&[]), 0);
         // Another file's rows are never touched.
         assert_eq!(stored(&conn), vec![(9, "other".into(), None)]);
+    }
+
+    #[test]
+    fn an_update_sets_only_the_columns_that_changed_and_never_moves_a_key() {
+        let conn = Connection::open_in_memory().unwrap();
+        // The key after the other columns; a trigger counts writes to `c`.
+        conn.execute_batch(
+            "CREATE TABLE scopes(file_id INTEGER, b TEXT, c INTEGER, scope_id INTEGER, \
+             PRIMARY KEY (file_id, scope_id)) WITHOUT ROWID;\
+             CREATE TABLE writes_to_c(n INTEGER); INSERT INTO writes_to_c VALUES (0);\
+             CREATE TRIGGER c_written AFTER UPDATE OF c ON scopes \
+             BEGIN UPDATE writes_to_c SET n = n + 1; END;",
+        )
+        .unwrap();
+        let put = |rows: &[(&str, i64, i64)]| {
+            let mut r = Rows::new("scopes", 4, rows.len());
+            for (b, c, id) in rows {
+                r.push([int(1), text(b), int(*c), int(*id)]);
+            }
+            r.replace(&conn, 1, false).unwrap();
+        };
+        let stored = || -> Vec<(String, i64, i64)> {
+            conn.prepare("SELECT b, c, scope_id FROM scopes ORDER BY scope_id")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap()
+        };
+        let writes_to_c = || -> i64 {
+            conn.query_row("SELECT n FROM writes_to_c", [], |r| r.get(0))
+                .unwrap()
+        };
+        put(&[("a", 1, 0), ("b", 2, 1), ("c", 3, 2)]);
+        // A row changes in `b` only, then every row does: updated in place, `c` not written.
+        put(&[("a", 1, 0), ("B", 2, 1), ("c", 3, 2)]);
+        put(&[("A", 1, 0), ("B", 2, 1), ("C", 3, 2)]);
+        assert_eq!(writes_to_c(), 0);
+        put(&[("A", 1, 0), ("B", 5, 1), ("C", 3, 2)]);
+        assert_eq!(writes_to_c(), 1);
+        // A row whose key moves along with an earlier column: rewritten, not updated into
+        // the key of the row after it.
+        put(&[("A", 1, 0), ("x", 5, 2), ("y", 3, 3)]);
+        assert_eq!(
+            stored(),
+            vec![("A".into(), 1, 0), ("x".into(), 5, 2), ("y".into(), 3, 3)]
+        );
     }
 
     #[test]
