@@ -604,23 +604,19 @@ impl Store {
     /// (`None`: there is none, or it would be rebuilt; [`Store::open`] does that). For runs
     /// that write a few files (`check --files`).
     pub fn open_current(path: &Path) -> Result<Option<Store>> {
-        const WAL_AUTOCHECKPOINT_PAGES: i64 = 8192;
         if inspect(path)? != AtPath::Ours {
             return Ok(None);
         }
         let mut conn = Connection::open(path).map_err(|e| cannot_open(e, path))?;
-        // The pages such a run writes stay in the write-ahead log when it closes (copying
+        // The few pages such a run writes stay in the write-ahead log when it closes (copying
         // them into the database is milliseconds a pre-commit hook would wait for); the next
-        // full run, which closes with a checkpoint, or the automatic checkpoint folds them in.
-        // That one waits for 8,192 pages (32 MiB of log), not SQLite's 1,000: the re-index
-        // after `fix --apply` over 3,200 files writes about 4,100, and copying them at its
-        // commit took 80 of its 100 ms. The log stays bounded.
+        // full run, which closes with a checkpoint, or wal_autocheckpoint folds them in.
         let no_checkpoint = |c: &mut Connection| {
             c.set_db_config(
                 rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE,
                 true,
-            )?;
-            c.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)
+            )
+            .map(|_| ())
         };
         match configure(&mut conn, path)
             .and_then(|_| no_checkpoint(&mut conn))
