@@ -502,6 +502,15 @@ CREATE TABLE IF NOT EXISTS import_aliases (
   PRIMARY KEY (alias, module)
 ) WITHOUT ROWID;
 
+-- Names a file of a given name takes from a package by convention: a `setup.py` calls
+-- setuptools' `setup` (src/suggest/file_conventions.tsv, generated from setuptools' `__all__`).
+CREATE TABLE IF NOT EXISTS file_conventions (
+  file_name TEXT NOT NULL,                     -- setup.py
+  module    TEXT NOT NULL,                     -- setuptools
+  name      TEXT NOT NULL,                     -- setup
+  PRIMARY KEY (name, file_name, module)
+) WITHOUT ROWID;
+
 -- `[tool.ruff.lint.isort] known-first-party`: top-level names that are first-party.
 CREATE TABLE IF NOT EXISTS known_first_party (
   name TEXT PRIMARY KEY

@@ -8,8 +8,9 @@
 --   preferring the same package and imports that resolve), first-party modules that define it
 --   (the public path of a re-exporting package first; private and test modules only when
 --   nothing else offers it), the standard library (typeshed's stubs; `typing` and
---   `collections` first), Ruff's conventional aliases (`np`, `pd`, ...), and a module named
---   like the name. Inside a package, the module that defines a name comes before the
+--   `collections` first), Ruff's conventional aliases (`np`, `pd`, ...), a module named
+--   like the name, and a name a file of its name takes by convention (`setup` in a
+--   setup.py from setuptools). Inside a package, the module that defines a name comes before the
 --   package's re-export; a file never imports from itself. An import that would close an
 --   eager import cycle is ranked below every
 --   alternative that would not, and its reason says so. Candidates that tie share the confidence (two at 0.9 are 0.45 each): the
@@ -76,6 +77,15 @@ repo_evidence AS MATERIALIZED (
 ),
 has_repo AS MATERIALIZED (
   SELECT DISTINCT file, line, col FROM repo_evidence
+),
+-- 4b. A name a file of this name takes from a package by convention (`setup` in a setup.py
+-- is setuptools'): above the rivals unless the repository imports the name (evidence 1).
+conventional AS MATERIALIZED (
+  SELECT u.file, u.line, u.col, u.symbol, c.module, c.file_name,
+         NOT EXISTS (SELECT 1 FROM has_repo h WHERE h.file = u.file AND h.line = u.line
+                       AND h.col = u.col) AS alone
+  FROM undefined u JOIN file_conventions c ON c.name = u.symbol
+  WHERE u.file = c.file_name OR u.file GLOB '*/' || c.file_name
 ),
 repo_total AS (
   SELECT file, line, col, sum(files) AS files FROM repo_evidence GROUP BY file, line, col
@@ -266,6 +276,11 @@ candidates AS MATERIALIZED (
   FROM undefined u
   JOIN aliases a ON a.alias = u.symbol
   UNION ALL
+  SELECT c.file, c.line, c.col, c.symbol, 'from ' || c.module || ' import ' || c.symbol,
+         c.module, CASE WHEN c.alone THEN 0.9 ELSE 0.9 * 0.4 END,
+         'a ' || c.file_name || ' takes ' || c.symbol || ' from ' || c.module || ' by convention'
+  FROM conventional c
+  UNION ALL
   SELECT u.file, u.line, u.col, u.symbol, 'import ' || m.name, m.name,
          0.85 * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file
                                     AND r.line = u.line AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
@@ -314,12 +329,19 @@ guesses AS (
 -- One score per import line (the best evidence for it), then shared among the rivals.
 -- (Each CTE is referenced once from here down: SQLite expands a CTE at every reference.)
 merged AS MATERIALIZED (
-  SELECT file, line, col, symbol, import_line, module, min(score, 0.99) AS score, reason
+  SELECT c.file, c.line, c.col, c.symbol, c.import_line, c.module,
+         min(c.score, 0.99) * CASE WHEN cv.alone AND c.module IS NOT cv.module THEN 0.3
+                                   ELSE 1.0 END AS score,
+         c.reason || CASE WHEN cv.alone AND c.module IS NOT cv.module
+                            THEN '; but a ' || cv.file_name || ' takes ' || c.symbol || ' from '
+                                 || cv.module || ' by convention'
+                          ELSE '' END AS reason
   FROM (SELECT c.*, row_number() OVER (PARTITION BY file, line, col, import_line
                                        ORDER BY score DESC, reason) AS k,
                sum(NOT c.guess) OVER (PARTITION BY file, line, col) AS known
-        FROM (SELECT *, 0 AS guess FROM candidates UNION ALL SELECT *, 1 FROM guesses) c)
-  WHERE k = 1 AND (known = 0 OR NOT guess)
+        FROM (SELECT *, 0 AS guess FROM candidates UNION ALL SELECT *, 1 FROM guesses) c) c
+  LEFT JOIN conventional cv ON cv.file = c.file AND cv.line = c.line AND cv.col = c.col
+  WHERE c.k = 1 AND (c.known = 0 OR NOT c.guess)
 ),
 -- What each use does with the name (`x(...)`, `x.attr`), against what the import would bind.
 -- The import binds the name for the whole file, so every use of it there counts: the names

@@ -484,3 +484,59 @@ fn inside_a_package_a_re_exported_name_comes_from_its_definer() {
         "{rows:?}"
     );
 }
+
+#[test]
+fn a_setup_py_takes_setup_from_setuptools_unless_the_repository_says_otherwise() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("docs/conf.py", "def setup(app): ...\n"),
+        (
+            "examples/one/setup.py",
+            "setup(name='one', packages=find_packages())\n",
+        ),
+        // Not a setup.py: the convention says nothing here.
+        ("tools/build.py", "setup()\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let at = |file: &str, symbol: &str| {
+        rows.iter()
+            .find(|r| r["file"] == file && r["symbol"] == symbol)
+            .unwrap_or_else(|| panic!("{file} {symbol}: {rows:?}"))
+    };
+    let setup = at("examples/one/setup.py", "setup");
+    assert_eq!(setup["import_line"], "from setuptools import setup");
+    assert!(
+        setup["reason"].as_str().unwrap().contains("by convention"),
+        "{setup:?}"
+    );
+    // turtle and docs/conf.py define a `setup` too: rivals, far below.
+    let alternatives: Vec<serde_json::Value> =
+        serde_json::from_str(setup["alternatives"].as_str().unwrap()).unwrap();
+    assert!(alternatives.len() >= 3, "{alternatives:?}");
+    assert!(alternatives[1]["confidence"].as_f64().unwrap() < 0.1);
+    let find = at("examples/one/setup.py", "find_packages");
+    assert_eq!(find["import_line"], "from setuptools import find_packages");
+    assert!(find["confidence"].as_f64().unwrap() >= 0.9);
+    assert_ne!(
+        at("tools/build.py", "setup")["import_line"],
+        "from setuptools import setup"
+    );
+
+    // Where the repository imports `setup` from elsewhere, that evidence wins.
+    let repo = repo_with_distutils();
+    let rows = suggestions(repo.path(), &[]);
+    let setup = rows
+        .iter()
+        .find(|r| r["file"] == "b/setup.py")
+        .unwrap_or_else(|| panic!("{rows:?}"));
+    assert_eq!(setup["import_line"], "from distutils.core import setup");
+}
+
+fn repo_with_distutils() -> tempfile::TempDir {
+    repo(&[
+        ("pyproject.toml", ""),
+        ("a/setup.py", "from distutils.core import setup\nsetup()\n"),
+        ("c/setup.py", "from distutils.core import setup\nsetup()\n"),
+        ("b/setup.py", "setup()\n"),
+    ])
+}

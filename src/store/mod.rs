@@ -754,6 +754,13 @@ impl Store {
             for (module, alias) in crate::suggest::import_aliases() {
                 st.execute([module, alias])?;
             }
+            let mut st = tx.prepare(
+                "INSERT OR IGNORE INTO file_conventions(file_name, module, name) \
+                 VALUES (?1, ?2, ?3)",
+            )?;
+            for (file, module, name) in crate::suggest::file_conventions() {
+                st.execute([file, module, name])?;
+            }
         }
         tx.pragma_update(None, "user_version", SCHEMA_VERSION)?;
         tx.pragma_update(None, "application_id", APPLICATION_ID)?;
