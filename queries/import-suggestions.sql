@@ -233,7 +233,9 @@ candidates AS MATERIALIZED (
   WHERE p.module <> u.module
   UNION ALL
   SELECT u.file, u.line, u.col, u.symbol, 'from ' || p.module || ' import ' || u.symbol, p.module,
-         0.7 / (SELECT count(*) FROM private_defs q WHERE q.symbol = p.symbol),
+         0.7 / (SELECT count(*) FROM private_defs q WHERE q.symbol = p.symbol)
+           * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file AND r.line = u.line
+                                 AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
          'defined at the top of ' || p.module || ' (not a public name there)'
   FROM undefined u JOIN private_defs p ON p.symbol = u.symbol
   WHERE p.module <> u.module
@@ -287,17 +289,33 @@ candidates AS MATERIALIZED (
          'the standard-library module ' || m.name
   FROM undefined u JOIN stdlib_modules m ON m.name = u.symbol
   UNION ALL
-  SELECT u.file, u.line, u.col, u.symbol,
-         CASE WHEN instr(f.module, '.') > 0
-              THEN 'from ' || rtrim(rtrim(f.module, replace(f.module, '.', '')), '.') || ' import ' || u.symbol
-              ELSE 'import ' || u.symbol END,
-         f.module,
-         0.6 * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file
-                                   AND r.line = u.line AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
-         'a module named ' || f.module
-  FROM undefined u
-  JOIN module_names f ON f.last = u.symbol
-  WHERE f.module <> u.module
+  -- The namesakes nearest the file (the most leading parts in common) share 0.6; the others
+  -- share 0.12, so that two hundred `models` modules do not drown the evidence for one.
+  SELECT n.file, n.line, n.col, n.symbol,
+         CASE WHEN instr(n.module, '.') > 0
+              THEN 'from ' || rtrim(rtrim(n.module, replace(n.module, '.', '')), '.') || ' import ' || n.symbol
+              ELSE 'import ' || n.symbol END,
+         n.module,
+         CASE WHEN n.near = n.nearest THEN 0.6 / n.nearest_count
+              ELSE 0.12 / (n.total - n.nearest_count) END
+           * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = n.file
+                                 AND r.line = n.line AND r.col = n.col) THEN 0.4 ELSE 1.0 END,
+         'a module named ' || n.module ||
+           CASE WHEN n.total > 1 AND n.near = n.nearest
+                  THEN ' (' || CASE WHEN n.nearest_count = 1 THEN 'the' ELSE 'one of ' || n.nearest_count || ', the' END
+                       || ' nearest of ' || n.total || ' so named)'
+                WHEN n.total > 1 THEN ' (one of ' || n.total || ' so named)'
+                ELSE '' END
+  FROM (SELECT n.*, sum(n.near = n.nearest) OVER w AS nearest_count
+        FROM (SELECT u.file, u.line, u.col, u.symbol, f.module,
+                     common_parts(f.module, u.module) AS near,
+                     max(common_parts(f.module, u.module)) OVER w AS nearest,
+                     count(*) OVER w AS total
+              FROM undefined u
+              JOIN module_names f ON f.last = u.symbol
+              WHERE f.module <> u.module
+              WINDOW w AS (PARTITION BY u.file, u.line, u.col)) n
+        WINDOW w AS (PARTITION BY n.file, n.line, n.col)) n
 ),
 -- The last resort, where nothing else is known: a third-party module the file already
 -- imports other names from (what it exports is not known, so the guess stays weak), and the
@@ -391,7 +409,8 @@ inside AS (
 -- A module is not called (`time()` wants `from time import time`), and has only the
 -- attributes it defines, exports or has as submodules (`datetime.strptime` is the class's,
 -- not the module's). Only modules whose names are known count (the standard library's and
--- the repository's), and not one with a star import or a `__getattr__`.
+-- the repository's), and not one with a `__getattr__`; a star import counts the names of the
+-- file it resolved to.
 shape_facts AS MATERIALIZED (
     SELECT i.*,
            known AND called_here AS called,
@@ -408,9 +427,36 @@ shape_facts AS MATERIALIZED (
                 AND NOT EXISTS (SELECT 1 FROM files f JOIN module_exports e ON e.file_id = f.file_id
                                 WHERE f.module = i.bound AND e.name = s.attribute)
                 AND NOT EXISTS (SELECT 1 FROM files f JOIN definitions d ON d.file_id = f.file_id
-                                WHERE f.module = i.bound AND d.name IN (s.attribute, '__getattr__'))
-                AND NOT EXISTS (SELECT 1 FROM files f JOIN star_imports x ON x.file_id = f.file_id
-                                WHERE f.module = i.bound))
+                                WHERE f.module = i.bound
+                                  AND (d.name = s.attribute
+                                       OR (d.name = '__getattr__' AND d.scope = 'module')))
+                -- What the module imports at its top level is an attribute of it too.
+                AND NOT EXISTS (SELECT 1 FROM files f JOIN imports im ON im.file_id = f.file_id
+                                WHERE f.module = i.bound AND im.scope = 'module'
+                                  AND NOT im.is_star AND s.attribute =
+                                      COALESCE(im.alias, CASE WHEN im.form = 'import' AND instr(im.name, '.') > 0
+                                                              THEN substr(im.name, 1, instr(im.name, '.') - 1)
+                                                              ELSE im.name END))
+                -- A star import brings the names of the file it resolved to (one level: a
+                -- star source not resolved, or with star imports of its own, is not judged;
+                -- its `__getattr__` is its own, not the importer's).
+                AND NOT EXISTS (SELECT 1 FROM files f
+                                JOIN imports st ON st.file_id = f.file_id AND st.is_star
+                                WHERE f.module = i.bound
+                                  AND (st.target_file_id IS NULL
+                                       OR EXISTS (SELECT 1 FROM module_exports e
+                                                  WHERE e.file_id = st.target_file_id
+                                                    AND e.name = s.attribute)
+                                       OR EXISTS (SELECT 1 FROM definitions d
+                                                  WHERE d.file_id = st.target_file_id
+                                                    AND d.name = s.attribute)
+                                       OR EXISTS (SELECT 1 FROM imports im
+                                                  WHERE im.file_id = st.target_file_id
+                                                    AND im.scope = 'module'
+                                                    AND COALESCE(im.alias, im.name) = s.attribute)
+                                       OR EXISTS (SELECT 1 FROM imports s2
+                                                  WHERE s2.file_id = st.target_file_id
+                                                    AND s2.is_star))))
            END AS missing
     FROM (SELECT i.*,
                  CASE WHEN NOT has_use THEN 0 ELSE (EXISTS (SELECT 1 FROM stdlib_modules x WHERE x.name = i.bound)
@@ -421,13 +467,14 @@ shape_facts AS MATERIALIZED (
 shaped AS (
   SELECT i.*,
          CASE WHEN i.called THEN 0.05 WHEN i.missing IS NOT NULL THEN 0.3 ELSE 1.0 END AS shape,
+         i.called OR i.missing IS NOT NULL AS misfit,
          CASE WHEN i.called THEN '; but ' || i.bound || ' is a module, and this file calls ' || i.symbol
               WHEN i.missing IS NOT NULL THEN '; but the module ' || i.bound || ' has no ' || i.missing
               ELSE '' END AS shape_note
   FROM shape_facts i
 ),
 placed AS (
-  SELECT file, line, col, symbol, import_line, module,
+  SELECT file, line, col, symbol, import_line, module, misfit,
          score * CASE WHEN inside THEN 0.3 ELSE 1.0 END
            * CASE WHEN in_class THEN 0.8 ELSE 1.0 END * shape AS score,
          reason || CASE WHEN inside THEN '; this file is inside ' || module
@@ -443,14 +490,18 @@ cycles AS MATERIALIZED (
   SELECT m.*, closes_eager_cycle(u.file_id, m.module) AS cycle
   FROM placed m JOIN undefined u ON u.file = m.file AND u.line = m.line AND u.col = m.col
 ),
+-- A module the code cannot use as it does (it calls it, or reads an attribute it lacks) goes
+-- below every alternative that fits.
 avoided AS (
   SELECT file, line, col, symbol, import_line, module, cycle,
-         cycle AND sum(NOT cycle) OVER (PARTITION BY file, line, col) > 0 AS demoted,
+         cycle AND sum(NOT cycle) OVER w > 0 AS demoted,
+         misfit AND sum(NOT misfit) OVER w > 0 AS unfit,
          score, reason
   FROM cycles
+  WINDOW w AS (PARTITION BY file, line, col)
 ),
 rescored AS (
-  SELECT file, line, col, symbol, import_line, module, demoted,
+  SELECT file, line, col, symbol, import_line, module, demoted, unfit,
          score * CASE WHEN demoted THEN 0.3 ELSE 1.0 END AS score,
          reason || CASE WHEN demoted THEN '; not suggested: it would close an eager import cycle ('
                                           || module || ' already imports this file, directly or through others, at import time)'
@@ -463,7 +514,7 @@ ranked AS (
   SELECT m.*,
          m.score * m.score / max(sum(m.score) OVER w, m.score) AS confidence,
          row_number() OVER (PARTITION BY file, line, col
-                            ORDER BY m.demoted, m.score DESC, m.import_line) AS k
+                            ORDER BY m.demoted, m.unfit, m.score DESC, m.import_line) AS k
   FROM rescored m
   WINDOW w AS (PARTITION BY file, line, col)
 ),

@@ -540,3 +540,118 @@ fn repo_with_distutils() -> tempfile::TempDir {
         ("b/setup.py", "setup()\n"),
     ])
 }
+
+#[test]
+fn a_module_that_lacks_what_the_code_reads_goes_below_one_that_may_have_it() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        // `db.models` has its names through star imports of files the index resolved.
+        ("db/__init__.py", ""),
+        (
+            "db/models/__init__.py",
+            "from db.models.fields import *\nfrom db.models.base import Model\n",
+        ),
+        ("db/models/base.py", "class Model: ...\n"),
+        (
+            "db/models/fields.py",
+            "__all__ = ['CharField']\nclass CharField: ...\ndef __getattr__(name): ...\n",
+        ),
+        // `gis.models` adds PointField (and star-imports db.models: it is not judged).
+        ("gis/__init__.py", ""),
+        (
+            "gis/models.py",
+            "from db.models import *\nclass PointField: ...\n",
+        ),
+        // Many files use db.models, one gis.models.
+        ("app1.py", "from db import models\nprint(models)\n"),
+        ("app2.py", "from db import models\nprint(models)\n"),
+        ("app3.py", "from db import models\nprint(models)\n"),
+        ("geo1.py", "from gis import models\nprint(models)\n"),
+        // Here the code reads PointField, which db.models lacks; CharField it has.
+        (
+            "geo2.py",
+            "class Place(models.Model):\n    where = models.PointField()\n",
+        ),
+        (
+            "shop.py",
+            "class Item(models.Model):\n    name = models.CharField()\n",
+        ),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let of = |file: &str| {
+        rows.iter()
+            .find(|r| r["file"] == file && r["symbol"] == "models")
+            .unwrap_or_else(|| panic!("{file}: {rows:?}"))
+            .clone()
+    };
+    let geo = of("geo2.py");
+    assert_eq!(geo["import_line"], "from gis import models", "{geo:?}");
+    let alts: Vec<serde_json::Value> =
+        serde_json::from_str(geo["alternatives"].as_str().unwrap()).unwrap();
+    let db = alts
+        .iter()
+        .find(|a| a["import_line"] == "from db import models")
+        .unwrap();
+    assert!(
+        db["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the module db.models has no PointField"),
+        "{db:?}"
+    );
+    // The star source's `__getattr__` is its own: it does not give db.models every name.
+    // And where db.models has what the code reads, the evidence decides.
+    assert_eq!(of("shop.py")["import_line"], "from db import models");
+}
+
+#[test]
+fn the_module_named_like_the_name_nearest_the_file_comes_first() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("shop/__init__.py", ""),
+        ("shop/storage/__init__.py", ""),
+        ("shop/storage/base.py", "X = 1\n"),
+        ("shop/apps.py", "print(base.X)\n"),
+        ("admin/__init__.py", ""),
+        ("admin/base.py", "X = 1\n"),
+        ("admin/tags/__init__.py", ""),
+        ("admin/tags/base.py", "X = 1\n"),
+        ("gis/__init__.py", ""),
+        ("gis/base.py", "X = 1\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let base = by_symbol(&rows)["base"];
+    assert_eq!(
+        base["import_line"], "from shop.storage import base",
+        "{base:?}"
+    );
+    assert!(
+        base["reason"]
+            .as_str()
+            .unwrap()
+            .contains("the nearest of 4 so named"),
+        "{base:?}"
+    );
+    // The others share a small part: the nearest is likely, not sure.
+    let c = base["confidence"].as_f64().unwrap();
+    assert!(c > 0.4 && c < 0.7, "{base:?}");
+}
+
+#[test]
+fn how_the_repository_imports_a_name_outranks_a_private_definition() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("i18n/__init__.py", "def gettext(s): ...\n"),
+        ("i18n/null.py", "def gettext(s): ...\n_ = gettext\n"),
+        ("i18n/lazy.py", "def lazy(s): ...\n"),
+        // The repository's evidence is split (two files one way, one the other)...
+        ("a.py", "from i18n import gettext as _\nprint(_('a'))\n"),
+        ("b.py", "from i18n import gettext as _\nprint(_('b'))\n"),
+        ("d.py", "from i18n.lazy import lazy as _\nprint(_('d'))\n"),
+        // ...and still outranks a module that binds `_` at its top.
+        ("c.py", "print(_('c'))\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let u = by_symbol(&rows)["_"];
+    assert_eq!(u["import_line"], "from i18n import gettext as _", "{u:?}");
+}

@@ -185,8 +185,26 @@ pub fn alias_bases(name: &str) -> Vec<String> {
     out
 }
 
+/// How many leading dotted parts two module names share (`a.b.c`, `a.b.d`: 2).
+pub fn common_parts(a: &str, b: &str) -> i64 {
+    a.split('.')
+        .zip(b.split('.'))
+        .take_while(|(x, y)| x == y)
+        .count() as i64
+}
+
 /// Registers the functions on `conn`, a connection to the database at `path`.
 pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
+    conn.create_scalar_function(
+        "common_parts",
+        2,
+        FunctionFlags::SQLITE_UTF8 | FunctionFlags::SQLITE_DETERMINISTIC,
+        |ctx| {
+            let a = ctx.get::<Option<String>>(0)?.unwrap_or_default();
+            let b = ctx.get::<Option<String>>(1)?.unwrap_or_default();
+            Ok(common_parts(&a, &b))
+        },
+    )?;
     conn.create_scalar_function(
         "alias_bases",
         1,
@@ -225,7 +243,16 @@ pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
 
 #[cfg(test)]
 mod tests {
-    use super::alias_bases;
+    use super::{alias_bases, common_parts};
+
+    #[test]
+    fn module_names_share_their_leading_parts() {
+        assert_eq!(common_parts("a.b.c", "a.b.d"), 2);
+        assert_eq!(common_parts("a.b", "a.b"), 2);
+        assert_eq!(common_parts("a.bc", "a.b"), 1);
+        assert_eq!(common_parts("x", "a.b"), 0);
+        assert_eq!(common_parts("", "a"), 0);
+    }
 
     #[test]
     fn the_names_an_alias_may_stand_for() {
