@@ -52,6 +52,7 @@ CREATE TABLE IF NOT EXISTS imports (
   type_checking   INTEGER NOT NULL,            -- under `if TYPE_CHECKING:`
   guarded         INTEGER NOT NULL,            -- in a `try` whose handlers catch ImportError/ModuleNotFoundError
   conditional     INTEGER NOT NULL,            -- under any other if/try/with/for/while/match
+  main_only       INTEGER NOT NULL,            -- under `if __name__ == "__main__":`: runs only as a script
   target_module   TEXT,                        -- module the name loads (`pkg.name` when it is a submodule)
   target_file_id  INTEGER,                     -- repository file that module is (NULL for namespace packages and non-repo modules)
   target_kind     TEXT NOT NULL                -- 'repo' | 'stdlib' | 'third_party' | 'unresolved'
@@ -562,7 +563,8 @@ CREATE TABLE IF NOT EXISTS meta (
 
 -- Import edges between repository files (derived from imports).
 -- kind: 'type_checking' under `if TYPE_CHECKING:`, 'function' inside a function or method
--- body, else 'eager' (executed when the module is imported).
+-- body, 'main' under `if __name__ == "__main__":` (it runs only when the file runs as a
+-- script), else 'eager' (executed when the module is imported).
 CREATE VIEW IF NOT EXISTS import_edges AS
 SELECT i.file_id        AS src_file_id,
        i.target_file_id AS dst_file_id,
@@ -573,6 +575,7 @@ SELECT i.file_id        AS src_file_id,
        i.line           AS line,
        CASE WHEN i.type_checking THEN 'type_checking'
             WHEN i.scope = 'function' THEN 'function'
+            WHEN i.main_only THEN 'main'
             ELSE 'eager' END AS kind
 FROM imports i
 JOIN files s ON s.file_id = i.file_id

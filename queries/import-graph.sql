@@ -1,7 +1,8 @@
 -- @id import-graph
 -- @name Import graph
 -- @description Edges between repository modules: one row per (importer, imported) pair with
---   the first line that imports it and how it is loaded (eager, function-level, TYPE_CHECKING).
+--   the first line that imports it and how it is loaded (eager, function-level, `main` under
+--   `if __name__ == "__main__":`, TYPE_CHECKING).
 --   With `level=package` the modules are rolled up to their package at `depth` (the first
 --   `depth` parts of the dotted name, as grimp squashes a package's children): one row per
 --   pair of packages, edges inside a package left out; `src_path` is then the first importing
@@ -47,9 +48,11 @@ SELECT importer,
        min(dst_path) AS dst_path,
        min(line) AS first_line,
        count(*)  AS imports,
-       -- the strongest way the edge is taken: eager beats function beats type_checking
-       CASE min(CASE kind WHEN 'eager' THEN 0 WHEN 'function' THEN 1 ELSE 2 END)
-         WHEN 0 THEN 'eager' WHEN 1 THEN 'function' ELSE 'type_checking' END AS kind
+       -- the strongest way the edge is taken: eager beats function beats main (under
+       -- `if __name__ == "__main__":`) beats type_checking
+       CASE min(CASE kind WHEN 'eager' THEN 0 WHEN 'function' THEN 1 WHEN 'main' THEN 2 ELSE 3 END)
+         WHEN 0 THEN 'eager' WHEN 1 THEN 'function' WHEN 2 THEN 'main'
+         ELSE 'type_checking' END AS kind
 FROM grouped
 WHERE :level = 'module' OR importer IS NOT imported
 GROUP BY CASE WHEN :level = 'package' THEN importer ELSE src_path END,

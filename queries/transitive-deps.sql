@@ -2,7 +2,8 @@
 -- @name Modules a module loads, transitively
 -- @description Every repository module that importing :module loads at import time, with
 --   its distance and one shortest chain that reaches it. Follows eager imports only
---   (function-level and TYPE_CHECKING imports do not run on import) and, as Python does,
+--   (function-level, TYPE_CHECKING and `if __name__ == "__main__":` imports do not run on
+--   import) and, as Python does,
 --   the parent packages of every module loaded (`import a.b.c` runs a/__init__ and
 --   a/b/__init__ first). Run with `--param module=pkg.mod`.
 -- @param module: the module imported first, by its absolute name, e.g. `pkg.mod` (required)

@@ -106,6 +106,9 @@ fn the_eager_graph_runs_parent_packages_and_skips_what_does_not_run() {
             "d.py",
             "from typing import TYPE_CHECKING\nif TYPE_CHECKING:\n    import c\n",
         ),
+        // e <-> f only through `if __name__ == "__main__":`, which runs as a script alone.
+        ("e.py", "import f\n"),
+        ("f.py", "if __name__ == '__main__':\n    import e\n"),
     ];
     for (p, t) in files {
         let path = root.join(p);
@@ -120,7 +123,7 @@ fn the_eager_graph_runs_parent_packages_and_skips_what_does_not_run() {
             .collect()
     };
     assert_eq!(members("eager"), vec!["a b.x"]);
-    assert_eq!(members("all"), vec!["c d"]);
+    assert_eq!(members("all"), vec!["c d", "e f"]);
     // dependencies / dependents walk the same graphs, with distance and one chain.
     let walk = |report: &str, module: &str, graph: &str| -> Vec<(String, i64, String)> {
         let out = codefacts()

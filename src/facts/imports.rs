@@ -81,6 +81,7 @@ pub(super) fn on_import<'t>(w: &mut Walker<'t>, node: Node<'t>, ctx: &Ctx) {
                 type_checking: ctx.type_checking,
                 guarded: ctx.guarded,
                 conditional: ctx.import_conditional,
+                main_only: ctx.main_only,
             });
         }
         if !cursor.goto_next_sibling() {
@@ -391,6 +392,45 @@ if cond:
                 (s("i"), ScopeKind::Function, false, false, false),
                 // a class body runs inline: the enclosing `if` still applies
                 (s("j"), ScopeKind::Class, false, false, true),
+            ]
+        );
+    }
+
+    #[test]
+    fn imports_under_a_main_guard_run_only_as_a_script() {
+        let src = "\
+import a
+if __name__ == \"__main__\":
+    import b
+    if x:
+        from c import d
+else:
+    import e
+if '__main__' == __name__:
+    import f
+if __name__ != \"__main__\":
+    import g
+if not __name__ == \"__main__\":
+    import h
+if __name__ == \"__mp_main__\":
+    import i
+";
+        let main: Vec<(String, bool)> = facts_of(src)
+            .imports
+            .into_iter()
+            .map(|i| (i.name, i.main_only))
+            .collect();
+        assert_eq!(
+            main,
+            vec![
+                (s("a"), false),
+                (s("b"), true),
+                (s("d"), true),
+                (s("e"), false),
+                (s("f"), true),
+                (s("g"), false),
+                (s("h"), false),
+                (s("i"), false),
             ]
         );
     }

@@ -90,6 +90,9 @@ pub struct ImportFact {
     /// Inside any other conditional construct (if/elif/else, while, for, with, match, try bodies
     /// and handlers other than the two cases above; also `else`/`finally` of a `try`).
     pub conditional: bool,
+    /// In the body of `if __name__ == "__main__":`: it runs when the file runs as a script,
+    /// never when it is imported (so it is no eager import).
+    pub main_only: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]

@@ -72,6 +72,7 @@ kind_table! {
     call = "call", true;
     argument_list = "argument_list", true;
     not_operator = "not_operator", true;
+    comparison_operator = "comparison_operator", true;
     binary_operator = "binary_operator", true;
     parenthesized_expression = "parenthesized_expression", true;
     as_pattern = "as_pattern", true;
@@ -96,6 +97,7 @@ kind_table! {
     from_kw = "from", false;
     plus_op = "+", false;
     plus_eq = "+=", false;
+    eq_op = "==", false;
 }
 
 macro_rules! field_table {
@@ -276,6 +278,8 @@ pub(crate) struct Ctx {
     pub guarded: bool,
     /// Inside any other conditional construct (reset by functions; class bodies run inline).
     pub import_conditional: bool,
+    /// In the body of `if __name__ == "__main__":` (any depth): runs only as a script.
+    pub main_only: bool,
     /// Inside if/try/while/for/with/match within the current class or function scope.
     pub def_conditional: bool,
     /// Inside the target of a module/class-level assignment: names found here are definitions.
@@ -308,6 +312,7 @@ struct Entry {
 
 const IF_TC: u8 = 1;
 const IF_NOT_TC: u8 = 2;
+const IF_MAIN: u8 = 3;
 const TRY_GUARDED: u8 = 1;
 const TARGET_ASSIGN: u8 = 1;
 const TARGET_ANNOTATED: u8 = 2;
@@ -467,6 +472,7 @@ impl<'t> Walker<'t> {
                         c.type_checking = true;
                     } else {
                         c.import_conditional = true;
+                        c.main_only |= p.aux == IF_MAIN;
                     }
                 } else if field == f.alternative {
                     c.def_conditional = true;
@@ -717,9 +723,26 @@ impl<'t> Walker<'t> {
         }
         if self.names_type_checking(cond) {
             if negated { IF_NOT_TC } else { IF_TC }
+        } else if !negated && self.is_main_check(cond) {
+            IF_MAIN
         } else {
             0
         }
+    }
+
+    /// `__name__ == "__main__"` (either way round).
+    fn is_main_check(&self, node: Node<'t>) -> bool {
+        if node.kind_id() != self.k.comparison_operator || node.child_count() != 3 {
+            return false;
+        }
+        let (Some(a), Some(op), Some(b)) = (node.child(0), node.child(1), node.child(2)) else {
+            return false;
+        };
+        let is_name = |n: Node<'t>| n.kind_id() == self.k.identifier && self.text(n) == "__name__";
+        let is_main = |n: Node<'t>| {
+            n.kind_id() == self.k.string && matches!(self.text(n), "\"__main__\"" | "'__main__'")
+        };
+        op.kind_id() == self.k.eq_op && ((is_name(a) && is_main(b)) || (is_main(a) && is_name(b)))
     }
 
     /// `TYPE_CHECKING` or `<anything>.TYPE_CHECKING`.

@@ -27,6 +27,7 @@ fn fact(form: ImportForm, level: u32, module: &str, name: &str) -> ImportFact {
         type_checking: false,
         guarded: false,
         conditional: false,
+        main_only: false,
     }
 }
 

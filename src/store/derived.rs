@@ -3,7 +3,8 @@
 //!
 //! * `all`: every import statement that loads a repository file, as `ruff analyze graph` and
 //!   grimp count them (function-level and `TYPE_CHECKING` imports included, no implicit edges);
-//! * `eager`: what runs at import time: module-level imports outside `if TYPE_CHECKING:`, plus,
+//! * `eager`: what runs at import time: module-level imports outside `if TYPE_CHECKING:` and
+//!   `if __name__ == "__main__":`, plus,
 //!   for each, the parent packages of the module it loads (`import a.b.c` runs `a/__init__` and
 //!   `a/b/__init__` first).
 //!
@@ -320,7 +321,7 @@ impl Writer<'_> {
     /// runs at import time): equal before and after a rewrite means no edge changed.
     pub fn edge_digest(&self, file_id: i64) -> Result<u64> {
         let mut st = self.tx.prepare_cached(
-            "SELECT target_file_id, target_module, scope = 'module' AND type_checking = 0 \
+            "SELECT target_file_id, target_module, scope = 'module' AND type_checking = 0 AND main_only = 0 \
              FROM imports WHERE file_id = ?1 AND target_file_id IS NOT NULL \
              ORDER BY target_file_id, target_module, 3",
         )?;
@@ -385,7 +386,7 @@ impl Writer<'_> {
             m
         };
         let sql = "SELECT i.file_id, i.target_file_id, i.target_module, \
-                   i.scope = 'module' AND i.type_checking = 0 AS runs \
+                   i.scope = 'module' AND i.type_checking = 0 AND i.main_only = 0 AS runs \
                    FROM imports i WHERE i.target_file_id IS NOT NULL";
         let mut rows_of: Vec<(i64, i64, Option<String>, bool)> = Vec::new();
         let mut read =

@@ -47,7 +47,8 @@ fn stored_file(r: &rusqlite::Row<'_>) -> rusqlite::Result<(String, StoredFile)> 
 }
 
 /// An import as stored (without positions), from the row's columns `form, module, level, name,
-/// alias, is_star, scope, type_checking, guarded, conditional` starting at column `at`.
+/// alias, is_star, scope, type_checking, guarded, conditional` starting at column `at`, and
+/// `main_only` (anywhere in the row).
 fn stored_import(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ImportFact> {
     let form: String = r.get(at)?;
     let scope: String = r.get(at + 6)?;
@@ -72,6 +73,7 @@ fn stored_import(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<ImportFac
         type_checking: r.get(at + 7)?,
         guarded: r.get(at + 8)?,
         conditional: r.get(at + 9)?,
+        main_only: r.get("main_only")?,
     })
 }
 
@@ -240,8 +242,8 @@ impl Writer<'_> {
     ) -> Result<Vec<(ImportFact, crate::resolve::Resolution, Option<i64>)>> {
         let mut stmt = self.tx.prepare_cached(
             "SELECT form, module, level, name, alias, is_star, scope, type_checking, guarded, \
-             conditional, absolute_module, target_module, target_file_id, target_kind \
-             FROM imports WHERE file_id = ?1 ORDER BY rowid",
+             conditional, absolute_module, target_module, target_file_id, target_kind, \
+             main_only FROM imports WHERE file_id = ?1 ORDER BY rowid",
         )?;
         let rows = stmt.query_map([file_id], |r| {
             let kind: String = r.get(13)?;
@@ -310,7 +312,8 @@ impl Writer<'_> {
     pub fn cached_imports(&self) -> Result<CachedImports> {
         let mut stmt = self.tx.prepare(
             "SELECT file_id, rowid, form, module, level, name, alias, is_star, scope, \
-             type_checking, guarded, conditional FROM imports ORDER BY file_id, rowid",
+             type_checking, guarded, conditional, main_only FROM imports \
+             ORDER BY file_id, rowid",
         )?;
         let mut by_file: HashMap<i64, (Vec<ImportFact>, Vec<i64>)> = HashMap::new();
         let mut rows = stmt.query([])?;

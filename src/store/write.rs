@@ -206,8 +206,8 @@ impl<'c> Writer<'c> {
             "(file_id, form, module, level, absolute_module, name, alias, is_star, line, col, \
              end_line, end_col, stmt_line, stmt_col, stmt_end_line, stmt_end_col, stmt_start, \
              stmt_end, name_start, name_end, scope, type_checking, guarded, conditional, \
-             target_module, target_file_id, target_kind)",
-            27,
+             main_only, target_module, target_file_id, target_kind)",
+            28,
             facts.imports.len(),
         );
         for (i, imp) in facts.imports.iter().enumerate() {
@@ -237,6 +237,7 @@ impl<'c> Writer<'c> {
                 int(imp.type_checking),
                 int(imp.guarded),
                 int(imp.conditional),
+                int(imp.main_only),
                 opt_text(res.and_then(|r| r.target_module.as_deref())),
                 opt_int(targets.get(i).copied().flatten()),
                 text(res.map(|r| r.kind.as_str()).unwrap_or("unresolved")),
