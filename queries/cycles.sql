@@ -6,8 +6,8 @@
 --   (`path:line` and its text), and breakers: module edges whose removal leaves the component
 --   without a cycle (weighted Eades-Lin-Smyth, cheap and function-level/TYPE_CHECKING edges
 --   first), each with every import under it and its weight. The `eager` graph holds what runs
---   at import time (module-level imports outside TYPE_CHECKING, plus the parent packages they
---   run), `all` every import statement (as grimp and `ruff analyze graph` count them).
+--   at import time (module-level imports outside TYPE_CHECKING and `if __name__ ==
+--   "__main__":`, plus the parent packages they run), `all` every import statement (as grimp and `ruff analyze graph` count them).
 --   With `level=package`, the cycles between packages: modules rolled up to their first
 --   `depth` dotted parts (1 to 3), as grimp squashes a package's children.
 -- @param graph: which import graph (eager)

@@ -3,7 +3,8 @@
 -- @description Every repository module that :module reaches through imports, with its distance
 --   (1: imported directly) and one shortest chain of modules that leads there. With
 --   `graph=eager` (the default) only what runs at import time: module-level imports outside
---   TYPE_CHECKING, and the parent packages they run; with `graph=all` every import statement.
+--   TYPE_CHECKING and `if __name__ == "__main__":`, and the parent packages they run; with
+--   `graph=all` every import statement.
 -- @param module: the module to start from, by its absolute name, e.g. `pkg.mod` (required)
 -- @indexed module
 -- @param graph: which import graph (eager)
