@@ -144,6 +144,13 @@ aliases AS MATERIALIZED (
                         OR substr(i.name, 1, length(a.module) + 1) = a.module || '.'))) AS used
   FROM import_aliases a JOIN symbols s ON s.symbol = a.alias
 ),
+-- The standard library's submodules named like an undefined name (`unittest.mock`).
+stdlib_submodules AS MATERIALIZED (
+  SELECT DISTINCT x.module, s.symbol AS last
+  FROM (SELECT DISTINCT module FROM stdlib_exports WHERE module GLOB '*.*') x
+  JOIN symbols s ON x.module GLOB '*.' || s.symbol
+    AND substr(x.module, length(rtrim(x.module, replace(x.module, '.', ''))) + 1) = s.symbol
+),
 -- Each module's last dotted part, for "a module named like the name".
 module_names AS MATERIALIZED (
   SELECT module, substr(module, length(rtrim(module, replace(module, '.', ''))) + 1) AS last
@@ -288,6 +295,18 @@ candidates AS MATERIALIZED (
                                     AND r.line = u.line AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
          'the standard-library module ' || m.name
   FROM undefined u JOIN stdlib_modules m ON m.name = u.symbol
+  UNION ALL
+  -- A standard-library submodule named like the name (`from unittest import mock`), after
+  -- the repository's own modules so named (`base`, `util`, `config` are everywhere).
+  SELECT u.file, u.line, u.col, u.symbol,
+         'from ' || substr(m.module, 1, length(m.module) - length(u.symbol) - 1) || ' import '
+           || u.symbol, m.module,
+         0.5 * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file
+                                   AND r.line = u.line AND r.col = u.col) THEN 0.4 ELSE 1.0 END
+           * CASE WHEN EXISTS (SELECT 1 FROM module_names f WHERE f.last = u.symbol)
+                  THEN 0.2 ELSE 1.0 END,
+         'the standard-library module ' || m.module
+  FROM undefined u JOIN stdlib_submodules m ON m.last = u.symbol
   UNION ALL
   -- The namesakes nearest the file (the most leading parts in common) share 0.6; the others
   -- share 0.12, so that two hundred `models` modules do not drown the evidence for one.

@@ -655,3 +655,22 @@ fn how_the_repository_imports_a_name_outranks_a_private_definition() {
     let u = by_symbol(&rows)["_"];
     assert_eq!(u["import_line"], "from i18n import gettext as _", "{u:?}");
 }
+
+#[test]
+fn a_standard_library_submodule_named_like_the_name_is_a_candidate() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        (
+            "tests/test_a.py",
+            "def test_x():\n    with mock.patch('os.getcwd'):\n        return ElementTree.parse('x')\n",
+        ),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let by = by_symbol(&rows);
+    assert_eq!(by["mock"]["import_line"], "from unittest import mock");
+    assert_eq!(
+        by["ElementTree"]["import_line"],
+        "from xml.etree import ElementTree"
+    );
+    assert!(by["mock"]["confidence"].as_f64().unwrap() < 0.9);
+}
