@@ -486,7 +486,10 @@ shape_facts AS MATERIALIZED (
 shaped AS (
   SELECT i.*,
          CASE WHEN i.called THEN 0.05 WHEN i.missing IS NOT NULL THEN 0.3 ELSE 1.0 END AS shape,
-         i.called OR i.missing IS NOT NULL AS misfit,
+         -- Ranked last: a module called, or a repository module lacking what the code reads
+         -- (its names are all known; a standard-library stub's `__all__` may leave some out).
+         i.called OR (i.missing IS NOT NULL
+                      AND EXISTS (SELECT 1 FROM files f WHERE f.module = i.bound)) AS misfit,
          CASE WHEN i.called THEN '; but ' || i.bound || ' is a module, and this file calls ' || i.symbol
               WHEN i.missing IS NOT NULL THEN '; but the module ' || i.bound || ' has no ' || i.missing
               ELSE '' END AS shape_note
@@ -509,8 +512,8 @@ cycles AS MATERIALIZED (
   SELECT m.*, closes_eager_cycle(u.file_id, m.module) AS cycle
   FROM placed m JOIN undefined u ON u.file = m.file AND u.line = m.line AND u.col = m.col
 ),
--- A module the code cannot use as it does (it calls it, or reads an attribute it lacks) goes
--- below every alternative that fits.
+-- A module the code cannot use as it does (it calls it, or reads an attribute a module of the
+-- repository lacks) goes below every alternative that fits.
 avoided AS (
   SELECT file, line, col, symbol, import_line, module, cycle,
          cycle AND sum(NOT cycle) OVER w > 0 AS demoted,

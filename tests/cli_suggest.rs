@@ -674,3 +674,27 @@ fn a_standard_library_submodule_named_like_the_name_is_a_candidate() {
     );
     assert!(by["mock"]["confidence"].as_f64().unwrap() < 0.9);
 }
+
+#[test]
+fn a_standard_library_module_is_not_ranked_last_for_a_name_its_stub_leaves_out() {
+    // typeshed's logging stub declares an `__all__` without `root`, which logging has: the
+    // table cannot rule the module out, only lower it.
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("app/__init__.py", ""),
+        // A namesake whose names are not all known (a star import from outside).
+        ("app/logging.py", "from elsewhere import *\n"),
+        ("a.py", "import logging\nprint(logging)\n"),
+        ("b.py", "import logging\nprint(logging)\n"),
+        ("c.py", "import logging\nprint(logging)\n"),
+        ("d.py", "import logging\nprint(logging)\n"),
+        ("e.py", "def f():\n    return logging.root.handlers\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let l = by_symbol(&rows)["logging"];
+    assert_eq!(l["import_line"], "import logging", "{l:?}");
+    assert!(
+        l["reason"].as_str().unwrap().contains("has no root"),
+        "{l:?}"
+    );
+}
