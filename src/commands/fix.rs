@@ -336,7 +336,6 @@ fn run_round(args: &FixArgs, mut applied: Applied) -> Result<ExitCode> {
         };
         for ((path, _), result) in planned.iter().zip(&results) {
             if let Err(why) = result {
-                failed = true;
                 crate::errln!("codefacts: {path}: not fixed: {why}");
             }
         }
@@ -370,11 +369,12 @@ fn run_round(args: &FixArgs, mut applied: Applied) -> Result<ExitCode> {
             mark("re-indexed");
             // The re-index parsed what was written: a file it finds a syntax error in that the
             // original had not is put back. Should the re-index have failed, each written file
-            // is parsed here instead.
-            let now_broken = match &reindexed {
-                Ok(_) => Some(Store::open_read_only(&repo.db)?.syntax_error_paths()?),
-                Err(_) => None,
-            };
+            // is parsed here instead (as when the index cannot be read back).
+            let now_broken = reindexed.as_ref().ok().and_then(|_| {
+                Store::open_read_only(&repo.db)
+                    .and_then(|s| s.syntax_error_paths())
+                    .ok()
+            });
             let broken = put_back_broken(&planned, &mut results, now_broken.as_ref(), &|path| {
                 files[path].syntax_error
             });
@@ -383,19 +383,17 @@ fn run_round(args: &FixArgs, mut applied: Applied) -> Result<ExitCode> {
                 reindex(only(&|i| broken.contains(&i)))?;
             }
         }
+        // A file not written, or put back, fails the run (exit 2).
+        failed |= results.iter().any(|r| r.is_err());
         let mut written_edits = 0;
-        for ((_, p), result) in planned.iter().zip(&results) {
+        for ((path, p), result) in planned.iter().zip(&results) {
             if result.is_ok() {
                 written_edits += p.edits;
+                applied.files.insert(path.clone());
             }
         }
         applied.edits += written_edits;
         applied.failed |= failed;
-        for ((path, _), result) in planned.iter().zip(&results) {
-            if result.is_ok() {
-                applied.files.insert(path.clone());
-            }
-        }
         if written_edits > 0
             && args.kind == FixKind::MissingImports
             && args.limit.is_none()
