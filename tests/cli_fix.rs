@@ -19,6 +19,15 @@ fn fix(root: &Path, args: &[&str]) -> (i32, String, String) {
     )
 }
 
+/// Runs the diff of `kind` again after `--apply` and checks it finds nothing; returns its
+/// exit code.
+fn second_run(root: &Path, kind: &str) -> i32 {
+    let (code, out, err) = fix(root, &[kind]);
+    assert!(out.is_empty(), "a second run changes nothing: {out}");
+    assert!(err.contains("would fix 0 places"), "{err}");
+    code
+}
+
 fn read(root: &Path, p: &str) -> String {
     std::fs::read_to_string(root.join(p)).unwrap()
 }
@@ -490,9 +499,7 @@ fn a_namespace_package_inside_a_regular_one_is_rewritten_in_one_run() {
         "from .helpers import y\n\nprint(y)\n"
     );
     assert!(err.contains("tests/test_it.py:1: left unchanged"), "{err}");
-    let (_, out, err) = fix(root, &["relative-imports"]);
-    assert!(out.is_empty(), "a second run changes nothing: {out}");
-    assert!(err.contains("would fix 0 places"), "{err}");
+    second_run(root, "relative-imports");
 }
 
 #[test]
@@ -520,10 +527,7 @@ fn unused_imports_that_rebind_each_other_go_in_one_run() {
         read(root, "tests/test_grammar.py"),
         "def test_imports():\n    return 1\n"
     );
-    let (code, out, err) = fix(root, &["unused-imports"]);
-    assert_eq!(code, 0, "{err}");
-    assert!(out.is_empty(), "a second run changes nothing: {out}");
-    assert!(err.contains("would fix 0 places"), "{err}");
+    assert_eq!(second_run(root, "unused-imports"), 0);
 }
 
 #[test]
@@ -720,9 +724,7 @@ fn missing_imports_runs_again_on_what_it_added_until_nothing_changes() {
         "{err}"
     );
     assert!(err.contains("fixed 2 places in 1 file"), "{err}");
-    let (_, out, err) = fix(root, &["missing-imports"]);
-    assert!(out.is_empty(), "a second run changes nothing: {out}");
-    assert!(err.contains("would fix 0 places"), "{err}");
+    second_run(root, "missing-imports");
 }
 
 #[test]
@@ -1077,17 +1079,7 @@ fn the_index_knows_the_syntax_errors_apply_puts_back() {
         ("accepted_by_tree_sitter.py", "print x\n"),
     ]);
     let db = dir.path().join("x.db");
-    let out = codefacts()
-        .args(["index", "--semantic", "--quiet", "--db"])
-        .arg(&db)
-        .arg(dir.path())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    index_with(dir.path(), &db, &["--semantic", "--quiet"]);
     let store = codefacts::store::Store::open_read_only(&db).unwrap();
     let broken: Vec<String> = store.syntax_error_paths().unwrap().into_iter().collect();
     assert_eq!(broken, ["accepted_by_tree_sitter.py", "error_node.py"]);

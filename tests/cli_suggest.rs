@@ -16,6 +16,18 @@ fn suggestions(root: &Path, args: &[&str]) -> Vec<serde_json::Value> {
     json_rows(&out)
 }
 
+/// A row's ranked candidates (`alternatives` is a JSON array in a string).
+fn alternatives(row: &serde_json::Value) -> Vec<serde_json::Value> {
+    serde_json::from_str(row["alternatives"].as_str().unwrap()).unwrap()
+}
+
+/// The row of `symbol` in `file`.
+fn row_of<'a>(rows: &'a [serde_json::Value], file: &str, symbol: &str) -> &'a serde_json::Value {
+    rows.iter()
+        .find(|r| r["file"] == file && r["symbol"] == symbol)
+        .unwrap_or_else(|| panic!("{file} {symbol}: {rows:?}"))
+}
+
 /// The rows by symbol (the fixtures use each undefined name once).
 fn by_symbol(rows: &[serde_json::Value]) -> std::collections::HashMap<&str, &serde_json::Value> {
     rows.iter()
@@ -95,8 +107,7 @@ fn each_undefined_name_gets_the_import_its_evidence_supports() {
         "from pkg import Widget",
         "how the repository imports it"
     );
-    let widget: Vec<serde_json::Value> =
-        serde_json::from_str(by["Widget"]["alternatives"].as_str().unwrap()).unwrap();
+    let widget = alternatives(by["Widget"]);
     assert!(
         widget[1..]
             .iter()
@@ -116,8 +127,7 @@ fn each_undefined_name_gets_the_import_its_evidence_supports() {
     );
     // Two definers and nothing to split them: both offered, neither confidently.
     assert!(conf("twin") < 0.5, "{:?}", by["twin"]);
-    let alts: Vec<serde_json::Value> =
-        serde_json::from_str(by["twin"]["alternatives"].as_str().unwrap()).unwrap();
+    let alts = alternatives(by["twin"]);
     assert_eq!(alts.len(), 2);
     assert_eq!(alts[0]["confidence"], alts[1]["confidence"]);
     // No evidence: a row that says so, never a guess.
@@ -234,8 +244,7 @@ fn an_import_that_would_close_an_eager_cycle_goes_below_the_alternatives() {
         "{:?}",
         by["Hexagon"]
     );
-    let alts: Vec<serde_json::Value> =
-        serde_json::from_str(by["Hexagon"]["alternatives"].as_str().unwrap()).unwrap();
+    let alts = alternatives(by["Hexagon"]);
     let circle = alts
         .iter()
         .find(|a| a["import_line"] == "from shapes.arc import Hexagon")
@@ -304,8 +313,7 @@ fn what_the_code_does_with_a_name_tells_a_module_from_what_it_exports() {
     };
     let time = of("app.py", "time", 2);
     assert_eq!(time["import_line"], "from time import time", "{time:?}");
-    let alts: Vec<serde_json::Value> =
-        serde_json::from_str(time["alternatives"].as_str().unwrap()).unwrap();
+    let alts = alternatives(&time);
     let module = alts
         .iter()
         .find(|a| a["import_line"] == "import time")
@@ -498,11 +506,7 @@ fn a_setup_py_takes_setup_from_setuptools_unless_the_repository_says_otherwise()
         ("tools/build.py", "setup()\n"),
     ]);
     let rows = suggestions(repo.path(), &[]);
-    let at = |file: &str, symbol: &str| {
-        rows.iter()
-            .find(|r| r["file"] == file && r["symbol"] == symbol)
-            .unwrap_or_else(|| panic!("{file} {symbol}: {rows:?}"))
-    };
+    let at = |file: &str, symbol: &str| row_of(&rows, file, symbol);
     let setup = at("examples/one/setup.py", "setup");
     assert_eq!(setup["import_line"], "from setuptools import setup");
     assert!(
@@ -510,8 +514,7 @@ fn a_setup_py_takes_setup_from_setuptools_unless_the_repository_says_otherwise()
         "{setup:?}"
     );
     // turtle and docs/conf.py define a `setup` too: rivals, far below.
-    let alternatives: Vec<serde_json::Value> =
-        serde_json::from_str(setup["alternatives"].as_str().unwrap()).unwrap();
+    let alternatives = alternatives(setup);
     assert!(alternatives.len() >= 3, "{alternatives:?}");
     assert!(alternatives[1]["confidence"].as_f64().unwrap() < 0.1);
     let find = at("examples/one/setup.py", "find_packages");
@@ -578,16 +581,10 @@ fn a_module_that_lacks_what_the_code_reads_goes_below_one_that_may_have_it() {
         ),
     ]);
     let rows = suggestions(repo.path(), &[]);
-    let of = |file: &str| {
-        rows.iter()
-            .find(|r| r["file"] == file && r["symbol"] == "models")
-            .unwrap_or_else(|| panic!("{file}: {rows:?}"))
-            .clone()
-    };
+    let of = |file: &str| row_of(&rows, file, "models").clone();
     let geo = of("geo2.py");
     assert_eq!(geo["import_line"], "from gis import models", "{geo:?}");
-    let alts: Vec<serde_json::Value> =
-        serde_json::from_str(geo["alternatives"].as_str().unwrap()).unwrap();
+    let alts = alternatives(&geo);
     let db = alts
         .iter()
         .find(|a| a["import_line"] == "from db import models")

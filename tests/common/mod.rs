@@ -46,8 +46,14 @@ pub fn codefacts() -> Command {
 
 /// Runs `codefacts index ROOT --db DB` and returns stdout.
 pub fn index(root: &Path, db: &Path) -> String {
+    index_with(root, db, &[])
+}
+
+/// Runs `codefacts index ROOT --db DB ARGS...` (`--semantic`, ...) and returns stdout.
+pub fn index_with(root: &Path, db: &Path, args: &[&str]) -> String {
     let out = codefacts()
         .args(["index"])
+        .args(args)
         .arg(root)
         .arg("--db")
         .arg(db)
