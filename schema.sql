@@ -496,6 +496,14 @@ CREATE TABLE IF NOT EXISTS stdlib_exports (
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS stdlib_exports_module ON stdlib_exports(module);
 
+-- What else a standard-library module has at its top level: the public names of its stub that
+-- its `__all__` leaves out (`logging.root`), for telling whether it has what code reads.
+CREATE TABLE IF NOT EXISTS stdlib_attributes (
+  module TEXT NOT NULL,
+  name   TEXT NOT NULL,
+  PRIMARY KEY (module, name)
+) WITHOUT ROWID;
+
 -- Ruff's conventional import aliases (ICN001's defaults): `import numpy as np`.
 CREATE TABLE IF NOT EXISTS import_aliases (
   module TEXT NOT NULL,

@@ -10,7 +10,9 @@
 --   nothing else offers it), the standard library (typeshed's stubs; `typing` and
 --   `collections` first), Ruff's conventional aliases (`np`, `pd`, ...), a module named
 --   like the name, and a name a file of its name takes by convention (`setup` in a
---   setup.py from setuptools). Inside a package, the module that defines a name comes before the
+--   setup.py from setuptools). A first-party module is written under the name an absolute
+--   import of it works by (`flaskr.db` for `examples/tutorial/flaskr/db.py` when no import
+--   goes through `examples`). Inside a package, the module that defines a name comes before the
 --   package's re-export; a file never imports from itself. An import that would close an
 --   eager import cycle is ranked below every
 --   alternative that would not, and its reason says so. Candidates that tie share the confidence (two at 0.9 are 0.45 each): the
@@ -45,7 +47,9 @@ in_class AS MATERIALIZED (
 bound AS (
   SELECT i.file_id, s.symbol, i.target_kind,
          CASE WHEN i.form = 'from'
-              THEN 'from ' || i.absolute_module || ' import ' || i.name || COALESCE(' as ' || i.alias, '')
+              THEN 'from ' || CASE WHEN i.level > 0 THEN import_name(i.absolute_module)
+                                   ELSE i.absolute_module END
+                   || ' import ' || i.name || COALESCE(' as ' || i.alias, '')
               ELSE 'import ' || i.name || COALESCE(' as ' || i.alias, '') END AS import_line,
          CASE WHEN i.form = 'from' THEN i.absolute_module ELSE i.name END AS module
   FROM symbols s
@@ -54,7 +58,9 @@ bound AS (
   UNION ALL
   SELECT i.file_id, s.symbol, i.target_kind,
          CASE WHEN i.form = 'from'
-              THEN 'from ' || i.absolute_module || ' import ' || i.name || ' as ' || i.alias
+              THEN 'from ' || CASE WHEN i.level > 0 THEN import_name(i.absolute_module)
+                                   ELSE i.absolute_module END
+                   || ' import ' || i.name || ' as ' || i.alias
               ELSE 'import ' || i.name || ' as ' || i.alias END,
          CASE WHEN i.form = 'from' THEN i.absolute_module ELSE i.name END
   FROM symbols s
@@ -92,7 +98,7 @@ repo_total AS (
 ),
 -- 2. First-party modules that offer the name (defined, or re-exported by a package).
 offered AS MATERIALIZED (
-  SELECT s.symbol, f.module, e.kind, f.path,
+  SELECT s.symbol, f.module, import_name(f.module) AS written, e.kind, f.path,
          (f.module GLOB '*._*' OR f.module GLOB '_*' OR f.module GLOB '*conftest'
           OR f.path GLOB 'tests/*' OR f.path GLOB '*/tests/*' OR f.path GLOB '*test_*') AS hidden,
          (f.path GLOB 'test/*' OR f.path GLOB 'tests/*' OR f.path GLOB '*/test/*'
@@ -105,7 +111,7 @@ offered AS MATERIALIZED (
 -- Module-level definitions that are not public names (`_helper`, a lowercase variable): the
 -- last resort, when no module offers the name.
 private_defs AS MATERIALIZED (
-  SELECT DISTINCT s.symbol, f.module, f.path
+  SELECT DISTINCT s.symbol, f.module, import_name(f.module) AS written, f.path
   FROM symbols s
   JOIN definitions d ON d.name = s.symbol AND d.scope = 'module'
   JOIN files f ON f.file_id = d.file_id
@@ -118,9 +124,9 @@ defined AS (
 ),
 first_party AS (
   -- A re-exporting package above a definer: its public path.
-  SELECT o.symbol, 'from ' || o.module || ' import ' || o.symbol AS import_line, o.module,
-         CASE WHEN o.kind = 'reexport' THEN 'public path: re-exported by ' || o.module
-              ELSE 'defined in ' || o.module END AS reason,
+  SELECT o.symbol, 'from ' || o.written || ' import ' || o.symbol AS import_line, o.module,
+         CASE WHEN o.kind = 'reexport' THEN 'public path: re-exported by ' || o.written
+              ELSE 'defined in ' || o.written END AS reason,
          o.kind = 'reexport' AS reexport, o.hidden, o.test,
          (SELECT count(*) FROM offered d WHERE d.symbol = o.symbol AND d.kind <> 'reexport'
             AND substr(d.module, 1, length(o.module) + 1) = o.module || '.') AS below
@@ -153,26 +159,41 @@ stdlib_submodules AS MATERIALIZED (
 ),
 -- Each module's last dotted part, for "a module named like the name".
 module_names AS MATERIALIZED (
-  SELECT module, substr(module, length(rtrim(module, replace(module, '.', ''))) + 1) AS last
+  SELECT module, import_name(module) AS written,
+         substr(module, length(rtrim(module, replace(module, '.', ''))) + 1) AS last
   FROM files WHERE module IS NOT NULL
 ),
 -- 0. This file already imports other names from a module that offers this one (a first-party
 -- module that defines or exports it, a standard-library module that exports it): the
--- strongest evidence, the file's own.
+-- strongest evidence, the file's own. A repository module the file imports whole (`import
+-- click`, for `click.echo`) counts too, a little less: the file reaches into it rather than
+-- naming what it takes.
 sibling AS MATERIALIZED (
-  SELECT DISTINCT u.file, u.line, u.col, u.symbol, i.absolute_module AS module
-  FROM undefined u
-  JOIN imports i ON i.file_id = u.file_id
-  WHERE i.form = 'from' AND NOT i.is_star AND i.absolute_module IS NOT NULL
-    AND i.name <> u.symbol AND i.absolute_module IS NOT u.module
-    -- `from . import sub` loads a submodule: it says nothing of what the package binds.
-    AND COALESCE(i.target_module, '') <> i.absolute_module || '.' || i.name
-    AND (EXISTS (SELECT 1 FROM files f JOIN module_exports e ON e.file_id = f.file_id
-                 WHERE f.module = i.absolute_module AND e.name = u.symbol AND e.kind <> 'declared')
-         OR EXISTS (SELECT 1 FROM files f JOIN definitions d ON d.file_id = f.file_id
-                    WHERE f.module = i.absolute_module AND d.name = u.symbol AND d.scope = 'module')
-         OR EXISTS (SELECT 1 FROM stdlib_exports x
-                    WHERE x.module = i.absolute_module AND x.name = u.symbol))
+  SELECT DISTINCT i.file, i.line, i.col, i.symbol, i.module,
+         CASE WHEN i.level > 0 THEN import_name(i.module) ELSE i.module END AS written,
+         i.whole
+  FROM (SELECT u.file, u.line, u.col, u.symbol, i.level, i.form = 'import' AS whole,
+               CASE WHEN i.form = 'from' THEN i.absolute_module ELSE i.name END AS module
+        FROM undefined u
+        JOIN imports i ON i.file_id = u.file_id
+        WHERE NOT i.is_star AND i.name <> u.symbol
+          AND ((i.form = 'from' AND i.absolute_module IS NOT NULL
+                AND i.absolute_module IS NOT u.module
+                -- `from . import sub` loads a submodule: it says nothing of what the
+                -- package binds.
+                AND COALESCE(i.target_module, '') <> i.absolute_module || '.' || i.name)
+               -- A repository module imported whole, for a name that is no module itself
+               -- (`import attr` says nothing against `import attrs`; the standard library's
+               -- modules export names newer than the code: `inspect.markcoroutinefunction`).
+               OR (i.form = 'import' AND i.name IS NOT u.module
+                   AND EXISTS (SELECT 1 FROM files f WHERE f.module = i.name)
+                   AND NOT EXISTS (SELECT 1 FROM stdlib_modules m WHERE m.name = u.symbol)
+                   AND NOT EXISTS (SELECT 1 FROM files f WHERE f.module = u.symbol)))) i
+  WHERE EXISTS (SELECT 1 FROM files f JOIN module_exports e ON e.file_id = f.file_id
+                WHERE f.module = i.module AND e.name = i.symbol AND e.kind <> 'declared')
+     OR EXISTS (SELECT 1 FROM files f JOIN definitions d ON d.file_id = f.file_id
+                WHERE f.module = i.module AND d.name = i.symbol AND d.scope = 'module')
+     OR EXISTS (SELECT 1 FROM stdlib_exports x WHERE x.module = i.module AND x.name = i.symbol)
 ),
 -- 7. An alias of another name (`RequestsSSLError` for `SSLError`, `_astuple` for `astuple`):
 -- the evidence for that name, as `from M import Name as Alias`. A last resort beside the
@@ -182,27 +203,47 @@ alias_of AS MATERIALIZED (
   FROM symbols s, json_each(alias_bases(s.symbol)) j
 ),
 alias_evidence AS MATERIALIZED (
-  SELECT a.symbol, a.base, i.absolute_module AS module, count(DISTINCT i.file_id) AS files,
-         0 AS defined
+  SELECT a.symbol, a.base, i.absolute_module AS module,
+         CASE WHEN i.level > 0 THEN import_name(i.absolute_module) ELSE i.absolute_module END
+           AS written,
+         count(DISTINCT i.file_id) AS files, 0 AS defined
   FROM alias_of a
   JOIN imports i ON i.name = a.base AND i.form = 'from' AND i.alias IS NULL AND NOT i.is_star
   WHERE i.absolute_module IS NOT NULL
-  GROUP BY a.symbol, a.base, i.absolute_module
+  GROUP BY a.symbol, a.base, i.absolute_module, written
   UNION ALL
-  SELECT DISTINCT a.symbol, a.base, f.module, 0, 1
+  SELECT DISTINCT a.symbol, a.base, f.module, import_name(f.module), 0, 1
   FROM alias_of a
   JOIN module_exports e ON e.name = a.base AND e.kind NOT IN ('reexport', 'declared')
   JOIN files f ON f.file_id = e.file_id
   WHERE f.module IS NOT NULL
 ),
+-- A name at the top of this file's own package (its `__init__`, or a module beside this
+-- file), public or not (`app = Flask(__name__)` in the `__init__` its views import): the
+-- package's modules share it.
+package_defs AS MATERIALIZED (
+  SELECT u.file, u.line, u.col, u.symbol, f.module, import_name(f.module) AS written
+  FROM undefined u
+  JOIN definitions d ON d.name = u.symbol AND d.scope = 'module'
+  JOIN files f ON f.file_id = d.file_id
+  WHERE f.module IS NOT NULL AND f.module <> u.module AND u.package <> ''
+    AND (f.module = u.package
+         OR rtrim(rtrim(f.module, replace(f.module, '.', '')), '.') = u.package)
+  GROUP BY u.file, u.line, u.col, f.module
+),
 candidates AS MATERIALIZED (
-  SELECT s.file, s.line, s.col, s.symbol, 'from ' || s.module || ' import ' || s.symbol
+  SELECT s.file, s.line, s.col, s.symbol, 'from ' || s.written || ' import ' || s.symbol
            AS import_line, s.module,
-         -- A name that is also a standard-library module (`inspect`, `ssl`) is as likely the
-         -- module as what the other module binds under that name (a function, a fallback).
-         CASE WHEN EXISTS (SELECT 1 FROM stdlib_modules m WHERE m.name = s.symbol) THEN 0.6
-              ELSE 0.97 END AS score,
-         'this file imports other names from ' || s.module || ', which has this one too' AS reason
+         -- A name that is also a top-level module (`inspect`, `ssl`, the repository's
+         -- `attrs`) is as likely the module as what the other module binds under that name
+         -- (a function, a fallback).
+         CASE WHEN EXISTS (SELECT 1 FROM stdlib_modules m WHERE m.name = s.symbol)
+                   OR EXISTS (SELECT 1 FROM files f WHERE f.module = s.symbol) THEN 0.6
+              ELSE 0.97 END * CASE WHEN s.whole THEN 0.93 ELSE 1.0 END AS score,
+         CASE WHEN s.whole THEN 'this file imports ' || s.written || ', which has this one too'
+              ELSE 'this file imports other names from ' || s.written || ', which has this one too'
+         END AS reason,
+         0 AS yields
   FROM sibling s
   UNION ALL
   SELECT u.file, u.line, u.col, u.symbol, r.import_line, r.module,
@@ -211,7 +252,8 @@ candidates AS MATERIALIZED (
            * CASE WHEN r.near > 0 THEN 1.0 ELSE 0.9 END AS score,
          'imported so in ' || r.files || ' file' || CASE WHEN r.files = 1 THEN '' ELSE 's' END ||
            CASE WHEN r.near > 0 THEN ' (' || r.near || ' in this folder)' ELSE '' END ||
-           CASE WHEN r.resolves THEN '' ELSE ', but it does not resolve' END AS reason
+           CASE WHEN r.resolves THEN '' ELSE ', but it does not resolve' END AS reason,
+         0
   FROM undefined u
   JOIN repo_evidence r ON r.file = u.file AND r.line = u.line AND r.col = u.col
   JOIN repo_total t ON t.file = u.file AND t.line = u.line AND t.col = u.col
@@ -226,26 +268,30 @@ candidates AS MATERIALIZED (
               WHEN p.reexport AND p.below > 0 THEN 0.92
               WHEN p.reexport THEN 0.3
               WHEN d.definers = 1 THEN 0.9
-              ELSE 0.6 / d.definers END)
-           * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file AND r.line = u.line
-                                 AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
+              ELSE 0.6 / d.definers END),
          p.reason || CASE WHEN NOT p.reexport AND rtrim(rtrim(p.module, replace(p.module, '.', '')), '.') = u.package
                             THEN ' (a module of this package)'
                           WHEN NOT p.reexport AND d.definers = 1 THEN ' (its only definer)'
                           WHEN NOT p.reexport THEN ' (one of ' || d.definers || ' definers)'
-                          ELSE '' END
+                          ELSE '' END,
+         1
   FROM undefined u
   JOIN first_party p ON p.symbol = u.symbol
   LEFT JOIN defined d ON d.symbol = u.symbol
   WHERE p.module <> u.module
   UNION ALL
-  SELECT u.file, u.line, u.col, u.symbol, 'from ' || p.module || ' import ' || u.symbol, p.module,
-         0.7 / (SELECT count(*) FROM private_defs q WHERE q.symbol = p.symbol)
-           * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file AND r.line = u.line
-                                 AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
-         'defined at the top of ' || p.module || ' (not a public name there)'
+  SELECT u.file, u.line, u.col, u.symbol, 'from ' || p.written || ' import ' || u.symbol, p.module,
+         0.7 / (SELECT count(*) FROM private_defs q WHERE q.symbol = p.symbol),
+         'defined at the top of ' || p.written || ' (not a public name there)',
+         1
   FROM undefined u JOIN private_defs p ON p.symbol = u.symbol
   WHERE p.module <> u.module
+  UNION ALL
+  SELECT file, line, col, symbol, 'from ' || written || ' import ' || symbol, module,
+         0.6,
+         'defined at the top of ' || written || ', in this file''s package',
+         1
+  FROM package_defs
   UNION ALL
   SELECT u.file, u.line, u.col, u.symbol, x.import_line, x.module,
          -- A unique exporter the repository never imports from (`turtle.Shape`, `argparse`'s
@@ -256,18 +302,18 @@ candidates AS MATERIALIZED (
               -- A module's namesake (`time.time`, `datetime.datetime`, `pprint.pprint`).
               WHEN x.module = x.symbol THEN 0.6 + 0.05 * (x.used > 0)
               ELSE 0.5 / (SELECT count(*) FROM stdlib y WHERE y.symbol = x.symbol)
-                   + 0.05 * (x.used > 0) END)
-           * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file AND r.line = u.line
-                                 AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
+                   + 0.05 * (x.used > 0) END),
          'standard library: ' || x.module || ' exports it' ||
-           CASE WHEN x.used > 0 THEN ' (the repository imports ' || x.module || ')' ELSE '' END
+           CASE WHEN x.used > 0 THEN ' (the repository imports ' || x.module || ')' ELSE '' END,
+         1
   FROM undefined u JOIN stdlib x ON x.symbol = u.symbol
   UNION ALL
   -- `_json` for `import json as _json`: only where the file reads an attribute that `json`
   -- has and `_json` lacks (`_json.dump`), so a real `_io` or `_thread` gets no rival.
   SELECT u.file, u.line, u.col, u.symbol, 'import ' || m.name || ' as ' || u.symbol, m.name,
          0.5, u.symbol || ' may be the standard-library module ' || m.name ||
-           ' under an alias: ' || m.name || ' has ' || min(r.attribute)
+           ' under an alias: ' || m.name || ' has ' || min(r.attribute),
+         0
   FROM undefined u
   JOIN stdlib_modules m ON m.name = ltrim(u.symbol, '_')
   JOIN unresolved_references r ON r.file_id = u.file_id AND +r.name = u.symbol
@@ -281,19 +327,21 @@ candidates AS MATERIALIZED (
          -- Sure when the repository uses the package; a guess when nothing else imports it.
          CASE WHEN a.used THEN 0.9 ELSE 0.6 END,
          'the conventional alias of ' || a.module || ' (Ruff ICN001)' ||
-           CASE WHEN a.used THEN '' ELSE '; the repository never imports ' || a.module END
+           CASE WHEN a.used THEN '' ELSE '; the repository never imports ' || a.module END,
+         0
   FROM undefined u
   JOIN aliases a ON a.alias = u.symbol
   UNION ALL
   SELECT c.file, c.line, c.col, c.symbol, 'from ' || c.module || ' import ' || c.symbol,
-         c.module, CASE WHEN c.alone THEN 0.9 ELSE 0.9 * 0.4 END,
-         'a ' || c.file_name || ' takes ' || c.symbol || ' from ' || c.module || ' by convention'
+         c.module, 0.9,
+         'a ' || c.file_name || ' takes ' || c.symbol || ' from ' || c.module || ' by convention',
+         1
   FROM conventional c
   UNION ALL
   SELECT u.file, u.line, u.col, u.symbol, 'import ' || m.name, m.name,
-         0.85 * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file
-                                    AND r.line = u.line AND r.col = u.col) THEN 0.4 ELSE 1.0 END,
-         'the standard-library module ' || m.name
+         0.85,
+         'the standard-library module ' || m.name,
+         1
   FROM undefined u JOIN stdlib_modules m ON m.name = u.symbol
   UNION ALL
   -- A standard-library submodule named like the name (`from unittest import mock`), after
@@ -301,32 +349,31 @@ candidates AS MATERIALIZED (
   SELECT u.file, u.line, u.col, u.symbol,
          'from ' || substr(m.module, 1, length(m.module) - length(u.symbol) - 1) || ' import '
            || u.symbol, m.module,
-         0.5 * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = u.file
-                                   AND r.line = u.line AND r.col = u.col) THEN 0.4 ELSE 1.0 END
+         0.5
            * CASE WHEN EXISTS (SELECT 1 FROM module_names f WHERE f.last = u.symbol)
                   THEN 0.2 ELSE 1.0 END,
-         'the standard-library module ' || m.module
+         'the standard-library module ' || m.module,
+         1
   FROM undefined u JOIN stdlib_submodules m ON m.last = u.symbol
   UNION ALL
   -- The namesakes nearest the file (the most leading parts in common) share 0.6; the others
   -- share 0.12, so that two hundred `models` modules do not drown the evidence for one.
   SELECT n.file, n.line, n.col, n.symbol,
-         CASE WHEN instr(n.module, '.') > 0
-              THEN 'from ' || rtrim(rtrim(n.module, replace(n.module, '.', '')), '.') || ' import ' || n.symbol
+         CASE WHEN instr(n.written, '.') > 0
+              THEN 'from ' || rtrim(rtrim(n.written, replace(n.written, '.', '')), '.') || ' import ' || n.symbol
               ELSE 'import ' || n.symbol END,
          n.module,
          CASE WHEN n.near = n.nearest THEN 0.6 / n.nearest_count
-              ELSE 0.12 / (n.total - n.nearest_count) END
-           * CASE WHEN EXISTS (SELECT 1 FROM has_repo r WHERE r.file = n.file
-                                 AND r.line = n.line AND r.col = n.col) THEN 0.4 ELSE 1.0 END,
-         'a module named ' || n.module ||
+              ELSE 0.12 / (n.total - n.nearest_count) END,
+         'a module named ' || n.written ||
            CASE WHEN n.total > 1 AND n.near = n.nearest
                   THEN ' (' || CASE WHEN n.nearest_count = 1 THEN 'the' ELSE 'one of ' || n.nearest_count || ', the' END
                        || ' nearest of ' || n.total || ' so named)'
                 WHEN n.total > 1 THEN ' (one of ' || n.total || ' so named)'
-                ELSE '' END
+                ELSE '' END,
+         1
   FROM (SELECT n.*, sum(n.near = n.nearest) OVER w AS nearest_count
-        FROM (SELECT u.file, u.line, u.col, u.symbol, f.module,
+        FROM (SELECT u.file, u.line, u.col, u.symbol, f.module, f.written,
                      common_parts(f.module, u.module) AS near,
                      max(common_parts(f.module, u.module)) OVER w AS nearest,
                      count(*) OVER w AS total
@@ -336,35 +383,35 @@ candidates AS MATERIALIZED (
               WINDOW w AS (PARTITION BY u.file, u.line, u.col)) n
         WINDOW w AS (PARTITION BY n.file, n.line, n.col)) n
 ),
--- The last resort, where nothing else is known: a third-party module the file already
--- imports other names from (what it exports is not known, so the guess stays weak), and the
--- evidence for a name this one may be an alias of.
+-- The last resort, where nothing else is known (`merged` drops them when a candidate is): a
+-- third-party module the file already imports other names from (what it exports is not
+-- known, so the guess stays weak), and the evidence for a name this one may be an alias of.
 guesses AS (
   SELECT u.file, u.line, u.col, u.symbol, 'from ' || i.absolute_module || ' import ' || u.symbol
            AS import_line, i.absolute_module AS module, 0.3 AS score,
          'this file imports other names from ' || i.absolute_module ||
-           ' (third-party: what it exports is not known)' AS reason
+           ' (third-party: what it exports is not known)' AS reason, 0 AS yields
   FROM undefined u
   JOIN imports i ON i.file_id = u.file_id
   WHERE i.form = 'from' AND NOT i.is_star AND i.absolute_module IS NOT NULL
     AND i.target_kind IN ('third_party', 'unresolved')
-    AND NOT EXISTS (SELECT 1 FROM candidates c WHERE c.file = u.file AND c.line = u.line
-                      AND c.col = u.col)
   GROUP BY u.file, u.line, u.col, i.absolute_module
   UNION ALL
   SELECT u.file, u.line, u.col, u.symbol,
-         'from ' || e.module || ' import ' || e.base || ' as ' || u.symbol, e.module,
+         'from ' || e.written || ' import ' || e.base || ' as ' || u.symbol, e.module,
          CASE WHEN e.defined THEN 0.3 ELSE 0.25 + 0.04 * min(e.files, 5) END,
          u.symbol || ' may be an alias of ' || e.base || ': ' ||
-           CASE WHEN e.defined THEN 'defined in ' || e.module
-                ELSE 'imported from ' || e.module || ' in ' || e.files || ' file'
-                     || CASE WHEN e.files = 1 THEN '' ELSE 's' END END
+           CASE WHEN e.defined THEN 'defined in ' || e.written
+                ELSE 'imported from ' || e.written || ' in ' || e.files || ' file'
+                     || CASE WHEN e.files = 1 THEN '' ELSE 's' END END,
+         0
   FROM undefined u JOIN alias_evidence e ON e.symbol = u.symbol
-  WHERE NOT EXISTS (SELECT 1 FROM candidates c WHERE c.file = u.file AND c.line = u.line
-                      AND c.col = u.col)
 ),
 -- One score per import line (the best evidence for it), then shared among the rivals.
--- (Each CTE is referenced once from here down: SQLite expands a CTE at every reference.)
+-- Evidence that `yields` to the repository's (a definer, the standard library, a namesake)
+-- counts 0.4 of itself where the repository imports the name.
+-- (Each CTE is referenced once from here down, and `candidates` only here: SQLite expands a
+-- CTE at every reference, and caps the cursors all the copies take.)
 merged AS MATERIALIZED (
   SELECT c.file, c.line, c.col, c.symbol, c.import_line, c.module,
          min(c.score, 0.99) * CASE WHEN cv.alone AND c.module IS NOT cv.module THEN 0.3
@@ -376,7 +423,11 @@ merged AS MATERIALIZED (
   FROM (SELECT c.*, row_number() OVER (PARTITION BY file, line, col, import_line
                                        ORDER BY score DESC, reason) AS k,
                sum(NOT c.guess) OVER (PARTITION BY file, line, col) AS known
-        FROM (SELECT *, 0 AS guess FROM candidates UNION ALL SELECT *, 1 FROM guesses) c) c
+        FROM (SELECT c.file, c.line, c.col, c.symbol, c.import_line, c.module, c.reason, c.guess,
+                     c.score * CASE WHEN c.yields AND h.file IS NOT NULL THEN 0.4 ELSE 1.0 END
+                       AS score
+              FROM (SELECT *, 0 AS guess FROM candidates UNION ALL SELECT *, 1 FROM guesses) c
+              LEFT JOIN has_repo h ON h.file = c.file AND h.line = c.line AND h.col = c.col) c) c
   LEFT JOIN conventional cv ON cv.file = c.file AND cv.line = c.line AND cv.col = c.col
   WHERE c.k = 1 AND (c.known = 0 OR NOT c.guess)
 ),
@@ -414,10 +465,10 @@ inside AS (
                      THEN substr(m.import_line, 8, instr(m.import_line, ' as ') - 8)
                      ELSE m.symbol END
               ELSE m.module || '.' ||
-                   CASE WHEN instr(substr(m.import_line, length(m.module) + 14), ' as ') > 0
-                        THEN substr(substr(m.import_line, length(m.module) + 14), 1,
-                                    instr(substr(m.import_line, length(m.module) + 14), ' as ') - 1)
-                        ELSE substr(m.import_line, length(m.module) + 14) END
+                   CASE WHEN instr(substr(m.import_line, instr(m.import_line, ' import ') + 8), ' as ') > 0
+                        THEN substr(substr(m.import_line, instr(m.import_line, ' import ') + 8), 1,
+                                    instr(substr(m.import_line, instr(m.import_line, ' import ') + 8), ' as ') - 1)
+                        ELSE substr(m.import_line, instr(m.import_line, ' import ') + 8) END
          END AS bound
   FROM merged m
   JOIN undefined u ON u.file = m.file AND u.line = m.line AND u.col = m.col
@@ -433,12 +484,20 @@ inside AS (
 shape_facts AS MATERIALIZED (
     SELECT i.*,
            known AND called_here AS called,
+           -- `urlparse.urlparse`, `datetime.datetime`: the code reads the name's namesake
+           -- attribute, as of a module; what `from m import name` binds is no module here.
+           NOT known AND has_use AND m_kind = 'from'
+             AND EXISTS (SELECT 1 FROM unresolved_references s
+                         WHERE s.file_id = i.file_id AND +s.name = i.symbol
+                           AND s.usage = 'attribute' AND s.attribute = i.symbol) AS namesake,
            CASE WHEN known AND NOT called_here THEN
              (SELECT min(s.attribute) FROM unresolved_references s
               WHERE s.file_id = i.file_id AND +s.name = i.symbol AND s.usage = 'attribute'
                 AND s.attribute NOT GLOB '__*__'
                 AND NOT EXISTS (SELECT 1 FROM stdlib_exports x
                                 WHERE x.name = s.attribute AND x.module = i.bound)
+                AND NOT EXISTS (SELECT 1 FROM stdlib_attributes x
+                                WHERE x.module = i.bound AND x.name = s.attribute)
                 AND NOT EXISTS (SELECT 1 FROM stdlib_exports x
                                 WHERE x.module = i.bound || '.' || s.attribute)
                 AND NOT EXISTS (SELECT 1 FROM files f
@@ -477,7 +536,7 @@ shape_facts AS MATERIALIZED (
                                                   WHERE s2.file_id = st.target_file_id
                                                     AND s2.is_star))))
            END AS missing
-    FROM (SELECT i.*,
+    FROM (SELECT i.*, CASE WHEN i.import_line GLOB 'from *' THEN 'from' ELSE 'import' END AS m_kind,
                  CASE WHEN NOT has_use THEN 0 ELSE (EXISTS (SELECT 1 FROM stdlib_modules x WHERE x.name = i.bound)
                       OR EXISTS (SELECT 1 FROM stdlib_exports x WHERE x.module = i.bound)
                       OR EXISTS (SELECT 1 FROM files f WHERE f.module = i.bound)) END AS known
@@ -485,13 +544,17 @@ shape_facts AS MATERIALIZED (
 ),
 shaped AS (
   SELECT i.*,
-         CASE WHEN i.called THEN 0.05 WHEN i.missing IS NOT NULL THEN 0.3 ELSE 1.0 END AS shape,
+         CASE WHEN i.called THEN 0.05 WHEN i.missing IS NOT NULL OR i.namesake THEN 0.3
+              ELSE 1.0 END AS shape,
          -- Ranked last: a module called, or a repository module lacking what the code reads
-         -- (its names are all known; a standard-library stub's `__all__` may leave some out).
+         -- (its names are all known; a standard-library stub may leave some out, such as
+         -- the modules it imports).
          i.called OR (i.missing IS NOT NULL
                       AND EXISTS (SELECT 1 FROM files f WHERE f.module = i.bound)) AS misfit,
          CASE WHEN i.called THEN '; but ' || i.bound || ' is a module, and this file calls ' || i.symbol
               WHEN i.missing IS NOT NULL THEN '; but the module ' || i.bound || ' has no ' || i.missing
+              WHEN i.namesake THEN '; but this file reads ' || i.symbol || '.' || i.symbol
+                                   || ', as of a module'
               ELSE '' END AS shape_note
   FROM shape_facts i
 ),
@@ -564,7 +627,15 @@ locals AS MATERIALIZED (
   WHERE s.kind IN ('function', 'lambda', 'comprehension')
 )
 
-SELECT u.file, u.line, u.symbol, r.module AS suggestion, r.import_line,
+SELECT u.file, u.line, u.symbol,
+       -- The module as the import line writes it (`import_name`: `flaskr.db`, not the
+       -- folder path `examples.tutorial.flaskr.db`).
+       CASE WHEN r.import_line GLOB 'from *'
+            THEN substr(r.import_line, 6, instr(r.import_line, ' import ') - 6)
+            WHEN instr(r.import_line, ' as ') > 0
+            THEN substr(r.import_line, 8, instr(r.import_line, ' as ') - 8)
+            ELSE substr(r.import_line, 8) END AS suggestion,
+       r.import_line,
        round(COALESCE(r.confidence, 0), 3) AS confidence,
        CASE WHEN u.local THEN 'bound in this function (deleted, or assigned elsewhere in it): an import cannot define it'
             ELSE COALESCE(r.reason, 'no evidence in the repository, the standard library or the known aliases') END AS reason,

@@ -674,7 +674,8 @@ fn a_standard_library_submodule_named_like_the_name_is_a_candidate() {
 
 #[test]
 fn a_standard_library_module_is_not_ranked_last_for_a_name_its_stub_leaves_out() {
-    // typeshed's logging stub declares an `__all__` without `root`, which logging has: the
+    // typeshed's logging stub declares an `__all__` without `root`, which logging has at its
+    // top level (`stdlib_attributes`); it does not list what logging imports (`sys`): the
     // table cannot rule the module out, only lower it.
     let repo = repo(&[
         ("pyproject.toml", ""),
@@ -686,12 +687,268 @@ fn a_standard_library_module_is_not_ranked_last_for_a_name_its_stub_leaves_out()
         ("c.py", "import logging\nprint(logging)\n"),
         ("d.py", "import logging\nprint(logging)\n"),
         ("e.py", "def f():\n    return logging.root.handlers\n"),
+        ("f.py", "def f():\n    return logging.sys.modules\n"),
     ]);
     let rows = suggestions(repo.path(), &[]);
-    let l = by_symbol(&rows)["logging"];
-    assert_eq!(l["import_line"], "import logging", "{l:?}");
+    let root = row_of(&rows, "e.py", "logging");
+    assert_eq!(root["import_line"], "import logging", "{root:?}");
     assert!(
-        l["reason"].as_str().unwrap().contains("has no root"),
-        "{l:?}"
+        !root["reason"].as_str().unwrap().contains("has no"),
+        "{root:?}"
+    );
+    let sys = row_of(&rows, "f.py", "logging");
+    assert_eq!(sys["import_line"], "import logging", "{sys:?}");
+    assert!(
+        sys["reason"].as_str().unwrap().contains("has no sys"),
+        "{sys:?}"
+    );
+}
+
+#[test]
+fn a_module_under_folders_no_import_goes_through_is_named_from_its_package() {
+    // `examples/tutorial/` holds a project of its own: its tests import `flaskr.db`, never
+    // `examples.tutorial.flaskr.db`. A suggestion writes the name that works.
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("examples/tutorial/flaskr/__init__.py", ""),
+        ("examples/tutorial/flaskr/db.py", "def get_db(): ...\n"),
+        ("examples/tutorial/flaskr/auth.py", "print(get_db())\n"),
+        ("examples/tutorial/flaskr/blog.py", "print(init_db())\n"),
+        (
+            "examples/tutorial/flaskr/setup_db.py",
+            "def init_db(): ...\n",
+        ),
+        (
+            "examples/tutorial/tests/test_db.py",
+            "from flaskr.db import get_db\nget_db()\n",
+        ),
+        ("lane/pkg/__init__.py", ""),
+        ("lane/pkg/mod.py", "def lane_helper(): ...\n"),
+        ("lane/pkg/user.py", "lane_helper()\n"),
+        // An absolute import through `lane` proves the name from the repository root works.
+        ("lane/other.py", "import lane.pkg\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let get_db = row_of(&rows, "examples/tutorial/flaskr/auth.py", "get_db");
+    assert_eq!(
+        get_db["import_line"], "from flaskr.db import get_db",
+        "{get_db:?}"
+    );
+    assert_eq!(get_db["suggestion"], "flaskr.db", "{get_db:?}");
+    // The definer and the repository's import are one candidate, not two.
+    assert_eq!(alternatives(get_db).len(), 1, "{get_db:?}");
+    let init_db = row_of(&rows, "examples/tutorial/flaskr/blog.py", "init_db");
+    assert_eq!(
+        init_db["import_line"], "from flaskr.setup_db import init_db",
+        "{init_db:?}"
+    );
+    assert!(
+        init_db["reason"]
+            .as_str()
+            .unwrap()
+            .contains("defined in flaskr.setup_db"),
+        "{init_db:?}"
+    );
+    let lane = row_of(&rows, "lane/pkg/user.py", "lane_helper");
+    assert_eq!(
+        lane["import_line"], "from lane.pkg.mod import lane_helper",
+        "{lane:?}"
+    );
+}
+
+#[test]
+fn a_module_the_file_imports_whole_outweighs_one_other_file() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        (
+            "cli/__init__.py",
+            "from cli.core import Option as Option\nfrom cli.flags import Flag as Flag\n",
+        ),
+        ("cli/core.py", "class Option: ...\n"),
+        // One test imports the definer's module...
+        (
+            "tests/test_a.py",
+            "from cli.core import Option\nprint(Option)\n",
+        ),
+        // ...this one reaches into the package it imports whole.
+        ("tests/test_b.py", "import cli\nprint(cli.core, Option)\n"),
+        // Four files of its own folder outweigh it.
+        ("cli/flags.py", "class Flag: ...\n"),
+        (
+            "tests/test_f1.py",
+            "from cli.flags import Flag\nprint(Flag)\n",
+        ),
+        (
+            "tests/test_f2.py",
+            "from cli.flags import Flag\nprint(Flag)\n",
+        ),
+        (
+            "tests/test_f3.py",
+            "from cli.flags import Flag\nprint(Flag)\n",
+        ),
+        (
+            "tests/test_f4.py",
+            "from cli.flags import Flag\nprint(Flag)\n",
+        ),
+        ("tests/test_c.py", "import cli\nprint(cli.core, Flag)\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let option = row_of(&rows, "tests/test_b.py", "Option");
+    assert_eq!(
+        option["import_line"], "from cli import Option",
+        "{option:?}"
+    );
+    assert!(
+        option["reason"]
+            .as_str()
+            .unwrap()
+            .contains("this file imports cli, which has this one too"),
+        "{option:?}"
+    );
+    let flag = row_of(&rows, "tests/test_c.py", "Flag");
+    assert_eq!(
+        flag["import_line"], "from cli.flags import Flag",
+        "{flag:?}"
+    );
+    assert!(
+        alternatives(flag)
+            .iter()
+            .any(|a| a["import_line"] == "from cli import Flag"),
+        "{flag:?}"
+    );
+}
+
+#[test]
+fn a_name_at_the_top_of_the_files_own_package_is_a_candidate_even_when_not_public() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("site/__init__.py", "config = {}\nfrom site import views\n"),
+        (
+            "site/state.py",
+            "from web import Flask\napp = Flask(__name__)\n",
+        ),
+        (
+            "site/views.py",
+            "@app.route('/')\ndef index():\n    return config\n",
+        ),
+        // Public `app` and `config` elsewhere: fixtures of the tests.
+        ("tests/conftest.py", "def app(): ...\ndef config(): ...\n"),
+        // Outside the package, the package's lowercase variable is no candidate.
+        ("other/__init__.py", ""),
+        ("other/use.py", "print(app)\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let app = row_of(&rows, "site/views.py", "app");
+    assert_eq!(app["import_line"], "from site.state import app", "{app:?}");
+    assert!(
+        app["reason"]
+            .as_str()
+            .unwrap()
+            .contains("defined at the top of site.state, in this file's package"),
+        "{app:?}"
+    );
+    // The package's `__init__` imports this file: whether it binds `config` first is not
+    // known, so the import would close an eager cycle, and says so.
+    let config = row_of(&rows, "site/views.py", "config");
+    assert!(
+        alternatives(config)
+            .iter()
+            .any(|a| a["import_line"] == "from site import config"
+                && a["reason"]
+                    .as_str()
+                    .unwrap()
+                    .contains("would close an eager import cycle")),
+        "{config:?}"
+    );
+    let other = row_of(&rows, "other/use.py", "app");
+    assert!(
+        alternatives(other)
+            .iter()
+            .all(|a| a["import_line"] != "from site.state import app"),
+        "{other:?}"
+    );
+}
+
+#[test]
+fn a_module_imported_whole_is_no_evidence_for_a_module_name_or_from_the_standard_library() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        (
+            "attr/__init__.py",
+            "from attr._make import attrs as attrs\n",
+        ),
+        ("attr/_make.py", "def attrs(): ...\n"),
+        ("attrs/__init__.py", "from attr import attrs as define\n"),
+        ("tests/test_a.py", "import attrs\nprint(attrs)\n"),
+        ("tests/test_b.py", "import attrs\nprint(attrs)\n"),
+        // This file imports `attr` whole, which has an `attrs` too: the repository's evidence
+        // for the module `attrs` decides.
+        (
+            "tests/test_c.py",
+            "import attr\nprint(attr, attrs.define)\n",
+        ),
+        // A standard-library module imported whole is no such evidence: its table has names
+        // newer than the code (`inspect.markcoroutinefunction`, 3.12).
+        (
+            "lib/a.py",
+            "from asgiref.sync import markcoroutinefunction\n",
+        ),
+        (
+            "lib/b.py",
+            "from asgiref.sync import markcoroutinefunction\n",
+        ),
+        (
+            "lib/c.py",
+            "from asgiref.sync import markcoroutinefunction\n",
+        ),
+        (
+            "util/d.py",
+            "import inspect\nprint(inspect, markcoroutinefunction)\n",
+        ),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let attrs = row_of(&rows, "tests/test_c.py", "attrs");
+    assert_eq!(attrs["import_line"], "import attrs", "{attrs:?}");
+    assert!(
+        alternatives(attrs)
+            .iter()
+            .any(|a| a["import_line"] == "from attr import attrs"),
+        "{attrs:?}"
+    );
+    let mark = row_of(&rows, "util/d.py", "markcoroutinefunction");
+    assert_eq!(
+        mark["import_line"], "from asgiref.sync import markcoroutinefunction",
+        "{mark:?}"
+    );
+}
+
+#[test]
+fn reading_a_names_namesake_attribute_says_it_is_a_module() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        ("a.py", "from urllib.parse import quote\nprint(quote)\n"),
+        // `urlparse.urlparse(...)`: `urlparse` is a module here (`from urllib import parse as
+        // urlparse`), not the function `urllib.parse` exports.
+        ("b.py", "def f(v):\n    return urlparse.urlparse(v)\n"),
+        ("c.py", "def f(v):\n    return urlparse(v)\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let module = row_of(&rows, "b.py", "urlparse");
+    assert!(module["confidence"].as_f64().unwrap() < 0.5, "{module:?}");
+    assert!(
+        module["reason"]
+            .as_str()
+            .unwrap()
+            .contains("this file reads urlparse.urlparse, as of a module"),
+        "{module:?}"
+    );
+    let function = row_of(&rows, "c.py", "urlparse");
+    assert_eq!(
+        function["import_line"], "from urllib.parse import urlparse",
+        "{function:?}"
+    );
+    assert!(
+        function["confidence"].as_f64().unwrap() >= 0.9,
+        "{function:?}"
     );
 }

@@ -229,21 +229,15 @@ fn rewrite_one(
     };
     // A namespace package inside a regular package lives on that package's `__path__`, not on
     // sys.path: only the namespace packages above the first regular one need the proof.
-    let mut prefix = String::new();
-    let mut under_regular = false;
-    for part in base.split('.') {
-        if !prefix.is_empty() {
-            prefix.push('.');
-        }
-        prefix.push_str(part);
-        if packages.contains(&prefix) {
-            under_regular = true;
-        } else if !under_regular && !proven.contains(&prefix) {
-            return Err(format!(
-                "`{prefix}` is a namespace package (no `__init__`) that no absolute import of \
-                 the repository goes through: the absolute name depends on sys.path"
-            ));
-        }
+    if let Some(prefix) =
+        crate::resolve::unproven_namespace(&base, &|p| packages.contains(p), &|p| {
+            proven.contains(p)
+        })
+    {
+        return Err(format!(
+            "`{prefix}` is a namespace package (no `__init__`) that no absolute import of \
+             the repository goes through: the absolute name depends on sys.path"
+        ));
     }
     // The folder the relative import starts from: the importer's, climbed `level - 1` times.
     let mut dir: Vec<&str> = file.path.split('/').collect();

@@ -52,6 +52,35 @@ pub fn absolute_module(
     module_path::absolute_module(importer, importer_is_package, level, module)
 }
 
+/// The first package of `package`, from the top, that makes an absolute import through it
+/// depend on `sys.path`: a namespace package (no `__init__`) above the first regular package
+/// that none of the repository's own absolute imports goes through (`proven`: the dotted
+/// prefixes of what they load). Below a regular package a namespace package lives on that
+/// package's `__path__` (flask's `flask/sansio/`), so it needs no proof. `None` when every
+/// prefix is proven or under a regular package.
+pub fn unproven_namespace<'p>(
+    package: &'p str,
+    is_package: &dyn Fn(&str) -> bool,
+    proven: &dyn Fn(&str) -> bool,
+) -> Option<&'p str> {
+    module_path::unproven_namespace(package, is_package, proven)
+}
+
+/// The name an absolute import of `module` (a repository file's module name) should use.
+/// Its own name when the packages above it need no `sys.path` entry the repository does not
+/// prove ([`unproven_namespace`]); else the name from its first regular package down, or its
+/// last part when no package encloses it, as Ruff and pytest name a file by the chain of
+/// `__init__` folders it sits in (`examples/tutorial/flaskr/db.py` is `flaskr.db`). A name
+/// whose top is a standard-library or built-in module stays whole: an import would find the
+/// standard library's first.
+pub fn import_name<'m>(
+    module: &'m str,
+    is_package: &dyn Fn(&str) -> bool,
+    proven: &dyn Fn(&str) -> bool,
+) -> &'m str {
+    module_path::import_name(module, is_package, proven)
+}
+
 /// How an import was classified.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
 pub enum TargetKind {

@@ -112,3 +112,56 @@ pub fn absolute_module(
         Some(s)
     }
 }
+
+/// See [`super::unproven_namespace`].
+pub fn unproven_namespace<'p>(
+    package: &'p str,
+    is_package: &dyn Fn(&str) -> bool,
+    proven: &dyn Fn(&str) -> bool,
+) -> Option<&'p str> {
+    for (end, _) in package
+        .match_indices('.')
+        .chain(std::iter::once((package.len(), "")))
+    {
+        let prefix = &package[..end];
+        if is_package(prefix) {
+            return None;
+        }
+        if !proven(prefix) {
+            return Some(prefix);
+        }
+    }
+    None
+}
+
+/// See [`super::import_name`].
+pub fn import_name<'m>(
+    module: &'m str,
+    is_package: &dyn Fn(&str) -> bool,
+    proven: &dyn Fn(&str) -> bool,
+) -> &'m str {
+    let Some((parent, last)) = module.rsplit_once('.') else {
+        return module;
+    };
+    if unproven_namespace(parent, is_package, proven).is_none() {
+        return module;
+    }
+    // From the first regular package down, or the module alone.
+    let mut start = 0;
+    let mut name = last;
+    for (end, _) in module
+        .match_indices('.')
+        .chain(std::iter::once((module.len(), "")))
+    {
+        if is_package(&module[..end]) {
+            name = &module[start..];
+            break;
+        }
+        start = end + 1;
+    }
+    let top = name.split('.').next().unwrap_or(name);
+    if super::is_stdlib(top) || super::is_builtin_module(top) {
+        return module;
+    }
+    name
+}

@@ -974,3 +974,56 @@ fn an_index_of_the_names_consulted_resolves_as_the_whole_index() {
         }
     }
 }
+
+#[test]
+fn an_import_names_a_module_from_its_first_regular_package_when_sys_path_is_unproven() {
+    let packages: std::collections::HashSet<&str> =
+        ["examples.tutorial.flaskr", "lukhas", "lukhas.core", "app"]
+            .into_iter()
+            .collect();
+    let is_package = |p: &str| packages.contains(p);
+    let nothing = |_: &str| false;
+    // `examples/` and `examples/tutorial/` have no `__init__` and no absolute import goes
+    // through them: the file is `flaskr.db`, as Ruff and pytest name it.
+    assert_eq!(
+        unproven_namespace("examples.tutorial.flaskr", &is_package, &nothing),
+        Some("examples")
+    );
+    assert_eq!(
+        import_name("examples.tutorial.flaskr.db", &is_package, &nothing),
+        "flaskr.db"
+    );
+    assert_eq!(
+        import_name("examples.tutorial.flaskr", &is_package, &nothing),
+        "flaskr"
+    );
+    // A plain module in namespace folders only: its own name.
+    assert_eq!(
+        import_name("examples.celery.make_celery", &is_package, &nothing),
+        "make_celery"
+    );
+    // Where the repository's absolute imports go through the namespace package, the name
+    // stays whole.
+    let proven = |p: &str| p == "examples" || p == "examples.tutorial";
+    assert_eq!(
+        import_name("examples.tutorial.flaskr.db", &is_package, &proven),
+        "examples.tutorial.flaskr.db"
+    );
+    // Below a regular package, a namespace package needs no proof.
+    assert_eq!(
+        unproven_namespace("lukhas.core.sub", &is_package, &nothing),
+        None
+    );
+    assert_eq!(
+        import_name("lukhas.core.sub.x", &is_package, &nothing),
+        "lukhas.core.sub.x"
+    );
+    assert_eq!(import_name("app", &is_package, &nothing), "app");
+    assert_eq!(import_name("tool", &is_package, &nothing), "tool");
+    // A name whose top would be a standard-library module stays whole: an import would
+    // find the standard library's.
+    assert_eq!(
+        import_name("scripts.logging", &is_package, &nothing),
+        "scripts.logging"
+    );
+}

@@ -4,6 +4,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use anyhow::Result;
 
+use rusqlite::Connection;
+
 use super::Store;
 
 /// An indexed file as a fix sees it.
@@ -154,36 +156,14 @@ impl Store {
 
     /// The modules that are regular packages (have an `__init__`).
     pub fn package_modules(&self) -> Result<HashSet<String>> {
-        let mut st = self
-            .conn
-            .prepare("SELECT module FROM files WHERE is_package = 1 AND module IS NOT NULL")?;
-        let rows = st.query_map([], |r| r.get(0))?;
-        Ok(rows.collect::<rusqlite::Result<_>>()?)
+        Ok(package_modules(&self.conn)?)
     }
 
     /// Every dotted prefix of the modules that absolute imports (level 0) load from the
     /// repository: where the repository itself proves an absolute name works, a namespace
     /// package included.
     pub fn absolute_import_prefixes(&self) -> Result<HashSet<String>> {
-        let mut st = self.conn.prepare(
-            "SELECT DISTINCT absolute_module FROM imports              WHERE level = 0 AND target_kind = 'repo' AND absolute_module IS NOT NULL",
-        )?;
-        let rows = st.query_map([], |r| r.get::<_, String>(0))?;
-        let mut out = HashSet::new();
-        for m in rows {
-            let m = m?;
-            let mut end = m.len();
-            loop {
-                if !out.insert(m[..end].to_string()) {
-                    break;
-                }
-                match m[..end].rfind('.') {
-                    Some(i) => end = i,
-                    None => break,
-                }
-            }
-        }
-        Ok(out)
+        Ok(absolute_import_prefixes(&self.conn)?)
     }
 
     /// The lines of a file that carry a `# noqa` comment (any codes; file-level ones aside).
@@ -252,4 +232,36 @@ impl Store {
         let rows = st.query_map([], |r| r.get(0))?;
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
+}
+
+/// See [`Store::package_modules`].
+pub(super) fn package_modules(conn: &Connection) -> rusqlite::Result<HashSet<String>> {
+    let mut st =
+        conn.prepare("SELECT module FROM files WHERE is_package = 1 AND module IS NOT NULL")?;
+    let rows = st.query_map([], |r| r.get(0))?;
+    rows.collect()
+}
+
+/// See [`Store::absolute_import_prefixes`].
+pub(super) fn absolute_import_prefixes(conn: &Connection) -> rusqlite::Result<HashSet<String>> {
+    let mut st = conn.prepare(
+        "SELECT DISTINCT absolute_module FROM imports \
+         WHERE level = 0 AND target_kind = 'repo' AND absolute_module IS NOT NULL",
+    )?;
+    let rows = st.query_map([], |r| r.get::<_, String>(0))?;
+    let mut out = HashSet::new();
+    for m in rows {
+        let m = m?;
+        let mut end = m.len();
+        loop {
+            if !out.insert(m[..end].to_string()) {
+                break;
+            }
+            match m[..end].rfind('.') {
+                Some(i) => end = i,
+                None => break,
+            }
+        }
+    }
+    Ok(out)
 }

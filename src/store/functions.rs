@@ -12,6 +12,11 @@
 //!   0 when it would not, or when `module` is not a repository module. The edges are read on
 //!   first call, over a second read-only connection, and each importer's reaching set
 //!   (`graph::reaching`) is computed once per connection (one command).
+//! * `import_name(module)`: the name an absolute import of a repository module should use
+//!   ([`crate::resolve::import_name`]): `flaskr.db` for `examples.tutorial.flaskr.db` when no
+//!   absolute import of the repository goes through the namespace package `examples`. The
+//!   regular packages and the prefixes the absolute imports prove are read on first call, as
+//!   `fix relative-imports` reads them.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -20,6 +25,17 @@ use rusqlite::functions::FunctionFlags;
 use rusqlite::{Connection, OpenFlags};
 
 use crate::graph;
+
+/// A second read-only connection to the database, for a function that reads tables while the
+/// statement that calls it runs.
+fn second_connection(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    Ok(conn)
+}
 
 /// The eager graph, densely numbered, with the modules that name its nodes.
 struct EagerGraph {
@@ -38,11 +54,7 @@ struct EagerGraph {
 
 impl EagerGraph {
     fn load(path: &Path) -> rusqlite::Result<EagerGraph> {
-        let conn = Connection::open_with_flags(
-            path,
-            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-        )?;
-        conn.busy_timeout(std::time::Duration::from_secs(5))?;
+        let conn = second_connection(path)?;
         let mut node = HashMap::new();
         let mut module_file = HashMap::new();
         let mut file_module = HashMap::new();
@@ -193,6 +205,29 @@ pub fn common_parts(a: &str, b: &str) -> i64 {
         .count() as i64
 }
 
+/// What `import_name` needs: the regular packages, and the dotted prefixes the repository's
+/// absolute imports prove.
+struct ImportNames {
+    packages: std::collections::HashSet<String>,
+    proven: std::collections::HashSet<String>,
+}
+
+impl ImportNames {
+    fn load(path: &Path) -> rusqlite::Result<ImportNames> {
+        let conn = second_connection(path)?;
+        Ok(ImportNames {
+            packages: super::fixes::package_modules(&conn)?,
+            proven: super::fixes::absolute_import_prefixes(&conn)?,
+        })
+    }
+
+    fn name<'m>(&self, module: &'m str) -> &'m str {
+        crate::resolve::import_name(module, &|p| self.packages.contains(p), &|p| {
+            self.proven.contains(p)
+        })
+    }
+}
+
 /// Registers the functions on `conn`, a connection to the database at `path`.
 pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
     conn.create_scalar_function(
@@ -214,6 +249,23 @@ pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
             Ok(serde_json::to_string(&alias_bases(&name)).unwrap_or_else(|_| "[]".into()))
         },
     )?;
+    let names_path: PathBuf = path.to_path_buf();
+    let names: std::sync::Mutex<Option<ImportNames>> = std::sync::Mutex::new(None);
+    conn.create_scalar_function("import_name", 1, FunctionFlags::SQLITE_UTF8, move |ctx| {
+        let Some(module) = ctx.get::<Option<String>>(0)? else {
+            return Ok(None);
+        };
+        let mut names = names.lock().unwrap_or_else(|p| p.into_inner());
+        if names.is_none() {
+            *names = Some(ImportNames::load(&names_path).map_err(|e| {
+                rusqlite::Error::UserFunctionError(
+                    format!("import_name: reading the packages and imports: {e}").into(),
+                )
+            })?);
+        }
+        let n = names.as_ref().expect("loaded above");
+        Ok(Some(n.name(&module).to_string()))
+    })?;
     let path: PathBuf = path.to_path_buf();
     let eager: std::sync::Mutex<Option<EagerGraph>> = std::sync::Mutex::new(None);
     conn.create_scalar_function(

@@ -749,6 +749,11 @@ impl Store {
             for (module, name) in crate::suggest::stdlib_exports() {
                 st.execute([module, name])?;
             }
+            let mut st = tx
+                .prepare("INSERT OR IGNORE INTO stdlib_attributes(module, name) VALUES (?1, ?2)")?;
+            for (module, name) in crate::suggest::stdlib_attributes() {
+                st.execute([module, name])?;
+            }
             let mut st =
                 tx.prepare("INSERT OR IGNORE INTO import_aliases(module, alias) VALUES (?1, ?2)")?;
             for (module, alias) in crate::suggest::import_aliases() {
