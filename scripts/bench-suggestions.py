@@ -7,14 +7,22 @@ per file, at most CASES per project; only that name from a multi-name statement;
 `import`, aliased and relative imports alike), delete them all, keep a case only when `ruff
 check --select F821` then reports F821 for that name in that file, index the tree and ask
 codefacts for suggestions. Scores: coverage, top-1 exact (the same name bound to the same
-module), top-1 equivalent (exact, or the same name from a package above or below it in the same
-top-level package: a re-export, approximately), top-3, mean reciprocal rank, and precision at
+module; for a relative import, under either name of its file), top-1 equivalent (an import
+that binds the same object: followed through the project's source, the standard library asked
+of this interpreter; for a third-party module, whose source is not here, the same name from a
+package above or below it in the same top-level package), top-3, mean reciprocal rank, and
+precision at
 each confidence threshold, by kind (first-party, stdlib, third-party), with the baseline "the
 most frequent existing import of that name in the project" beside it.
 
 Usage: scripts/bench-suggestions.py [CASES]   (needs ruff 0.17.6 and a release build)
+SHOW_MISSES=1 lists what is not exact (DEBUG_ORIGINS=1: with the object each import binds);
+ONLY=attrs,stdlib runs those projects alone (each project draws its cases from its own seed).
 """
 import ast
+import contextlib
+import importlib
+import io
 import json
 import os
 import random
@@ -73,9 +81,21 @@ def absolute(node, rel):
     return ".".join(base + ([node.module] if node.module else []))
 
 
+def package_name(root, rel):
+    """The module name Ruff and pytest give the file at `rel`: from the top of the chain of
+    `__init__` folders it sits in (`examples/tutorial/flaskr/db.py` is `flaskr.db`)."""
+    parts = rel[:-3].split("/")
+    if parts[-1] == "__init__":
+        parts = parts[:-1]
+    top = len(parts) - 1
+    while top > 0 and os.path.exists(os.path.join(root, *parts[:top], "__init__.py")):
+        top -= 1
+    return ".".join(parts[top:]) if parts[top:] else None
+
+
 def relative_target(rel, node, modules):
-    """The index's module name of the package or module a relative ImportFrom in `rel` loads
-    from, found by its path (None when the index holds no such file)."""
+    """The path and the index's module name of the package or module a relative ImportFrom in
+    `rel` loads from, found by its path (None when the index holds no such file)."""
     parts = rel.split("/")[:-1]
     if node.level > 1:
         parts = parts[: len(parts) - (node.level - 1)]
@@ -84,7 +104,7 @@ def relative_target(rel, node, modules):
     base = "/".join(parts)
     for candidate in (base + ".py", base + ".pyi", base + "/__init__.py", base + "/__init__.pyi"):
         if candidate.lstrip("/") in modules:
-            return modules[candidate.lstrip("/")]
+            return candidate.lstrip("/"), modules[candidate.lstrip("/")]
     return None
 
 
@@ -192,15 +212,180 @@ def expected_key(c):
     return (c["imported"], None, c["asname"])
 
 
-def equivalent(got, want):
+def exact(got, want, case):
+    """The same name bound from the same module: for a relative import, the module under
+    either name its file has (the index's, or the one Ruff's TID252 fix writes)."""
+    if got == want:
+        return True
+    return got[1:] == want[1:] and got[0] in case.get("names", ())
+
+
+def equivalent(got, want, origins=None):
+    """Whether the import `got` binds the same object as `want`: followed through the
+    re-exports in the project's own source and asked of this interpreter for the standard
+    library (`origins`). Where neither can tell (a third-party module, whose source is not at
+    hand), the same name from a package above or below it in the same top-level package."""
     if got == want:
         return True
     (gm, gn, ga), (wm, wn, wa) = got, want
+    if origins is not None:
+        g, w = origins.of_import(got), origins.of_import(want)
+        if g[0] != "unknown" and w[0] != "unknown":
+            return g == w
     if gn != wn or ga != wa or gn is None:
         return False
     if gm.split(".")[0] != wm.split(".")[0]:
         return False
     return gm.startswith(wm + ".") or wm.startswith(gm + ".")
+
+
+def version_test(test):
+    """What an `if` on `sys.version_info` or `sys.platform` gives on this interpreter (None for
+    any other test)."""
+    names = {n.id for n in ast.walk(test) if isinstance(n, ast.Name)}
+    attrs = {n.attr for n in ast.walk(test) if isinstance(n, ast.Attribute)}
+    if names != {"sys"} or not attrs <= {"version_info", "platform"}:
+        return None
+    try:
+        return bool(eval(compile(ast.Expression(test), "<test>", "eval"), {"sys": sys}))
+    except Exception:
+        return None
+
+
+def module_body(stmts):
+    """The statements that run at a module's top level, through `if`, `try` and `with` (an
+    `if` on the Python version: the branch this interpreter takes)."""
+    for s in stmts:
+        yield s
+        if isinstance(s, ast.If) and version_test(s.test) is not None:
+            yield from module_body(s.body if version_test(s.test) else s.orelse)
+        elif isinstance(s, (ast.If, ast.While, ast.For)):
+            yield from module_body(s.body)
+            yield from module_body(s.orelse)
+        elif isinstance(s, ast.With):
+            yield from module_body(s.body)
+        elif isinstance(s, ast.Try) or type(s).__name__ == "TryStar":
+            yield from module_body(s.body)
+            for h in s.handlers:
+                yield from module_body(h.body)
+            yield from module_body(s.orelse)
+            yield from module_body(s.finalbody)
+
+
+class Origins:
+    """What object an import binds: `(module, name)` followed through the re-exports of the
+    project's own source (statically, first binding wins), the standard library asked of this
+    interpreter, anything else unknown."""
+
+    def __init__(self, root, modules):
+        self.root = root
+        self.files = {}
+        for dp, dns, fns in os.walk(root):
+            dns[:] = [d for d in dns if not d.startswith(".") and d != "__pycache__"]
+            for f in fns:
+                if f.endswith(".py"):
+                    rel = os.path.relpath(os.path.join(dp, f), root)
+                    self.files.setdefault(module_of(rel), rel)
+        # The names Ruff and pytest give a file (`flaskr.db`), where only one file has it.
+        by_package_name = {}
+        for rel in set(self.files.values()):
+            by_package_name.setdefault(package_name(root, rel), []).append(rel)
+        for name, rels in by_package_name.items():
+            if name and len(rels) == 1:
+                self.files.setdefault(name, rels[0])
+        # The index's names win (of the files Python runs: not a stub).
+        self.files.update({m: p for p, m in modules.items() if p.endswith(".py")})
+        self.trees = {}
+        self.keep = []
+
+    def tree(self, rel):
+        if rel not in self.trees:
+            try:
+                self.trees[rel] = ast.parse(open(os.path.join(self.root, rel),
+                                                 encoding="utf-8").read())
+            except (OSError, SyntaxError, UnicodeDecodeError, ValueError):
+                self.trees[rel] = None
+        return self.trees[rel]
+
+    def of_import(self, key):
+        module, name, alias = key
+        if name is None:
+            return self.module(module if alias else module.split(".")[0])
+        return self.of(module, name)
+
+    def module(self, module):
+        if module in self.files:
+            return ("file", self.files[module])
+        if module.split(".")[0] in STDLIB:
+            return self.interpreter(module, None)
+        return ("unknown", module)
+
+    def of(self, module, name, depth=0):
+        if module in self.files:
+            found = self.lookup(module, name, depth)
+            if found is not None:
+                return found
+            if module + "." + name in self.files:
+                return ("file", self.files[module + "." + name])
+            return ("def", self.files[module], name)
+        if module.split(".")[0] in STDLIB:
+            return self.interpreter(module, name)
+        return ("unknown", module, name)
+
+    def lookup(self, module, name, depth):
+        """The origin of what `module` (a project file) binds to `name` at its top level, or
+        None when it binds nothing of that name."""
+        rel = self.files[module]
+        tree = self.tree(rel)
+        if tree is None or depth > 30:
+            return None
+        stars = []
+        for s in module_body(tree.body):
+            if isinstance(s, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
+                if s.name == name:
+                    return ("def", rel, name)
+            elif isinstance(s, (ast.Assign, ast.AnnAssign, ast.AugAssign)):
+                targets = s.targets if isinstance(s, ast.Assign) else [s.target]
+                names = {n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)}
+                if name in names:
+                    return ("def", rel, name)
+            elif isinstance(s, ast.ImportFrom):
+                source = absolute(s, rel)
+                for a in s.names:
+                    if a.name == "*":
+                        stars.append(source)
+                    elif (a.asname or a.name) == name and source:
+                        return self.of(source, a.name, depth + 1)
+            elif isinstance(s, ast.Import):
+                for a in s.names:
+                    if a.asname == name:
+                        return self.module(a.name)
+                    if not a.asname and a.name.split(".")[0] == name:
+                        return self.module(name)
+        for source in stars:
+            if source in self.files:
+                found = self.lookup(source, name, depth + 1)
+                if found is not None:
+                    return found
+            elif source and source.split(".")[0] in STDLIB:
+                found = self.interpreter(source, name)
+                if found[0] == "py":
+                    return found
+        return None
+
+    def interpreter(self, module, name):
+        if module.split(".")[0] in ("antigravity", "this", "idlelib", "turtledemo"):
+            return ("unknown", module, name)
+        try:
+            with contextlib.redirect_stdout(io.StringIO()):
+                obj = importlib.import_module(module)
+                if name is not None:
+                    obj = (getattr(obj, name) if hasattr(obj, name)
+                           else importlib.import_module(module + "." + name))
+        except BaseException:  # a module this platform lacks, or one that exits on import
+            return ("unknown", module, name)
+        self.keep.append(obj)
+        return ("py", id(obj))
 
 
 def baseline(tree_root, cases):
@@ -269,12 +454,15 @@ def run_round(label, src, scratch, rng, taken, want):
         if c["relative"]:
             target = relative_target(c["file"], c["node"], modules)
             if target is not None:
-                c["module"] = target
+                c["module"] = target[1]
+                # Exact too: the name Ruff's TID252 fix would write (its package root).
+                c["names"] = {target[1], package_name(tree_root, target[0])}
     rows = {}
     for r in json.loads(out.stdout):
         rows.setdefault((r["file"], r["symbol"]), r)
     for c in cases:
         c["row"] = rows.get((c["file"], c["name"]))
+        c["modules"] = modules
         c["baseline"] = base[id(c)]
     shutil.rmtree(tree_root, ignore_errors=True)
     return cases
@@ -297,22 +485,30 @@ def run_project(label, src, scratch, rng):
         d for d in os.listdir(tree_root) if os.path.isdir(os.path.join(tree_root, d))}
     first_party |= {d for d in os.listdir(os.path.join(tree_root, "src"))} if os.path.isdir(
         os.path.join(tree_root, "src")) else set()
+    origins = Origins(src, cases[0]["modules"] if cases else {})
     results = []
     for c in cases:
         want = expected_key(c)
         r = c["row"]
         alts = json.loads(r["alternatives"]) if r else []
         ranked = [parse_line(a["import_line"]) for a in alts]
-        rank = next((i + 1 for i, g in enumerate(ranked) if equivalent(g, want)), None)
-        if os.environ.get("SHOW_MISSES") and not (ranked and ranked[0] == want):
-            what = "INEXACT" if ranked and equivalent(ranked[0], want) else "MISS"
+        rank = next((i + 1 for i, g in enumerate(ranked) if equivalent(g, want, origins)), None)
+        if os.environ.get("SHOW_MISSES") and not (ranked and exact(ranked[0], want, c)):
+            if os.environ.get("DEBUG_ORIGINS"):
+                got = ranked[0] if ranked else None
+                print(f"  binds: {got} -> {got and origins.of_import(got)}; "
+                      f"{want} -> {origins.of_import(want)}", file=sys.stderr)
+            what = "INEXACT" if ranked and equivalent(ranked[0], want, origins) else "MISS"
             print(f"{what} {label} {c['file']} {c['name']}: want {want}, got "
                   f"{alts[:2] if alts else r and r['reason']}", file=sys.stderr)
+        kind = "first-party" if c["relative"] else kind_of(want[0], first_party)
+        if kind == "third-party" and origins.module(want[0])[0] == "file":
+            kind = "first-party"  # a project file under its package name (`flaskr.db`)
         results.append({
-            "kind": "first-party" if c["relative"] else kind_of(want[0], first_party),
+            "kind": kind,
             "covered": bool(ranked),
-            "exact": bool(ranked) and ranked[0] == want,
-            "equivalent": bool(ranked) and equivalent(ranked[0], want),
+            "exact": bool(ranked) and exact(ranked[0], want, c),
+            "equivalent": bool(ranked) and equivalent(ranked[0], want, origins),
             "top3": rank is not None and rank <= 3,
             "rr": 1.0 / rank if rank else 0.0,
             "confidence": alts[0]["confidence"] if alts else 0.0,
@@ -349,13 +545,16 @@ def main():
         subprocess.run(["cargo", "build", "--release", "--quiet", "--bin", "codefacts"],
                        cwd=ROOT, check=True)
     scratch = tempfile.mkdtemp(prefix="codefacts-suggest-")
-    rng = random.Random(SEED)
     everything = []
     sources = [(spec.split("==")[0], spec) for spec in PROJECTS]
     sources.append(("stdlib", None))
+    # ONLY=attrs,stdlib runs those alone (to look into one project's misses).
+    if os.environ.get("ONLY"):
+        sources = [s for s in sources if s[0] in os.environ["ONLY"].split(",")]
     for label, spec in sources:
         src = sysconfig.get_paths()["stdlib"] if spec is None else fetch(spec, scratch)
-        results = run_project(label, src, scratch, rng)
+        # One generator per project: a project's cases do not depend on which others run.
+        results = run_project(label, src, scratch, random.Random(f"{SEED}:{label}"))
         everything.extend(results)
         print(f"\n## {label} ({len(results)} cases)\n\n{table(results)}")
     print(f"\n## all projects ({len(everything)} cases)\n\n{table(everything)}")
