@@ -228,6 +228,19 @@ impl ImportNames {
     }
 }
 
+/// What a function reads on its first call, kept for the rest of the connection: `slot`
+/// filled by `load`, its error reported as the function's (`what` says what it was reading).
+fn loaded<T>(
+    slot: &mut Option<T>,
+    load: impl FnOnce() -> rusqlite::Result<T>,
+    what: impl FnOnce(rusqlite::Error) -> String,
+) -> rusqlite::Result<&mut T> {
+    if slot.is_none() {
+        *slot = Some(load().map_err(|e| rusqlite::Error::UserFunctionError(what(e).into()))?);
+    }
+    Ok(slot.as_mut().expect("loaded above"))
+}
+
 /// Registers the functions on `conn`, a connection to the database at `path`.
 pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
     conn.create_scalar_function(
@@ -256,14 +269,11 @@ pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
             return Ok(None);
         };
         let mut names = names.lock().unwrap_or_else(|p| p.into_inner());
-        if names.is_none() {
-            *names = Some(ImportNames::load(&names_path).map_err(|e| {
-                rusqlite::Error::UserFunctionError(
-                    format!("import_name: reading the packages and imports: {e}").into(),
-                )
-            })?);
-        }
-        let n = names.as_ref().expect("loaded above");
+        let n = loaded(
+            &mut names,
+            || ImportNames::load(&names_path),
+            |e| format!("import_name: reading the packages and imports: {e}"),
+        )?;
         Ok(Some(n.name(&module).to_string()))
     })?;
     let path: PathBuf = path.to_path_buf();
@@ -280,14 +290,11 @@ pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
                 return Ok(0i64);
             };
             let mut eager = eager.lock().unwrap_or_else(|p| p.into_inner());
-            if eager.is_none() {
-                *eager = Some(EagerGraph::load(&path).map_err(|e| {
-                    rusqlite::Error::UserFunctionError(
-                        format!("closes_eager_cycle: reading the import graph: {e}").into(),
-                    )
-                })?);
-            }
-            let g = eager.as_mut().expect("loaded above");
+            let g = loaded(
+                &mut eager,
+                || EagerGraph::load(&path),
+                |e| format!("closes_eager_cycle: reading the import graph: {e}"),
+            )?;
             Ok(i64::from(g.closes_cycle(importer, &module)))
         },
     )
