@@ -17,7 +17,8 @@ most frequent existing import of that name in the project" beside it.
 
 Usage: scripts/bench-suggestions.py [CASES]   (needs ruff 0.17.6 and a release build)
 SHOW_MISSES=1 lists what is not exact (DEBUG_ORIGINS=1: with the object each import binds);
-ONLY=attrs,stdlib runs those projects alone (each project draws its cases from its own seed).
+ONLY=attrs,stdlib runs those projects alone (each project draws its cases from its own seed);
+PROJECTS=jinja2==3.1.4,httpx==0.27.2 replaces the project list (the standard library stays).
 """
 import ast
 import contextlib
@@ -42,6 +43,9 @@ ROUNDS = 6
 # Pure-Python sdists of several sizes and layouts (attrs and rich: src layout / flat package).
 PROJECTS = ["Django==5.1", "flask==3.0.3", "requests==2.32.3", "rich==13.7.1", "attrs==24.2.0",
             "click==8.1.7"]
+# PROJECTS=jinja2==3.1.4,httpx==0.27.2 measures other projects (ones the ranking was not tuned on).
+if os.environ.get("PROJECTS"):
+    PROJECTS = [p for p in os.environ["PROJECTS"].split(",") if p]
 STDLIB = set(sys.stdlib_module_names)
 
 
