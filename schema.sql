@@ -318,6 +318,13 @@ CREATE TABLE IF NOT EXISTS codefacts_rules (
   name TEXT NOT NULL
 );
 
+-- Ruff's old rule codes and what each now means (src/ruff_redirects.tsv, generated from Ruff by
+-- scripts/gen-ruff-rules.py): `# noqa: I252` suppresses TID252, as in Ruff.
+CREATE TABLE IF NOT EXISTS ruff_redirects (
+  old TEXT PRIMARY KEY,                        -- I252, TCH001, SIM111
+  new TEXT NOT NULL                            -- TID252, TC001, SIM110
+) WITHOUT ROWID;
+
 -- The files a rule reports on: every file, unless `codefacts check --files F ...` narrows it
 -- to the named ones. Each rule joins `checked_files` for the file its rows are about (and
 -- `files` for any other file it looks at), so a narrowed check runs only on those files.

@@ -222,14 +222,45 @@ pub fn implemented_codes() -> Vec<String> {
         .collect()
 }
 
+/// Rule selectors as Ruff reads them: an unknown one is an error; an old one is rewritten to
+/// what it stands for (with Ruff's warning when it came from the command line; Ruff says
+/// nothing of a configuration's); a removed rule is an error to select and a warning to
+/// ignore (in `per-file-ignores` Ruff says nothing).
 pub fn canonical(list: &[String], key: &str, from: &str) -> Result<Vec<String>> {
-    list.iter()
+    let mut removed = Vec::new();
+    let out = list
+        .iter()
         .map(|s| {
+            if let Some(target) = crate::ruff_rules::redirect(s) {
+                if from == CLI {
+                    crate::term::warn_once(format!("`{s}` has been remapped to `{target}`."));
+                }
+            } else if crate::ruff_rules::is_removed(s) {
+                if key == "select" || key == "extend-select" {
+                    anyhow::bail!(
+                        "Rule `{s}` was removed and cannot be selected (`{key}` from {from})"
+                    );
+                }
+                if key == "ignore" {
+                    removed.push(s.as_str());
+                }
+            }
             crate::ruff_rules::canonical_selector(s)
                 .with_context(|| format!("Unknown rule selector `{s}` in `{key}` from {from}"))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    if !removed.is_empty() {
+        crate::term::warn_once(format!(
+            "The following rules have been removed and ignoring them has no effect: {} \
+             (`ignore` from {from})",
+            removed.join(", ")
+        ));
+    }
+    Ok(out)
 }
+
+/// Where the command line's selectors come from, as Ruff's messages name it.
+pub const CLI: &str = "the CLI";
 
 /// The rules in force for the files one configuration governs: its selection layers (validated
 /// and canonical) with the command line's on top, its per-file-ignores and its

@@ -1,5 +1,6 @@
-//! What Ruff knows: every rule code with its linter's selector prefix, and every option key
-//! (`src/ruff_rules.tsv`, `src/ruff_options.txt`, generated from Ruff 0.17.6 by
+//! What Ruff knows: every rule code with its linter's selector prefix and status, the old codes
+//! it redirects, and every option key (`src/ruff_rules.tsv`, `src/ruff_redirects.tsv`,
+//! `src/ruff_options.txt`, generated from Ruff 0.17.6 by
 //! `scripts/gen-ruff-rules.py`). codefacts implements a few of these rules; this catalog tells an
 //! unknown selector (an error, as in Ruff) from a rule codefacts does not implement (a warning),
 //! and an unknown configuration key from one codefacts merely does not read. It also holds the
@@ -12,6 +13,7 @@ use std::sync::OnceLock;
 const RULES_TSV: &str = include_str!("ruff_rules.tsv");
 const OPTIONS_TXT: &str = include_str!("ruff_options.txt");
 const DEFAULT_TXT: &str = include_str!("ruff_default_rules.txt");
+const REDIRECTS_TSV: &str = include_str!("ruff_redirects.tsv");
 
 const DEPRECATED_TSV: &str = include_str!("ruff_deprecated_imports.tsv");
 
@@ -61,6 +63,8 @@ pub struct RuffRule {
     /// The linter's selector prefix (`F`, `E`, `PL`, `TID`, `C90`): a selector must start with it.
     pub linter_prefix: &'static str,
     pub name: &'static str,
+    /// Ruff has removed the rule: selecting it is an error, ignoring it a warning.
+    pub removed: bool,
 }
 
 /// Every rule code of Ruff 0.17.6, sorted.
@@ -76,62 +80,59 @@ pub fn rules() -> &'static [RuffRule] {
                     code: it.next()?,
                     linter_prefix: it.next()?,
                     name: it.next()?,
+                    removed: it.next() == Some("removed"),
                 })
             })
             .collect()
     })
 }
 
-/// Legacy selectors Ruff 0.17.6 still accepts, rewritten to what they select (probed with
-/// `ruff check --select X`; e.g. `U` is `UP`, `I252` is `TID252`, `TCH` is `TC`).
-const PREFIX_REWRITES: &[(&str, &str)] = &[
-    ("PDV", "PD"),
-    ("TYP", "TC"),
-    ("TCH", "TC"),
-    ("IC", "ICN"),
-    ("I2", "TID2"),
-    ("R", "RET"),
-    ("U", "UP"),
-    ("C9", "C90"),
-    ("T1", "T10"),
-    ("T2", "T20"),
-    ("M", "RUF100"),
-];
+/// The selector an old one stands for (`SIM111` is `SIM110`, `TCH` is `TC`, `I252` is `TID252`),
+/// as Ruff rewrites it: only the exact selector, from Ruff's own redirect table
+/// (`src/ruff_redirects.tsv`, each entry confirmed by the `ruff` binary that generated it).
+pub fn redirect(sel: &str) -> Option<&'static str> {
+    static TABLE: OnceLock<BTreeMap<&'static str, &'static str>> = OnceLock::new();
+    TABLE
+        .get_or_init(|| {
+            REDIRECTS_TSV
+                .lines()
+                .filter(|l| !l.starts_with('#') && !l.is_empty())
+                .filter_map(|l| l.split_once('\t'))
+                .collect()
+        })
+        .get(sel)
+        .copied()
+}
+
+/// Every redirect, old selector first, sorted (for the database's `ruff_redirects`, which the
+/// noqa query reads: `# noqa: I252` suppresses TID252, as in Ruff).
+pub fn redirects() -> impl Iterator<Item = (&'static str, &'static str)> {
+    REDIRECTS_TSV
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+        .filter_map(|l| l.split_once('\t'))
+}
+
+/// Whether `code` is a rule Ruff 0.17.6 has removed (still listed; it cannot be selected).
+pub fn is_removed(code: &str) -> bool {
+    rules().iter().any(|r| r.code == code && r.removed)
+}
 
 /// The canonical form of a rule selector (`ALL`, a linter prefix, or a prefix of a code that
-/// starts with its linter's prefix), or `None` when Ruff would reject it ("Unknown rule
-/// selector"). Case matters, as in Ruff (`e501` is unknown).
+/// starts with its linter's prefix; an old selector is rewritten to what it stands for), or
+/// `None` when Ruff would reject it ("Unknown rule selector"). Case matters, as in Ruff (`e501`
+/// is unknown). A removed rule's code is accepted here; whether it may be selected is the
+/// caller's question (`is_removed`).
 pub fn canonical_selector(sel: &str) -> Option<String> {
+    let sel = redirect(sel).unwrap_or(sel);
     if sel == "ALL" || sel == "C" || sel == "T" {
         return Some(sel.to_string());
     }
-    let valid = |s: &str| {
-        !s.is_empty()
-            && rules()
-                .iter()
-                .any(|r| r.code.starts_with(s) && s.starts_with(r.linter_prefix))
-    };
-    if valid(sel) {
-        return Some(sel.to_string());
-    }
-    for (old, new) in PREFIX_REWRITES {
-        if let Some(rest) = sel.strip_prefix(old) {
-            let rewritten = format!("{new}{rest}");
-            // `M` and its codes all mean RUF100.
-            let rewritten = if *new == "RUF100" {
-                new.to_string()
-            } else {
-                rewritten
-            };
-            if *new == "RUF100" && !["", "0", "001"].contains(&rest) {
-                continue;
-            }
-            if valid(&rewritten) {
-                return Some(rewritten);
-            }
-        }
-    }
-    None
+    let valid = !sel.is_empty()
+        && rules()
+            .iter()
+            .any(|r| r.code.starts_with(sel) && sel.starts_with(r.linter_prefix));
+    valid.then(|| sel.to_string())
 }
 
 /// Whether `key` (dotted, e.g. `lint.isort.known-first-party`) is an option Ruff knows.
@@ -228,7 +229,15 @@ mod tests {
         ] {
             assert!(canonical_selector(ok).is_some(), "{ok} is accepted by Ruff");
         }
-        for bad in ["F999", "F4011", "e501", "P", "X", "H", "RUF9", "MX", ""] {
+        // Old codes stand for what Ruff redirects them to, exactly and only so.
+        assert_eq!(canonical_selector("SIM111").as_deref(), Some("SIM110"));
+        assert_eq!(canonical_selector("TCH").as_deref(), Some("TC"));
+        assert_eq!(canonical_selector("TRIO").as_deref(), Some("ASYNC1"));
+        assert_eq!(canonical_selector("PLR1701").as_deref(), Some("SIM101"));
+        assert!(is_removed("E999") && is_removed("ANN101") && !is_removed("F401"));
+        for bad in [
+            "F999", "F4011", "e501", "P", "X", "H", "RUF9", "MX", "", "TCH00", "U016",
+        ] {
             assert!(
                 canonical_selector(bad).is_none(),
                 "{bad} is rejected by Ruff"

@@ -36,6 +36,20 @@ macro_rules! warnln {
     }};
 }
 
+/// Prints a warning the first time this process is given it (a configuration read once per
+/// folder would otherwise repeat it).
+pub fn warn_once(message: String) {
+    static SEEN: std::sync::Mutex<std::collections::BTreeSet<String>> =
+        std::sync::Mutex::new(std::collections::BTreeSet::new());
+    let fresh = SEEN
+        .lock()
+        .map(|mut seen| seen.insert(message.clone()))
+        .unwrap_or(true);
+    if fresh {
+        crate::warnln!("{message}");
+    }
+}
+
 /// Whether an error is (caused by) a write to a closed pipe: the reader went away, so the
 /// command ends quietly, as `ripgrep` and the coreutils do.
 pub fn is_broken_pipe(err: &anyhow::Error) -> bool {

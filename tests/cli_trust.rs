@@ -112,6 +112,81 @@ fn unknown_selectors_are_errors_and_unimplemented_rules_are_named() {
     );
 }
 
+/// Ruff 0.17.6's old codes and removed rules, as it treats them (probed with `ruff check`):
+/// networkx's `select` names `SIM111`, which Ruff reads as SIM110; codefacts had refused the
+/// whole configuration, so every command failed on the project.
+#[test]
+fn old_codes_are_redirected_and_removed_rules_are_refused_as_in_ruff() {
+    let r = repo(&[
+        ("pkg/__init__.py", ""),
+        ("pkg/x.py", ""),
+        ("pkg/y.py", ""),
+        (
+            "pkg/m.py",
+            "from . import x  # noqa: I252\nfrom . import y\nimport os  # noqa: F401\nprint(x, y)\n",
+        ),
+        (
+            "pyproject.toml",
+            "[tool.ruff.lint]\nselect = [\"F\", \"SIM111\", \"I252\"]\nignore = [\"ANN101\"]\n\
+             [tool.ruff.lint.flake8-tidy-imports]\nban-relative-imports = \"all\"\n",
+        ),
+    ]);
+    let db = r.path().join("facts.db");
+    let run = check_in(r.path(), &db, &[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // `I252` selects TID252; its `# noqa: I252` suppresses it on line 1 only.
+    assert_eq!(
+        run.stdout
+            .lines()
+            .filter(|l| l.contains("TID252"))
+            .collect::<Vec<_>>(),
+        ["pkg/m.py:2:1: TID252 Prefer absolute imports over relative imports"],
+        "{}",
+        run.stdout
+    );
+    // A configuration's redirects pass quietly (as in Ruff); a removed rule it ignores warns.
+    assert!(!run.stderr.contains("remapped"), "{}", run.stderr);
+    assert_eq!(
+        run.stderr
+            .matches(
+                "The following rules have been removed and ignoring them has no effect: ANN101"
+            )
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    // On the command line, a redirect is named once.
+    let run = check_in(r.path(), &db, &["--select", "I252,I252", "pkg/m.py"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stderr
+            .matches("`I252` has been remapped to `TID252`.")
+            .count(),
+        1,
+        "{}",
+        run.stderr
+    );
+    // Only the exact old code is redirected: `TCH00` is unknown to Ruff, though `TCH` is `TC`.
+    let run = check_in(r.path(), &db, &["--select", "TCH00"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr.contains("Unknown rule selector `TCH00`"),
+        "{}",
+        run.stderr
+    );
+    // Selecting a removed rule is an error, from the command line or the configuration.
+    let run = check_in(r.path(), &db, &["--extend-select", "E999"]);
+    assert_eq!(run.code, 2);
+    assert!(
+        run.stderr
+            .contains("Rule `E999` was removed and cannot be selected"),
+        "{}",
+        run.stderr
+    );
+    assert!(!run.stdout.contains("All checks passed"));
+}
+
 #[test]
 fn an_unknown_lane_is_an_error_listing_the_lanes() {
     let r = repo(&[

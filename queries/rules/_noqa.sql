@@ -6,7 +6,8 @@
 -- (multi-line strings, backslash continuations), else on L; a directive on parent_line also
 -- counts (F401: first line of the import statement; F822/F405 on `__all__` entries: the
 -- `__all__` definition). File-level directives
--- (`# ruff: noqa[: codes]`, `# flake8: noqa`) apply anywhere.
+-- (`# ruff: noqa[: codes]`, `# flake8: noqa`) apply anywhere. An old code Ruff redirects
+-- (`ruff_redirects`: `# noqa: I252`) suppresses the rule it now names (TID252).
 WITH located AS (
     SELECT fi.*, f.file_id,
            COALESCE((SELECT r.end_line FROM noqa_line_ranges r
@@ -25,7 +26,8 @@ FROM located l
 WHERE NOT EXISTS (
     SELECT 1 FROM noqa_directives d
     WHERE d.file_id = l.file_id
-      AND (d.code IS NULL OR d.code = l.code)
+      AND (d.code IS NULL OR d.code = l.code
+           OR d.code IN (SELECT r.old FROM ruff_redirects r WHERE r.new = l.code))
       AND (d.file_level = 1 OR d.line = l.noqa_line OR d.line IS l.noqa_line2)
 )
 ORDER BY l.path, l.line, l.col, l.code;

@@ -505,7 +505,7 @@ fn root_of(p: &Path) -> PathBuf {
 /// The command line's selectors as one more selection layer (validated: an unknown selector is
 /// an error, as in Ruff).
 fn cli_layer(args: &CheckArgs) -> Result<SelectionLayer> {
-    let from = "the CLI";
+    let from = crate::lint::CLI;
     Ok(SelectionLayer {
         from: from.to_string(),
         select: match &args.select {

@@ -744,6 +744,10 @@ impl Store {
             for (code, name) in implemented_rules() {
                 st.execute([code, name])?;
             }
+            let mut st = tx.prepare("INSERT INTO ruff_redirects(old, new) VALUES (?1, ?2)")?;
+            for (old, new) in crate::ruff_rules::redirects() {
+                st.execute([old, new])?;
+            }
             let mut st =
                 tx.prepare("INSERT OR IGNORE INTO stdlib_exports(module, name) VALUES (?1, ?2)")?;
             for (module, name) in crate::suggest::stdlib_exports() {
