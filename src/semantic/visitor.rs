@@ -1716,18 +1716,28 @@ impl<'a> Analyzer<'a> {
                         let Some(v) = field(item, fid().value) else {
                             continue;
                         };
-                        if v.kind() == "as_pattern" {
-                            let ks = kids(v);
-                            if let Some(e) = ks.first() {
-                                sched.push(Task::Expr(*e));
-                            }
-                            if let Some(t) = field(v, fid().alias) {
-                                for tt in kid_iter(t) {
-                                    sched.push(Task::Store(tt, BindingKind::With));
+                        let path = trailing_as_pattern(v);
+                        let Some(&ap) = path.last() else {
+                            sched.push(Task::Expr(v));
+                            continue;
+                        };
+                        // `with a if c else b as x:` parses as `a if c else (b as x)`: the
+                        // context expression is all of it, and `x` its target, as in Python.
+                        for w in path.windows(2) {
+                            for k in w[0].named_children() {
+                                if k != w[1] && !is_comment(k) {
+                                    sched.push(Task::Expr(k));
                                 }
                             }
-                        } else {
-                            sched.push(Task::Expr(v));
+                        }
+                        let ks = kids(ap);
+                        if let Some(e) = ks.first() {
+                            sched.push(Task::Expr(*e));
+                        }
+                        if let Some(t) = field(ap, fid().alias) {
+                            for tt in kid_iter(t) {
+                                sched.push(Task::Store(tt, BindingKind::With));
+                            }
                         }
                     }
                 }
@@ -2492,6 +2502,42 @@ impl<'a> Analyzer<'a> {
                 }
             }
         }
+    }
+}
+
+/// The nodes from a with-item's value down to the `as_pattern` that ends it, or nothing when
+/// there is none. tree-sitter-python takes `with a if c else b as x:` as `a if c else (b as
+/// x)` (and `with a or b as x:` likewise), where Python binds `x` to the whole expression.
+fn trailing_as_pattern(v: Node) -> Vec<Node> {
+    let mut path = vec![v];
+    let mut cur = v;
+    loop {
+        if cur.kind() == "as_pattern" {
+            return path;
+        }
+        if !matches!(
+            cur.kind(),
+            "conditional_expression"
+                | "boolean_operator"
+                | "binary_operator"
+                | "comparison_operator"
+                | "not_operator"
+                | "unary_operator"
+        ) {
+            return Vec::new();
+        }
+        let Some(last) = (0..cur.named_child_count())
+            .rev()
+            .filter_map(|i| cur.named_child(i))
+            .find(|k| !is_comment(*k))
+        else {
+            return Vec::new();
+        };
+        if last.end_byte() != cur.end_byte() {
+            return Vec::new();
+        }
+        path.push(last);
+        cur = last;
     }
 }
 
