@@ -690,6 +690,8 @@ impl Analysis {
             .collect();
         let mut h = blake3::Hasher::new();
         h.update(env!("CARGO_PKG_VERSION").as_bytes());
+        // The sources of the analysis (build.rs): a changed extractor re-analyses every file.
+        h.update(env!("CODEFACTS_SOURCE_HASH").as_bytes());
         let mut dirs: Vec<&PathBuf> = per_config.keys().collect();
         dirs.sort();
         for d in dirs {

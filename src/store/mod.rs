@@ -233,6 +233,9 @@ fn schema_fingerprint() -> String {
         h.update(format!("\u{1f}{code}\u{1f}{name}").as_bytes());
     }
     h.update(crate::suggest::fingerprint().as_bytes());
+    for (old, new) in crate::ruff_rules::redirects() {
+        h.update(format!("\u{1f}{old}\u{1f}{new}").as_bytes());
+    }
     h.finalize().to_hex()[..16].to_string()
 }
 
