@@ -282,7 +282,7 @@ CREATE TABLE IF NOT EXISTS file_owners (
 -- Ruff's, stored by `codefacts ingest ruff` (every field of Ruff's JSON kept).
 
 CREATE TABLE IF NOT EXISTS findings (
-  source    TEXT NOT NULL,                     -- codefacts | ruff
+  source    TEXT NOT NULL,                     -- codefacts | ruff | f821-unselected (F821 where the configuration does not select it, for the import reports; not in all_findings)
   path      TEXT NOT NULL,                     -- repo-relative; Ruff's filename as written when outside the root
   code      TEXT NOT NULL,                     -- F821, ...; 'invalid-syntax' for syntax errors
   name      TEXT,                              -- the rule's name (undefined-name)

@@ -1,6 +1,8 @@
 -- @id f821-offenders
 -- @name Undefined names by symbol, most frequent first, with the top suggestion for each
--- @description F821 findings (as `check` reports them) grouped by the undefined name: how
+-- @description F821 findings (as `ruff check --select F821` reports them: the
+--   configuration's exclusions, per-file-ignores and noqa hold, whether or not it selects
+--   F821) grouped by the undefined name: how
 --   many findings and files, and the import to add for it: the most frequent way the
 --   repository already imports the name, else a first-party definer, standard-library module
 --   or conventional alias (`import-suggestions` ranks every candidate per place). Fixing the
@@ -9,7 +11,7 @@
 
 WITH undefined AS (
   SELECT path, anchor AS symbol FROM findings
-  WHERE source = 'codefacts' AND code = 'F821' AND anchor <> ''
+  WHERE source IN ('codefacts', 'f821-unselected') AND code = 'F821' AND anchor <> ''
 ),
 counted AS MATERIALIZED (
   SELECT symbol, count(*) AS findings, count(DISTINCT path) AS files

@@ -1,7 +1,8 @@
 -- @id import-suggestions
 -- @name Import suggestions for undefined names, ranked from the repository's own evidence
--- @description One row per undefined name (F821, as `check` reports it: noqa and
---   per-file-ignores honoured) with the import to add and a confidence (0..1) that says how
+-- @description One row per undefined name (F821, as `ruff check --select F821` reports it:
+--   the configuration's exclusions, per-file-ignores and noqa hold, whether or not its
+--   `select` names F821) with the import to add and a confidence (0..1) that says how
 --   sure it is, and, in `alternatives` (JSON), every ranked candidate with its own. Evidence
 --   (docs/suggestions.md): a module the file already imports other names from that has this
 --   one, how the repository already imports that name (counted in files,
@@ -31,7 +32,7 @@ undefined AS MATERIALIZED (
          (u.path GLOB 'test/*' OR u.path GLOB 'tests/*' OR u.path GLOB '*/test/*'
           OR u.path GLOB '*/tests/*' OR u.path GLOB '*test_*' OR u.path GLOB '*conftest.py') AS test
   FROM findings u JOIN files f ON f.path = u.path
-  WHERE u.source = 'codefacts' AND u.code = 'F821' AND u.anchor <> ''
+  WHERE u.source IN ('codefacts', 'f821-unselected') AND u.code = 'F821' AND u.anchor <> ''
 ),
 symbols AS (SELECT DISTINCT symbol FROM undefined),
 -- Names the file binds in a class (`def reset(self)`, `pd = pendown`): the module may well

@@ -5,7 +5,8 @@ For each project (pure-Python sdists fetched with `pip download`, plus this mach
 library), with a fixed seed: pick module-level import bindings whose name the file uses (one
 per file, at most CASES per project; only that name from a multi-name statement; `from`,
 `import`, aliased and relative imports alike), delete them all, keep a case only when `ruff
-check --select F821` then reports F821 for that name in that file, index the tree and ask
+check --select F821` (with the project's configuration: its exclusions and per-file-ignores
+apply to both tools) then reports F821 for that name in that file, index the tree and ask
 codefacts for suggestions. Scores: coverage, top-1 exact (the same name bound to the same
 module; for a relative import, under either name of its file), top-1 equivalent (an import
 that binds the same object: followed through the project's source, the standard library asked
@@ -435,9 +436,18 @@ def run_round(label, src, scratch, rng, taken, want):
     cases = pick_cases(tree_root, rng, taken)
     for c in cases:
         delete(tree_root, c)
-    ruff = subprocess.run(["ruff", "check", "--no-cache", "--isolated", "--select", "F821",
-                           "--output-format", "json", "--exit-zero", tree_root],
-                          capture_output=True, text=True)
+    # Ruff as the project's users run it: its configuration's exclusions and per-file-ignores
+    # apply (werkzeug excludes examples/), as they do to codefacts' report. --no-fix: a
+    # configuration may say `fix = true` (werkzeug's does).
+    ruff = subprocess.run(["ruff", "check", "--no-cache", "--no-fix", "--select", "F821",
+                           "--output-format", "json", "--exit-zero", "."],
+                          capture_output=True, text=True, cwd=tree_root)
+    if ruff.returncode != 0:
+        print(f"{label}: ruff rejects the project's configuration, so it runs --isolated: "
+              f"{ruff.stderr.strip().splitlines()[-1:]}", file=sys.stderr)
+        ruff = subprocess.run(["ruff", "check", "--no-cache", "--isolated", "--select", "F821",
+                               "--output-format", "json", "--exit-zero", "."],
+                              capture_output=True, text=True, cwd=tree_root)
     flagged = {(os.path.relpath(f["filename"], tree_root), f["message"].split("`")[1])
                for f in json.loads(ruff.stdout or "[]")
                if f["code"] == "F821" and f["message"].count("`") >= 2}

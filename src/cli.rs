@@ -346,7 +346,7 @@ pub struct ReportArgs {
     /// The report's @id (e.g. `import-graph`).
     #[arg(required_unless_present_any = ["list", "docs"])]
     pub id: Option<String>,
-    /// Narrow the report to rows about files under these paths (its first `path` column).
+    /// Narrow the report to rows about files under these paths (its first `path` column) [default: the whole repository, wherever the report runs]
     pub paths: Vec<PathBuf>,
     /// List the reports.
     #[arg(long)]

@@ -32,6 +32,11 @@ impl Linted {
         !self.ran.iter().any(|c| c != SYNTAX)
     }
 
+    /// Every configuration in force selects `code` (its per-file-ignores aside).
+    pub fn selects_everywhere(&self, code: &str) -> bool {
+        self.rules_by_dir.values().all(|r| r.enabled(code))
+    }
+
     /// The selections in force, for messages.
     pub fn describe(&self) -> String {
         let described: Vec<String> = self.rules_by_dir.values().map(|r| r.describe()).collect();

@@ -186,6 +186,60 @@ fn offenders_group_undefined_names_most_frequent_first() {
     );
 }
 
+/// The import reports find undefined names as `ruff check --select F821` does, whatever the
+/// configuration's `select` says (networkx selects no F rule): its per-file-ignores and noqa
+/// still hold, and the debt reports do not count what it does not select.
+#[test]
+fn undefined_names_are_found_where_the_configuration_does_not_select_f821() {
+    let repo = repo(&[
+        (
+            "pyproject.toml",
+            "[tool.ruff.lint]\nselect = [\"E\"]\n\
+             [tool.ruff.lint.per-file-ignores]\n\"ignored/*\" = [\"F821\"]\n",
+        ),
+        ("a.py", "print(Path)\nprint(hushed)  # noqa: F821\n"),
+        ("ignored/b.py", "print(Path)\n"),
+        ("sub/pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),
+        ("sub/c.py", "print(Path)\n"),
+        ("d.py", "from pathlib import Path\nprint(Path)\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let files: Vec<&str> = rows.iter().map(|r| r["file"].as_str().unwrap()).collect();
+    assert_eq!(files, ["a.py", "sub/c.py"], "{rows:?}");
+    assert_eq!(
+        row_of(&rows, "a.py", "Path")["import_line"],
+        "from pathlib import Path"
+    );
+    let (code, csv, err) = outcome(
+        codefacts()
+            .args(["report", "f821-offenders", "--format", "csv", "--path"])
+            .arg(repo.path())
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        csv.contains("\nPath,2,2,from pathlib import Path,"),
+        "{csv}"
+    );
+    // Debt counts only what the configuration selects: sub/c.py's F821.
+    let (code, csv, err) = outcome(
+        codefacts()
+            .args([
+                "sql",
+                "--format",
+                "csv",
+                "SELECT path, code FROM all_findings ORDER BY path",
+                "--path",
+            ])
+            .arg(repo.path())
+            .output()
+            .unwrap(),
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(csv, "path,code\nsub/c.py,F821\n");
+}
+
 #[test]
 fn a_third_party_module_the_file_uses_is_a_weak_last_resort() {
     let repo = repo(&[

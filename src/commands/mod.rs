@@ -298,34 +298,45 @@ impl Repo {
         let linted = crate::lint::run(&self.config, &self.db, &cli, None)?;
         if linted.nothing_selected() {
             crate::warnln!(
-                "no rule that codefacts implements is selected ({}): reports count only                  ingested findings and syntax errors",
+                "no rule that codefacts implements is selected ({}): reports count only \
+                 ingested findings and syntax errors",
                 linted.describe()
             );
         }
-        let rows: Vec<crate::store::FindingRow> = linted
-            .findings
-            .iter()
-            .map(|f| crate::store::FindingRow {
-                path: f.path.clone(),
-                code: f.code.clone(),
-                name: Some(f.name.clone()),
-                message: f.message.clone(),
-                line: f.line.into(),
-                col: f.col.into(),
-                end_line: f.end_line.into(),
-                end_col: f.end_col.into(),
-                cell: None,
-                noqa_row: (f.noqa_row > 0).then_some(f.noqa_row.into()),
-                url: (!crate::diagnostics::is_syntax(f)).then(|| crate::diagnostics::url(&f.name)),
-                severity: Some("error".into()),
-                fix: None,
-                scope: String::new(),
-                anchor: String::new(),
-            })
-            .collect();
-        let mut rows = rows;
-        fill_identities(&self.config.root, &writer, &mut rows)?;
-        writer.replace_findings("codefacts", &rows)?;
+        // The import reports ask for F821 themselves, as a user runs `ruff check --select
+        // F821` (exclusions, per-file-ignores and noqa honoured; `select` not consulted):
+        // where the configuration does not select it (networkx's), those findings are stored
+        // apart, and no debt report counts them.
+        let unselected: Vec<crate::diagnostics::Finding> = if linted.selects_everywhere("F821") {
+            Vec::new()
+        } else {
+            let f821 = SelectionLayer {
+                from: "the report".into(),
+                select: Some(vec!["F821".into()]),
+                extend_select: Vec::new(),
+                ignore: Vec::new(),
+            };
+            let seen: std::collections::HashSet<(&str, u32, u32)> = linted
+                .findings
+                .iter()
+                .filter(|f| f.code == "F821")
+                .map(|f| (f.path.as_str(), f.line, f.col))
+                .collect();
+            crate::lint::run(&self.config, &self.db, &f821, None)?
+                .findings
+                .into_iter()
+                .filter(|f| f.code == "F821" && !seen.contains(&(f.path.as_str(), f.line, f.col)))
+                .collect()
+        };
+        for (source, findings) in [
+            ("codefacts", &linted.findings),
+            (UNSELECTED_F821, &unselected),
+        ] {
+            let mut rows: Vec<crate::store::FindingRow> =
+                findings.iter().map(finding_row).collect();
+            fill_identities(&self.config.root, &writer, &mut rows)?;
+            writer.replace_findings(source, &rows)?;
+        }
         writer.set_meta("findings", &want)?;
         writer.commit()?;
         store.finish()?;
@@ -412,5 +423,30 @@ impl Repo {
             );
         }
         Ok(summary)
+    }
+}
+
+/// The `findings` source of F821 findings in files whose configuration does not select F821:
+/// the import reports read them, no count of debt does.
+pub const UNSELECTED_F821: &str = "f821-unselected";
+
+/// One of codefacts' findings as a row of `findings`.
+fn finding_row(f: &crate::diagnostics::Finding) -> crate::store::FindingRow {
+    crate::store::FindingRow {
+        path: f.path.clone(),
+        code: f.code.clone(),
+        name: Some(f.name.clone()),
+        message: f.message.clone(),
+        line: f.line.into(),
+        col: f.col.into(),
+        end_line: f.end_line.into(),
+        end_col: f.end_col.into(),
+        cell: None,
+        noqa_row: (f.noqa_row > 0).then_some(f.noqa_row.into()),
+        url: (!crate::diagnostics::is_syntax(f)).then(|| crate::diagnostics::url(&f.name)),
+        severity: Some("error".into()),
+        fix: None,
+        scope: String::new(),
+        anchor: String::new(),
     }
 }

@@ -251,7 +251,10 @@ pub fn docs() -> String {
          table|json|csv|md|dot|mermaid] [--out FILE]` runs one of these (`codefacts report --list` lists them; `query` is the \
          same command under its old name). Every report brings the index up to date first \
          (`--no-index` skips that) and orders its rows. PATH arguments keep the rows whose first \
-         path column (`path`, or a name ending in `_path`) lies under one of them. A report is a \
+         path column (`path`, or a name ending in `_path`) lies under one of them, relative to the \
+         current folder; without PATH a report covers the whole repository wherever it runs \
+         (`ruff check` and `codefacts check` check the current folder; `codefacts report \
+         import-suggestions .` is the current folder's). A report is a \
          file `queries/ID.sql` with a header: `-- @id`, `-- @name`, `-- @description`, \
          `-- @param name: meaning (default)`, `-- @picture` for a report that can be drawn, \
          `-- @json-groups key: from -> to; ...` for a report whose JSON is one object of maps \
