@@ -8,8 +8,8 @@
 # with the source line. Findings match on (file, line, code), plus the name for F821.
 #   none:     as a user runs both, in DIR, with no flags and no settings at all (each reads
 #             DIR's own configuration, if any); only codefacts' rules are compared.
-#   explicit: Ruff with --isolated and the same settings given to both (target, rules,
-#             ban-relative-imports; codefacts gets them via --config).
+#   explicit: both with --isolated (no configuration file read) and the same settings given
+#             to both (target, rules, ban-relative-imports, via --config).
 set -euo pipefail
 DIR=$(cd "$1" && pwd)
 OUT=${2:-$(mktemp -d)}
@@ -42,7 +42,7 @@ echo "== $DIR  target-version=$TARGET  ban-relative-imports=$BAN"
     --config "lint.flake8-tidy-imports.ban-relative-imports = '$BAN'" \
     --output-format json . > "$OUT/ruff-$BAN.json" 2> "$OUT/ruff-$BAN.stderr" || true)
 "$HERE/target/release/codefacts" check --root "$DIR" --db "$OUT/facts.db" --exit-zero \
-    --select "$RULES" --output-format json \
+    --isolated --select "$RULES" --output-format json \
     --config "target-version = '$TARGET'" \
     --config "lint.flake8-tidy-imports.ban-relative-imports = '$BAN'" > "$OUT/ours-$BAN.json"
 fi

@@ -278,6 +278,10 @@ pub struct RepoArgs {
     /// (repeatable). Wins over `[tool.codefacts]` and Ruff's configuration.
     #[arg(long = "config", value_name = "KEY=VALUE", global = true)]
     pub config: Vec<String>,
+    /// Ignore every configuration file (Ruff's, and `[tool.codefacts]`), as `ruff --isolated`:
+    /// the defaults, with `--config` and `--target-version` on top.
+    #[arg(long, global = true)]
+    pub isolated: bool,
     /// The minimum Python version to support (`py37` ... `py314`), as Ruff's
     /// `--target-version`: wins over `target-version` and `requires-python`.
     #[arg(long, value_name = "VERSION", global = true)]

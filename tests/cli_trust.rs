@@ -187,6 +187,37 @@ fn old_codes_are_redirected_and_removed_rules_are_refused_as_in_ruff() {
     assert!(!run.stdout.contains("All checks passed"));
 }
 
+/// `--isolated`, as in Ruff: no configuration file counts (werkzeug's `extend-exclude =
+/// ["examples/"]` and its `ignore`), `--config` still does.
+#[test]
+fn isolated_reads_no_configuration_file() {
+    let r = repo(&[
+        (
+            "pyproject.toml",
+            "[tool.ruff]\nextend-exclude = [\"examples/\"]\n[tool.ruff.lint]\nignore = [\"F401\"]\n",
+        ),
+        ("a.py", "import os\n"),
+        ("examples/b.py", "import sys\n"),
+    ]);
+    let db = r.path().join("facts.db");
+    let run = check_in(r.path(), &db, &[]);
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    let run = check_in(r.path(), &db, &["--isolated"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(
+        run.stdout.lines().filter(|l| l.contains("F401")).count(),
+        2,
+        "{}",
+        run.stdout
+    );
+    let run = check_in(
+        r.path(),
+        &db,
+        &["--isolated", "--config", "lint.ignore = ['F401']"],
+    );
+    assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+}
+
 #[test]
 fn an_unknown_lane_is_an_error_listing_the_lanes() {
     let r = repo(&[

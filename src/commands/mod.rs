@@ -219,7 +219,11 @@ impl Repo {
             }
             overrides.push(format!("target-version = {v:?}"));
         }
-        let config = Config::load_with_overrides(&root, &overrides)?;
+        let config = if args.isolated {
+            Config::load_isolated(&root, &overrides)?
+        } else {
+            Config::load_with_overrides(&root, &overrides)?
+        };
         for w in &config.warnings {
             crate::warnln!("{w}");
         }

@@ -118,10 +118,20 @@ impl Config {
     /// or, as in Ruff, the path of a configuration file. They are the top layer of every
     /// configuration: Ruff's settings < `[tool.codefacts]` (root only) < `--config`.
     pub fn load_with_overrides(root: &Path, overrides: &[String]) -> Result<Config> {
+        Config::load_layers(root, overrides, false)
+    }
+
+    /// As `ruff --isolated`: no configuration file is read (neither Ruff's nor
+    /// `[tool.codefacts]`); the defaults, with the `--config` overrides on top.
+    pub fn load_isolated(root: &Path, overrides: &[String]) -> Result<Config> {
+        Config::load_layers(root, overrides, true)
+    }
+
+    fn load_layers(root: &Path, overrides: &[String], isolated: bool) -> Result<Config> {
         let pyproject = root.join("pyproject.toml");
         let mut ours: Option<toml::Table> = None;
         let mut warnings = Vec::new();
-        if pyproject.is_file() {
+        if pyproject.is_file() && !isolated {
             let doc = keys::read_toml(&pyproject)?;
             ours = doc
                 .get("tool")
@@ -143,7 +153,7 @@ impl Config {
             let patch = override_table(o)?;
             keys::merge(over.get_or_insert_with(toml::Table::new), patch);
         }
-        let resolver = Resolver::new(root, ours.clone(), over.clone())?;
+        let resolver = Resolver::new(root, ours.clone(), over.clone(), isolated)?;
         let root_settings = resolver.root_settings()?;
         // Our own keys: `--config` over `[tool.codefacts]`.
         let ours_get = |key: &str| -> Option<&toml::Value> {

@@ -118,6 +118,8 @@ pub struct Resolver {
     governing: Mutex<HashMap<PathBuf, Arc<Resolved>>>,
     /// For folders with no configuration up to the root.
     fallback: Arc<Resolved>,
+    /// `--isolated`: no folder has a configuration file.
+    isolated: bool,
 }
 
 /// The configuration file of a folder, by Ruff's precedence: `.ruff.toml`, `ruff.toml`, then a
@@ -161,6 +163,7 @@ impl Resolver {
         root: &Path,
         ours: Option<toml::Table>,
         overrides: Option<toml::Table>,
+        isolated: bool,
     ) -> Result<Resolver> {
         let mut r = Resolver {
             root: root.to_path_buf(),
@@ -169,13 +172,17 @@ impl Resolver {
             cache: Mutex::new(HashMap::new()),
             governing: Mutex::new(HashMap::new()),
             fallback: Arc::new(Resolved::new(Settings::defaults(root))?),
+            isolated,
         };
         // Above the root: the closest configuration there governs what has none of its own.
-        let above = root
-            .ancestors()
-            .skip(1)
-            .find_map(|d| config_file_in(d).transpose())
-            .transpose()?;
+        let above = if isolated {
+            None
+        } else {
+            root.ancestors()
+                .skip(1)
+                .find_map(|d| config_file_in(d).transpose())
+                .transpose()?
+        };
         let base = match above {
             Some((source, table)) => r.load(&source, &table, root)?,
             None => r.finish(Settings::defaults(root), root)?,
@@ -235,7 +242,12 @@ impl Resolver {
         if let Some(hit) = self.cache.lock().unwrap().get(dir) {
             return Ok(hit.clone());
         }
-        let found = match config_file_in(dir)? {
+        let file = if self.isolated {
+            None
+        } else {
+            config_file_in(dir)?
+        };
+        let found = match file {
             Some((source, table)) => {
                 Some(Arc::new(Resolved::new(self.load(&source, &table, dir)?)?))
             }
