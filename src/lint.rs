@@ -253,7 +253,11 @@ pub fn canonical(list: &[String], key: &str, from: &str) -> Result<Vec<String>> 
             crate::ruff_rules::canonical_selector(s)
                 .with_context(|| format!("Unknown rule selector `{s}` in `{key}` from {from}"))
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<String>>>()?;
+    // `SIM110, SIM111` name one rule twice once redirected: keep the first.
+    let mut out = out;
+    let mut seen = std::collections::HashSet::new();
+    out.retain(|s| seen.insert(s.clone()));
     if !removed.is_empty() {
         crate::term::warn_once(format!(
             "The following rules have been removed and ignoring them has no effect: {} \
