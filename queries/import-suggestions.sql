@@ -123,6 +123,26 @@ defined AS (
   SELECT symbol, count(*) AS definers, sum(NOT hidden) AS public_definers
   FROM offered WHERE kind <> 'reexport' GROUP BY symbol
 ),
+-- A file that takes names of a top-level package from the modules that define them
+-- (`from jinja2.environment import Environment`), never from a package that re-exports them
+-- (`from jinja2 import Environment`): its habit is the definer, for a name of that package too.
+definer_habit AS MATERIALIZED (
+  SELECT i.file_id, substr(i.absolute_module, 1, instr(i.absolute_module || '.', '.') - 1)
+           AS top,
+         min(i.absolute_module) AS example
+  FROM (SELECT DISTINCT file_id FROM undefined) uf
+  JOIN imports i ON i.file_id = uf.file_id AND i.form = 'from' AND NOT i.is_star
+  JOIN files m ON m.module = i.absolute_module AND NOT m.is_package
+  WHERE EXISTS (SELECT 1 FROM definitions d
+                WHERE d.file_id = m.file_id AND d.name = i.name AND d.scope = 'module')
+  GROUP BY i.file_id, top
+  HAVING NOT EXISTS (
+    SELECT 1 FROM imports j JOIN files pk ON pk.module = j.absolute_module AND pk.is_package
+    WHERE j.file_id = i.file_id AND j.form = 'from' AND NOT j.is_star
+      AND (j.absolute_module = top OR j.absolute_module GLOB top || '.*')
+      -- `from jinja2 import loaders` takes a submodule, not a name the package re-exports.
+      AND COALESCE(j.target_module, '') <> j.absolute_module || '.' || j.name)
+),
 first_party AS (
   -- A re-exporting package above a definer: its public path.
   SELECT o.symbol, 'from ' || o.written || ' import ' || o.symbol AS import_line, o.module,
@@ -280,6 +300,23 @@ candidates AS MATERIALIZED (
   JOIN first_party p ON p.symbol = u.symbol
   LEFT JOIN defined d ON d.symbol = u.symbol
   WHERE p.module <> u.module
+  UNION ALL
+  SELECT u.file, u.line, u.col, u.symbol, 'from ' || o.written || ' import ' || u.symbol,
+         o.module,
+         -- A name that is also a top-level module may be that module (as for evidence 0).
+         CASE WHEN EXISTS (SELECT 1 FROM stdlib_modules m WHERE m.name = u.symbol)
+                   OR EXISTS (SELECT 1 FROM files f WHERE f.module = u.symbol) THEN 0.6
+              ELSE 0.9 END,
+         'defined in ' || o.written || ', and this file imports names from the modules that '
+           || 'define them (' || h.example || ')',
+         0
+  FROM undefined u
+  JOIN definer_habit h ON h.file_id = u.file_id
+  JOIN offered o ON o.symbol = u.symbol AND o.kind <> 'reexport' AND NOT o.hidden
+    AND NOT o.test AND o.path NOT GLOB '*__init__.py*'
+  JOIN defined d ON d.symbol = u.symbol AND d.definers = 1
+  WHERE o.module <> u.module
+    AND (o.module = h.top OR o.module GLOB h.top || '.*')
   UNION ALL
   SELECT u.file, u.line, u.col, u.symbol, 'from ' || p.written || ' import ' || u.symbol, p.module,
          0.7 / (SELECT count(*) FROM private_defs q WHERE q.symbol = p.symbol),

@@ -240,6 +240,50 @@ fn undefined_names_are_found_where_the_configuration_does_not_select_f821() {
     assert_eq!(csv, "path,code\nsub/c.py,F821\n");
 }
 
+/// A file that takes a package's names from the modules that define them takes this one so
+/// too, over how another file imports it (the package's re-export; several files in its own
+/// folder would still win); a file that takes names from the package itself keeps the package
+/// (jinja2's tests do both).
+#[test]
+fn a_file_that_imports_from_definers_gets_the_definer() {
+    let repo = repo(&[
+        ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),
+        (
+            "pkg/__init__.py",
+            "from pkg.loaders import DictLoader\nfrom pkg.env import Environment\n",
+        ),
+        ("pkg/loaders.py", "class DictLoader: ...\n"),
+        ("pkg/env.py", "class Environment: ...\n"),
+        (
+            "other/use.py",
+            "from pkg import DictLoader\nprint(DictLoader)\n",
+        ),
+        (
+            "tests/test_definers.py",
+            "from pkg.env import Environment\nprint(Environment, DictLoader)\n",
+        ),
+        (
+            "tests/test_package.py",
+            "from pkg import Environment\nprint(Environment, DictLoader)\n",
+        ),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let r = row_of(&rows, "tests/test_definers.py", "DictLoader");
+    assert_eq!(
+        r["import_line"], "from pkg.loaders import DictLoader",
+        "{r}"
+    );
+    assert!(
+        r["reason"]
+            .as_str()
+            .unwrap()
+            .contains("this file imports names from the modules that define them (pkg.env)"),
+        "{r}"
+    );
+    let r = row_of(&rows, "tests/test_package.py", "DictLoader");
+    assert_eq!(r["import_line"], "from pkg import DictLoader", "{r}");
+}
+
 #[test]
 fn a_third_party_module_the_file_uses_is_a_weak_last_resort() {
     let repo = repo(&[
