@@ -1,7 +1,9 @@
-//! Embeds every `queries/**/*.sql` file into the binary (see src/queries.rs).
+//! Embeds every `queries/**/*.sql` file into the binary (see src/queries.rs), and hashes the
+//! sources of the analysis for `meta.analysis`.
 use std::path::Path;
 
-fn collect(dir: &Path, out: &mut Vec<String>) {
+/// Every file under `dir`, recursively, sorted.
+fn files_under(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     let Ok(rd) = std::fs::read_dir(dir) else {
         return;
     };
@@ -9,52 +11,49 @@ fn collect(dir: &Path, out: &mut Vec<String>) {
     entries.sort();
     for p in entries {
         if p.is_dir() {
-            collect(&p, out);
-        } else if p.extension().is_some_and(|e| e == "sql") {
-            out.push(p.to_string_lossy().replace('\\', "/"));
-        }
-    }
-}
-
-/// A hash of the sources the facts come from (`src/**/*.rs` and the tables beside them): an
-/// index built by a codefacts whose analysis differs is analysed again (`meta.analysis`), even
-/// when the version number did not move.
-fn source_hash(dir: &Path, h: &mut std::collections::hash_map::DefaultHasher) {
-    use std::hash::Hash;
-    let Ok(rd) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut entries: Vec<_> = rd.flatten().map(|e| e.path()).collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            source_hash(&p, h);
-        } else if let Ok(bytes) = std::fs::read(&p) {
-            p.file_name().hash(h);
-            bytes.hash(h);
+            files_under(&p, out);
+        } else {
+            out.push(p);
         }
     }
 }
 
 fn main() {
     let root = std::env::var("CARGO_MANIFEST_DIR").unwrap();
+    let root = Path::new(&root);
+    // A hash of what the facts and the rule results come from (`src/`, `queries/`,
+    // `schema.sql`): an index built by a codefacts whose analysis differs is analysed again
+    // (`meta.analysis`), even when the version number did not move.
     {
-        use std::hash::Hasher;
+        use std::hash::{Hash, Hasher};
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        source_hash(&Path::new(&root).join("src"), &mut h);
+        let mut inputs = Vec::new();
+        files_under(&root.join("src"), &mut inputs);
+        files_under(&root.join("queries"), &mut inputs);
+        inputs.push(root.join("schema.sql"));
+        for p in &inputs {
+            p.strip_prefix(root).unwrap_or(p).hash(&mut h);
+            std::fs::read(p).unwrap_or_default().hash(&mut h);
+        }
         println!("cargo:rerun-if-changed=src");
+        println!("cargo:rerun-if-changed=schema.sql");
         println!("cargo:rustc-env=CODEFACTS_SOURCE_HASH={:016x}", h.finish());
     }
-    let qdir = Path::new(&root).join("queries");
+    // Every `queries/**/*.sql`, embedded.
     println!("cargo:rerun-if-changed=queries");
-    let mut files = Vec::new();
-    collect(&qdir, &mut files);
+    let mut sql = Vec::new();
+    files_under(&root.join("queries"), &mut sql);
     let mut code = String::from("pub static EMBEDDED: &[(&str, &str)] = &[\n");
-    for f in &files {
+    for p in sql
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "sql"))
+    {
+        let f = p.to_string_lossy().replace('\\', "/");
         println!("cargo:rerun-if-changed={f}");
-        let rel = f
-            .strip_prefix(&format!("{}/", root.replace('\\', "/")))
-            .unwrap_or(f);
+        let rel = p
+            .strip_prefix(root)
+            .map(|r| r.to_string_lossy().replace('\\', "/"))
+            .unwrap_or_else(|_| f.clone());
         code.push_str(&format!("    ({rel:?}, include_str!({f:?})),\n"));
     }
     code.push_str("];\n");
