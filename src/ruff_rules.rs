@@ -93,13 +93,7 @@ pub fn rules() -> &'static [RuffRule] {
 pub fn redirect(sel: &str) -> Option<&'static str> {
     static TABLE: OnceLock<BTreeMap<&'static str, &'static str>> = OnceLock::new();
     TABLE
-        .get_or_init(|| {
-            REDIRECTS_TSV
-                .lines()
-                .filter(|l| !l.starts_with('#') && !l.is_empty())
-                .filter_map(|l| l.split_once('\t'))
-                .collect()
-        })
+        .get_or_init(|| redirects().collect())
         .get(sel)
         .copied()
 }

@@ -16,6 +16,17 @@ fn suggestions(root: &Path, args: &[&str]) -> Vec<serde_json::Value> {
     json_rows(&out)
 }
 
+/// `report f821-offenders --format csv`: exit code, output, stderr.
+fn offenders_csv(root: &Path) -> (i32, String, String) {
+    outcome(
+        codefacts()
+            .args(["report", "f821-offenders", "--format", "csv", "--path"])
+            .arg(root)
+            .output()
+            .unwrap(),
+    )
+}
+
 /// A row's ranked candidates (`alternatives` is a JSON array in a string).
 fn alternatives(row: &serde_json::Value) -> Vec<serde_json::Value> {
     serde_json::from_str(row["alternatives"].as_str().unwrap()).unwrap()
@@ -170,13 +181,7 @@ fn offenders_group_undefined_names_most_frequent_first() {
         ("b.py", "print(Path, mystery)\n"),
         ("c.py", "from pathlib import Path\nprint(Path)\n"),
     ]);
-    let (code, csv, err) = outcome(
-        codefacts()
-            .args(["report", "f821-offenders", "--format", "csv", "--path"])
-            .arg(repo.path())
-            .output()
-            .unwrap(),
-    );
+    let (code, csv, err) = offenders_csv(repo.path());
     assert_eq!(code, 0, "{err}");
     assert_eq!(
         csv,
@@ -210,13 +215,7 @@ fn undefined_names_are_found_where_the_configuration_does_not_select_f821() {
         row_of(&rows, "a.py", "Path")["import_line"],
         "from pathlib import Path"
     );
-    let (code, csv, err) = outcome(
-        codefacts()
-            .args(["report", "f821-offenders", "--format", "csv", "--path"])
-            .arg(repo.path())
-            .output()
-            .unwrap(),
-    );
+    let (code, csv, err) = offenders_csv(repo.path());
     assert_eq!(code, 0, "{err}");
     assert!(
         csv.contains("\nPath,2,2,from pathlib import Path,"),

@@ -315,10 +315,8 @@ impl Repo {
             Vec::new()
         } else {
             let f821 = SelectionLayer {
-                from: "the report".into(),
                 select: Some(vec!["F821".into()]),
-                extend_select: Vec::new(),
-                ignore: Vec::new(),
+                ..cli.clone()
             };
             let seen: std::collections::HashSet<(&str, u32, u32)> = linted
                 .findings
