@@ -216,6 +216,13 @@ fn isolated_reads_no_configuration_file() {
         &["--isolated", "--config", "lint.ignore = ['F401']"],
     );
     assert_eq!(run.code, 0, "{}{}", run.stdout, run.stderr);
+    // Not even a malformed pyproject.toml is read (its `requires-python` neither).
+    std::fs::write(r.path().join("pyproject.toml"), "[tool.ruff\nbroken").unwrap();
+    let run = check_in(r.path(), &db, &[]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(run.stderr.contains("cannot parse"), "{}", run.stderr);
+    let run = check_in(r.path(), &db, &["--isolated"]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
 }
 
 #[test]

@@ -327,7 +327,9 @@ impl Resolver {
         if let Some(over) = &self.overrides {
             s.apply(over, &self.root, "--config")?;
         }
+        // `--isolated` reads no pyproject.toml, `requires-python` included (as Ruff).
         if !s.target_set
+            && !self.isolated
             && let Some(minor) = keys::requires_python_minor(dir)?
         {
             s.target_minor = minor;
