@@ -17,13 +17,15 @@ each confidence threshold, by kind (first-party, stdlib, third-party), with the 
 most frequent existing import of that name in the project" beside it.
 
 Usage: scripts/bench-suggestions.py [CASES]   (needs ruff 0.17.6 and a release build)
-SHOW_MISSES=1 lists what is not exact (DEBUG_ORIGINS=1: with the object each import binds);
+SHOW_MISSES=1 lists what is not exact (DEBUG_ORIGINS=1: with the object each import binds;
+SHOW_ALL=1: the exact ones too, with their confidence and reason);
 ONLY=attrs,stdlib runs those projects alone (each project draws its cases from its own seed);
 PROJECTS=jinja2==3.1.4,httpx==0.27.2 replaces the project list (the standard library stays).
 """
 import ast
 import contextlib
 import importlib
+import importlib.util
 import io
 import json
 import os
@@ -217,12 +219,43 @@ def expected_key(c):
     return (c["imported"], None, c["asname"])
 
 
+def binding(key, modules):
+    """An import as the binding it makes: `from m import x as x` is `from m import x`, and
+    `from a import b as c` is `import a.b as c` where `a.b` is a module (of the project, or
+    one this interpreter finds)."""
+    module, name, alias = key
+    if alias is not None and alias == (name if name is not None else module):
+        alias = None
+    if name is not None and alias is not None and is_module(f"{module}.{name}", modules):
+        return (f"{module}.{name}", None, alias)
+    return (module, name, alias)
+
+
+def is_module(dotted, modules):
+    if dotted in modules:
+        return True
+    if dotted.split(".")[0] not in STDLIB:
+        return False
+    try:
+        return importlib.util.find_spec(dotted) is not None
+    except (ImportError, ValueError):
+        return False
+
+
 def exact(got, want, case):
-    """The same name bound from the same module: for a relative import, the module under
-    either name its file has (the index's, or the one Ruff's TID252 fix writes)."""
+    """The same name bound from the same module (`from m import x as x` binds what `from m
+    import x` does; `import a.b as c`, what `from a import b as c` does): for a relative
+    import, the module under either name its file has (the index's, or the one Ruff's
+    TID252 fix writes)."""
     if got == want:
         return True
-    return got[1:] == want[1:] and got[0] in case.get("names", ())
+    modules = set(case.get("modules", {}).values())
+    names = case.get("names", ())
+    g = binding(got, modules)
+    for m in [want[0], *names]:
+        if g == binding((m, want[1], want[2]), modules):
+            return True
+    return False
 
 
 def equivalent(got, want, origins=None):
@@ -507,17 +540,20 @@ def run_project(label, src, scratch, rng):
         alts = json.loads(r["alternatives"]) if r else []
         ranked = [parse_line(a["import_line"]) for a in alts]
         rank = next((i + 1 for i, g in enumerate(ranked) if equivalent(g, want, origins)), None)
+        kind = "first-party" if c["relative"] else kind_of(want[0], first_party)
+        if kind == "third-party" and origins.module(want[0])[0] == "file":
+            kind = "first-party"  # a project file under its package name (`flaskr.db`)
+        if os.environ.get("SHOW_ALL") and ranked and exact(ranked[0], want, c):
+            print(f"EXACT {label} {kind} {c['file']} {c['name']}: {alts[0]['confidence']} "
+                  f"{alts[0]['reason']}", file=sys.stderr)
         if os.environ.get("SHOW_MISSES") and not (ranked and exact(ranked[0], want, c)):
             if os.environ.get("DEBUG_ORIGINS"):
                 got = ranked[0] if ranked else None
                 print(f"  binds: {got} -> {got and origins.of_import(got)}; "
                       f"{want} -> {origins.of_import(want)}", file=sys.stderr)
             what = "INEXACT" if ranked and equivalent(ranked[0], want, origins) else "MISS"
-            print(f"{what} {label} {c['file']} {c['name']}: want {want}, got "
+            print(f"{what} {label} {kind} {c['file']} {c['name']}: want {want}, got "
                   f"{alts[:2] if alts else r and r['reason']}", file=sys.stderr)
-        kind = "first-party" if c["relative"] else kind_of(want[0], first_party)
-        if kind == "third-party" and origins.module(want[0])[0] == "file":
-            kind = "first-party"  # a project file under its package name (`flaskr.db`)
         results.append({
             "kind": kind,
             "covered": bool(ranked),
