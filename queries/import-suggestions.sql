@@ -13,8 +13,9 @@
 --   like the name, and a name a file of its name takes by convention (`setup` in a
 --   setup.py from setuptools). A first-party module is written under the name an absolute
 --   import of it works by (`flaskr.db` for `examples/tutorial/flaskr/db.py` when no import
---   goes through `examples`). Inside a package, the module that defines a name comes before the
---   package's re-export; a file never imports from itself. An import that would close an
+--   goes through `examples`). Inside a package that imports the file as it initialises, the
+--   module that defines a name comes before the package's re-export (a star import's
+--   names count as re-exported); a file never imports from itself. An import that would close an
 --   eager import cycle is ranked below every
 --   alternative that would not, and its reason says so. Candidates that tie share the confidence (two at 0.9 are 0.45 each): the
 --   report says it cannot tell rather than guess. A name bound in the function it is used in
@@ -97,17 +98,46 @@ conventional AS MATERIALIZED (
 repo_total AS (
   SELECT file, line, col, sum(files) AS files FROM repo_evidence GROUP BY file, line, col
 ),
--- 2. First-party modules that offer the name (defined, or re-exported by a package).
+-- What a module binds through its star imports (`from .generators import *` in networkx's
+-- `__init__`): the names the star's source exports (its `__all__`, else its public names),
+-- kept where the importer has no `__all__` or names them in it, followed down chains of
+-- stars. A star source that did not resolve to a repository file brings nothing known.
+star_exports(file_id, name, depth) AS (
+  SELECT i.file_id, e.name, 1
+  FROM symbols s
+  JOIN module_exports e ON e.name = s.symbol AND e.kind <> 'declared'
+  JOIN imports i ON i.target_file_id = e.file_id AND i.is_star AND i.scope = 'module'
+  WHERE NOT EXISTS (SELECT 1 FROM dunder_all a WHERE a.file_id = i.file_id)
+     OR EXISTS (SELECT 1 FROM dunder_all a WHERE a.file_id = i.file_id AND a.name = e.name)
+  UNION
+  SELECT i.file_id, x.name, x.depth + 1
+  FROM star_exports x
+  JOIN imports i ON i.target_file_id = x.file_id AND i.is_star AND i.scope = 'module'
+  WHERE x.depth < 8
+    AND (NOT EXISTS (SELECT 1 FROM dunder_all a WHERE a.file_id = i.file_id)
+         OR EXISTS (SELECT 1 FROM dunder_all a WHERE a.file_id = i.file_id AND a.name = x.name))
+    -- Without an `__all__` of its own, a star source passes on only its public names.
+    AND (x.name NOT GLOB '_*' OR EXISTS (SELECT 1 FROM dunder_all a WHERE a.file_id = x.file_id))
+),
+-- 2. First-party modules that offer the name (defined, or re-exported by a package, by name
+-- or through a star import).
 offered AS MATERIALIZED (
-  SELECT s.symbol, f.module, import_name(f.module) AS written, e.kind, f.path,
+  SELECT s.symbol, f.module, import_name(f.module) AS written, s.kind, f.path,
          (f.module GLOB '*._*' OR f.module GLOB '_*' OR f.module GLOB '*conftest'
           OR f.path GLOB 'tests/*' OR f.path GLOB '*/tests/*' OR f.path GLOB '*test_*') AS hidden,
          (f.path GLOB 'test/*' OR f.path GLOB 'tests/*' OR f.path GLOB '*/test/*'
           OR f.path GLOB '*/tests/*' OR f.path GLOB '*test_*' OR f.module GLOB '*conftest') AS test
-  FROM symbols s
-  JOIN module_exports e ON e.name = s.symbol
-  JOIN files f ON f.file_id = e.file_id
-  WHERE f.module IS NOT NULL AND e.kind <> 'declared'
+  FROM (SELECT e.file_id, s.symbol, e.kind
+        FROM symbols s JOIN module_exports e ON e.name = s.symbol
+        WHERE e.kind <> 'declared'
+        UNION
+        SELECT DISTINCT x.file_id, x.name, 'reexport'
+        FROM star_exports x
+        WHERE NOT EXISTS (SELECT 1 FROM module_exports e
+                          WHERE e.file_id = x.file_id AND e.name = x.name
+                            AND e.kind <> 'declared')) s
+  JOIN files f ON f.file_id = s.file_id
+  WHERE f.module IS NOT NULL
 ),
 -- Module-level definitions that are not public names (`_helper`, a lowercase variable): the
 -- last resort, when no module offers the name.
@@ -192,8 +222,14 @@ module_names AS MATERIALIZED (
 sibling AS MATERIALIZED (
   SELECT DISTINCT i.file, i.line, i.col, i.symbol, i.module,
          CASE WHEN i.level > 0 THEN import_name(i.module) ELSE i.module END AS written,
-         i.whole
-  FROM (SELECT u.file, u.line, u.col, u.symbol, i.level, i.form = 'import' AS whole,
+         i.whole,
+         EXISTS (SELECT 1 FROM files f WHERE f.module = i.module) AS repo,
+         -- How many names the file takes from the module (a module imported whole: one).
+         CASE WHEN i.whole THEN 1
+              ELSE (SELECT count(DISTINCT j.name) FROM imports j
+                    WHERE j.file_id = i.file_id AND j.form = 'from'
+                      AND j.absolute_module = i.module) END AS names
+  FROM (SELECT u.file, u.line, u.col, u.symbol, u.file_id, i.level, i.form = 'import' AS whole,
                CASE WHEN i.form = 'from' THEN i.absolute_module ELSE i.name END AS module
         FROM undefined u
         JOIN imports i ON i.file_id = u.file_id
@@ -210,8 +246,7 @@ sibling AS MATERIALIZED (
                    AND EXISTS (SELECT 1 FROM files f WHERE f.module = i.name)
                    AND NOT EXISTS (SELECT 1 FROM stdlib_modules m WHERE m.name = u.symbol)
                    AND NOT EXISTS (SELECT 1 FROM files f WHERE f.module = u.symbol)))) i
-  WHERE EXISTS (SELECT 1 FROM files f JOIN module_exports e ON e.file_id = f.file_id
-                WHERE f.module = i.module AND e.name = i.symbol AND e.kind <> 'declared')
+  WHERE EXISTS (SELECT 1 FROM offered o WHERE o.module = i.module AND o.symbol = i.symbol)
      OR EXISTS (SELECT 1 FROM files f JOIN definitions d ON d.file_id = f.file_id
                 WHERE f.module = i.module AND d.name = i.symbol AND d.scope = 'module')
      OR EXISTS (SELECT 1 FROM stdlib_exports x WHERE x.module = i.module AND x.name = i.symbol)
@@ -260,7 +295,17 @@ candidates AS MATERIALIZED (
          -- (a function, a fallback).
          CASE WHEN EXISTS (SELECT 1 FROM stdlib_modules m WHERE m.name = s.symbol)
                    OR EXISTS (SELECT 1 FROM files f WHERE f.module = s.symbol) THEN 0.6
-              ELSE 0.97 END * CASE WHEN s.whole THEN 0.93 ELSE 1.0 END AS score,
+              ELSE 0.97 END * CASE WHEN s.whole THEN 0.93 ELSE 1.0 END
+           -- Of two repository modules the file imports from that both have the name (a
+           -- package's re-export and the module that defines it), the one it takes more names
+           -- from; a repository module before the standard library's (`httpx._urlparse`'s
+           -- own `urlencode` beside `urllib.parse`'s).
+           * CASE WHEN s.repo AND s.names < max(CASE WHEN s.repo THEN s.names END)
+                                                OVER (PARTITION BY s.file, s.line, s.col)
+                    THEN 0.97
+                  WHEN NOT s.repo AND max(s.repo) OVER (PARTITION BY s.file, s.line, s.col)
+                    THEN 0.97
+                  ELSE 1.0 END AS score,
          CASE WHEN s.whole THEN 'this file imports ' || s.written || ', which has this one too'
               ELSE 'this file imports other names from ' || s.written || ', which has this one too'
          END AS reason,
@@ -493,7 +538,9 @@ inside AS (
            AND EXISTS (SELECT 1 FROM offered o
                        WHERE o.symbol = m.symbol AND o.kind <> 'reexport'
                          AND substr(o.module, 1, length(m.module) + 1) = m.module || '.')
-           AS inside,
+           -- ...and the package imports this file as it initialises (a test module under it
+           -- runs when the package is whole).
+           AND initialising(u.file_id, m.module) AS inside,
          c.file IS NOT NULL AS in_class, us.file IS NOT NULL AS has_use, u.file_id,
          COALESCE(us.called, 0) AS called_here,
          -- The module the import binds, if it binds one: `import a.b as x` binds a.b,

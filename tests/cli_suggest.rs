@@ -555,7 +555,7 @@ fn inside_a_package_a_re_exported_name_comes_from_its_definer() {
         ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),
         (
             "pkg/__init__.py",
-            "from pkg.core import Widget, helper\n\n__all__ = [\"Widget\", \"helper\"]\n\nprint(extra)\n",
+            "from pkg.core import Widget, helper\nimport pkg.boot\n\n__all__ = [\"Widget\", \"helper\"]\n\nprint(extra)\n",
         ),
         ("pkg/core.py", "class Widget: ...\ndef helper(): ...\n"),
         ("pkg/extras.py", "extra = 1\n"),
@@ -566,8 +566,13 @@ fn inside_a_package_a_re_exported_name_comes_from_its_definer() {
         ),
         ("app/c.py", "from pkg import Widget\nprint(Widget)\n"),
         ("app/a.py", "print(Widget)\n"),
-        // ...code inside it, the module that defines the name.
+        // ...code inside it that the package imports as it initialises, the module that
+        // defines the name...
+        ("pkg/boot.py", "import pkg.user\n"),
         ("pkg/user.py", "print(Widget)\n"),
+        // ...and code inside it that runs when the package is whole (a test module), the
+        // public path again.
+        ("pkg/tests/test_widget.py", "print(Widget)\n"),
     ]);
     let rows = suggestions(repo.path(), &[]);
     let line = |file: &str| {
@@ -580,6 +585,11 @@ fn inside_a_package_a_re_exported_name_comes_from_its_definer() {
     assert_eq!(
         line("pkg/user.py"),
         "from pkg.core import Widget",
+        "{rows:?}"
+    );
+    assert_eq!(
+        line("pkg/tests/test_widget.py"),
+        "from pkg import Widget",
         "{rows:?}"
     );
     // A package never imports from itself: `extra` comes from where it is defined.
@@ -1047,5 +1057,138 @@ fn reading_a_names_namesake_attribute_says_it_is_a_module() {
     assert!(
         function["confidence"].as_f64().unwrap() >= 0.9,
         "{function:?}"
+    );
+}
+
+#[test]
+fn a_package_that_star_imports_a_module_re_exports_its_names() {
+    let repo = repo(&[
+        ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),
+        ("graphs/__init__.py", "from graphs.algorithms import *\n"),
+        // A chain of stars: the top package passes on what its subpackage passes on.
+        (
+            "graphs/algorithms/__init__.py",
+            "from graphs.algorithms.flow import *\nfrom graphs.algorithms.paths import *\n",
+        ),
+        (
+            "graphs/algorithms/flow.py",
+            "__all__ = [\"max_flow\", \"_tuned\"]\ndef max_flow(): ...\ndef _tuned(): ...\n",
+        ),
+        // No `__all__`: the star brings the public names only.
+        (
+            "graphs/algorithms/paths.py",
+            "def shortest_path(): ...\ndef _private(): ...\n",
+        ),
+        // A package with an `__all__` passes on only what it names.
+        (
+            "narrow/__init__.py",
+            "from narrow.impl import *\n__all__ = [\"kept\"]\n",
+        ),
+        ("narrow/impl.py", "def kept(): ...\ndef dropped(): ...\n"),
+        (
+            "app/use.py",
+            "print(max_flow, shortest_path, _tuned, kept, dropped)\n",
+        ),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let alts = |symbol: &str| -> Vec<String> {
+        alternatives(row_of(&rows, "app/use.py", symbol))
+            .iter()
+            .map(|a| a["import_line"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let flow = alts("max_flow");
+    assert!(
+        flow.contains(&"from graphs import max_flow".to_string()),
+        "{flow:?}"
+    );
+    assert!(
+        flow.contains(&"from graphs.algorithms import max_flow".to_string()),
+        "{flow:?}"
+    );
+    let paths = alts("shortest_path");
+    assert!(
+        paths.contains(&"from graphs import shortest_path".to_string()),
+        "{paths:?}"
+    );
+    // `_tuned` is in flow's `__all__`: the first star brings it, the second (algorithms has
+    // no `__all__`) does not pass it on.
+    let tuned = alts("_tuned");
+    assert!(
+        tuned.contains(&"from graphs.algorithms import _tuned".to_string()),
+        "{tuned:?}"
+    );
+    assert!(
+        !tuned.contains(&"from graphs import _tuned".to_string()),
+        "{tuned:?}"
+    );
+    assert!(alts("kept").contains(&"from narrow import kept".to_string()));
+    let dropped = alts("dropped");
+    assert!(
+        !dropped.contains(&"from narrow import dropped".to_string()),
+        "{dropped:?}"
+    );
+    assert!(
+        dropped.contains(&"from narrow.impl import dropped".to_string()),
+        "{dropped:?}"
+    );
+}
+
+#[test]
+fn of_two_modules_the_file_imports_from_the_one_it_takes_more_names_from_comes_first() {
+    let repo = repo(&[
+        ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),
+        (
+            "tmpl/__init__.py",
+            "from tmpl.errors import NotFound as NotFound\nfrom tmpl.errors import Bad as Bad\n\
+             from tmpl.errors import Worse as Worse\nfrom tmpl.env import Env as Env\n\
+             from tmpl.env import Loader as Loader\n",
+        ),
+        (
+            "tmpl/errors.py",
+            "class NotFound(Exception): ...\nclass Bad(Exception): ...\nclass Worse(Exception): ...\n",
+        ),
+        ("tmpl/env.py", "class Env: ...\nclass Loader: ...\n"),
+        // This file takes one name from the package and two from the module that defines
+        // the errors...
+        (
+            "tests/test_load.py",
+            "from tmpl import Env\nfrom tmpl.errors import Bad, Worse\nprint(Env, Bad, Worse, NotFound)\n",
+        ),
+        // ...this one, two from the package and one from the errors' module.
+        (
+            "tests/test_env.py",
+            "from tmpl import Env, Loader\nfrom tmpl.errors import Bad\nprint(Env, Loader, Bad, NotFound)\n",
+        ),
+        // A repository module's own `urlencode` comes before the standard library's, however
+        // many names the file takes from the latter.
+        ("web/urls.py", "def urlencode(): ...\ndef urlsplit(): ...\n"),
+        (
+            "web/links.py",
+            "from urllib.parse import quote, unquote\nfrom web.urls import urlsplit\n\
+             print(quote, unquote, urlsplit, urlencode)\n",
+        ),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let r = row_of(&rows, "tests/test_load.py", "NotFound");
+    assert_eq!(r["import_line"], "from tmpl.errors import NotFound", "{r}");
+    assert_eq!(
+        alternatives(r)[1]["import_line"],
+        "from tmpl import NotFound",
+        "{r}"
+    );
+    let r = row_of(&rows, "tests/test_env.py", "NotFound");
+    assert_eq!(r["import_line"], "from tmpl import NotFound", "{r}");
+    assert_eq!(
+        alternatives(r)[1]["import_line"],
+        "from tmpl.errors import NotFound",
+        "{r}"
+    );
+    let r = row_of(&rows, "web/links.py", "urlencode");
+    assert_eq!(r["import_line"], "from web.urls import urlencode", "{r}");
+    assert_eq!(
+        alternatives(r)[1]["import_line"],
+        "from urllib.parse import urlencode",
+        "{r}"
     );
 }

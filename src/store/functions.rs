@@ -12,6 +12,10 @@
 //!   0 when it would not, or when `module` is not a repository module. The edges are read on
 //!   first call, over a second read-only connection, and each importer's reaching set
 //!   (`graph::reaching`) is computed once per connection (one command).
+//! * `initialising(file_id, package)`: 1 when running the repository module `package` (a
+//!   package's `__init__`) imports the file at import time, directly or through others
+//!   (`eager` edges): the package is still initialising while the file runs. 0 otherwise, or
+//!   when `package` is not a repository module. Shares the graph `closes_eager_cycle` reads.
 //! * `import_name(module)`: the name an absolute import of a repository module should use
 //!   ([`crate::resolve::import_name`]): `flaskr.db` for `examples.tutorial.flaskr.db` when no
 //!   absolute import of the repository goes through the namespace package `examples`. The
@@ -48,8 +52,10 @@ struct EagerGraph {
     reverse: Vec<Vec<u32>>,
     /// The edges, to tell a new import from one the importer already makes.
     edges: std::collections::HashSet<(u32, u32)>,
-    /// importer node -> the nodes that reach it.
+    /// importer node -> the nodes that reach it, around its own packages.
     reaching: HashMap<u32, Vec<bool>>,
+    /// file node -> every node that reaches it.
+    reaching_all: HashMap<u32, Vec<bool>>,
 }
 
 impl EagerGraph {
@@ -94,7 +100,30 @@ impl EagerGraph {
             reverse,
             edges: edges.into_iter().collect(),
             reaching: HashMap::new(),
+            reaching_all: HashMap::new(),
         })
+    }
+
+    /// Whether running `package` (its `__init__`) imports the file, directly or through
+    /// others, at import time: then the package is still initialising while the file runs.
+    fn runs_during(&mut self, file: i64, package: &str) -> bool {
+        let (Some(&target), Some(&start)) = (
+            self.node.get(&file),
+            self.module_file
+                .get(package)
+                .and_then(|id| self.node.get(id)),
+        ) else {
+            return false;
+        };
+        if start == target {
+            return false;
+        }
+        let reverse = &self.reverse;
+        let mask = self
+            .reaching_all
+            .entry(target)
+            .or_insert_with(|| graph::reaching(reverse, target));
+        mask[start as usize]
     }
 
     fn closes_cycle(&mut self, importer: i64, module: &str) -> bool {
@@ -277,7 +306,25 @@ pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
         Ok(Some(n.name(&module).to_string()))
     })?;
     let path: PathBuf = path.to_path_buf();
-    let eager: std::sync::Mutex<Option<EagerGraph>> = std::sync::Mutex::new(None);
+    let eager: std::sync::Arc<std::sync::Mutex<Option<EagerGraph>>> =
+        std::sync::Arc::new(std::sync::Mutex::new(None));
+    let graph_path = path.clone();
+    let during = std::sync::Arc::clone(&eager);
+    conn.create_scalar_function("initialising", 2, FunctionFlags::SQLITE_UTF8, move |ctx| {
+        let Some(file) = ctx.get::<Option<i64>>(0)? else {
+            return Ok(0i64);
+        };
+        let Some(package) = ctx.get::<Option<String>>(1)? else {
+            return Ok(0i64);
+        };
+        let mut eager = during.lock().unwrap_or_else(|p| p.into_inner());
+        let g = loaded(
+            &mut eager,
+            || EagerGraph::load(&graph_path),
+            |e| format!("initialising: reading the import graph: {e}"),
+        )?;
+        Ok(i64::from(g.runs_during(file, &package)))
+    })?;
     conn.create_scalar_function(
         "closes_eager_cycle",
         2,
