@@ -55,7 +55,7 @@ bound AS (
               ELSE 'import ' || i.name || COALESCE(' as ' || i.alias, '') END AS import_line,
          CASE WHEN i.form = 'from' THEN i.absolute_module ELSE i.name END AS module
   FROM symbols s
-  JOIN imports i ON i.name = s.symbol AND i.alias IS NULL AND NOT i.is_star
+  CROSS JOIN imports i ON i.name = s.symbol AND i.alias IS NULL AND NOT i.is_star
   WHERE (i.form = 'from' AND i.absolute_module IS NOT NULL) OR i.form = 'import'
   UNION ALL
   SELECT i.file_id, s.symbol, i.target_kind,
@@ -105,8 +105,8 @@ repo_total AS (
 star_exports(file_id, name, depth) AS (
   SELECT i.file_id, e.name, 1
   FROM symbols s
-  JOIN module_exports e ON e.name = s.symbol AND e.kind <> 'declared'
-  JOIN imports i ON i.target_file_id = e.file_id AND i.is_star AND i.scope = 'module'
+  CROSS JOIN module_exports e ON e.name = s.symbol AND e.kind <> 'declared'
+  CROSS JOIN imports i ON i.target_file_id = e.file_id AND i.is_star AND i.scope = 'module'
   WHERE NOT EXISTS (SELECT 1 FROM dunder_all a WHERE a.file_id = i.file_id)
      OR EXISTS (SELECT 1 FROM dunder_all a WHERE a.file_id = i.file_id AND a.name = e.name)
   UNION
@@ -128,7 +128,7 @@ offered AS MATERIALIZED (
          (f.path GLOB 'test/*' OR f.path GLOB 'tests/*' OR f.path GLOB '*/test/*'
           OR f.path GLOB '*/tests/*' OR f.path GLOB '*test_*' OR f.module GLOB '*conftest') AS test
   FROM (SELECT e.file_id, s.symbol, e.kind
-        FROM symbols s JOIN module_exports e ON e.name = s.symbol
+        FROM symbols s CROSS JOIN module_exports e ON e.name = s.symbol
         WHERE e.kind <> 'declared'
         UNION
         SELECT DISTINCT x.file_id, x.name, 'reexport'
@@ -136,7 +136,7 @@ offered AS MATERIALIZED (
         WHERE NOT EXISTS (SELECT 1 FROM module_exports e
                           WHERE e.file_id = x.file_id AND e.name = x.name
                             AND e.kind <> 'declared')) s
-  JOIN files f ON f.file_id = s.file_id
+  CROSS JOIN files f ON f.file_id = s.file_id
   WHERE f.module IS NOT NULL
 ),
 -- Module-level definitions that are not public names (`_helper`, a lowercase variable): the
@@ -160,8 +160,10 @@ definer_habit AS MATERIALIZED (
   SELECT i.file_id, substr(i.absolute_module, 1, instr(i.absolute_module || '.', '.') - 1)
            AS top,
          min(i.absolute_module) AS example
+  -- CROSS JOIN keeps this order: the files with undefined names first, then their imports
+  -- (SQLite would otherwise scan every import of the repository).
   FROM (SELECT DISTINCT file_id FROM undefined) uf
-  JOIN imports i ON i.file_id = uf.file_id AND i.form = 'from' AND NOT i.is_star
+  CROSS JOIN imports i ON i.file_id = uf.file_id AND i.form = 'from' AND NOT i.is_star
   JOIN files m ON m.module = i.absolute_module AND NOT m.is_package
   WHERE EXISTS (SELECT 1 FROM definitions d
                 WHERE d.file_id = m.file_id AND d.name = i.name AND d.scope = 'module')
