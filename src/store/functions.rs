@@ -305,46 +305,48 @@ pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
         )?;
         Ok(Some(n.name(&module).to_string()))
     })?;
+    let eager: Shared<EagerGraph> = std::sync::Arc::new(std::sync::Mutex::new(None));
+    graph_function(conn, path, &eager, "initialising", |g, file, package| {
+        g.runs_during(file, package)
+    })?;
+    graph_function(
+        conn,
+        path,
+        &eager,
+        "closes_eager_cycle",
+        |g, importer, module| g.closes_cycle(importer, module),
+    )
+}
+
+/// A graph loaded once per connection, for the functions that share it.
+type Shared<T> = std::sync::Arc<std::sync::Mutex<Option<T>>>;
+
+/// Registers `name(file_id, module)` over the eager import graph: 0 when either argument is
+/// NULL, else what `test` says of them (the graph read on the first call).
+fn graph_function(
+    conn: &Connection,
+    path: &Path,
+    eager: &Shared<EagerGraph>,
+    name: &'static str,
+    test: fn(&mut EagerGraph, i64, &str) -> bool,
+) -> rusqlite::Result<()> {
     let path: PathBuf = path.to_path_buf();
-    let eager: std::sync::Arc<std::sync::Mutex<Option<EagerGraph>>> =
-        std::sync::Arc::new(std::sync::Mutex::new(None));
-    let graph_path = path.clone();
-    let during = std::sync::Arc::clone(&eager);
-    conn.create_scalar_function("initialising", 2, FunctionFlags::SQLITE_UTF8, move |ctx| {
+    let eager = std::sync::Arc::clone(eager);
+    conn.create_scalar_function(name, 2, FunctionFlags::SQLITE_UTF8, move |ctx| {
         let Some(file) = ctx.get::<Option<i64>>(0)? else {
             return Ok(0i64);
         };
-        let Some(package) = ctx.get::<Option<String>>(1)? else {
+        let Some(module) = ctx.get::<Option<String>>(1)? else {
             return Ok(0i64);
         };
-        let mut eager = during.lock().unwrap_or_else(|p| p.into_inner());
+        let mut eager = eager.lock().unwrap_or_else(|p| p.into_inner());
         let g = loaded(
             &mut eager,
-            || EagerGraph::load(&graph_path),
-            |e| format!("initialising: reading the import graph: {e}"),
+            || EagerGraph::load(&path),
+            |e| format!("{name}: reading the import graph: {e}"),
         )?;
-        Ok(i64::from(g.runs_during(file, &package)))
-    })?;
-    conn.create_scalar_function(
-        "closes_eager_cycle",
-        2,
-        FunctionFlags::SQLITE_UTF8,
-        move |ctx| {
-            let Some(importer) = ctx.get::<Option<i64>>(0)? else {
-                return Ok(0i64);
-            };
-            let Some(module) = ctx.get::<Option<String>>(1)? else {
-                return Ok(0i64);
-            };
-            let mut eager = eager.lock().unwrap_or_else(|p| p.into_inner());
-            let g = loaded(
-                &mut eager,
-                || EagerGraph::load(&path),
-                |e| format!("closes_eager_cycle: reading the import graph: {e}"),
-            )?;
-            Ok(i64::from(g.closes_cycle(importer, &module)))
-        },
-    )
+        Ok(i64::from(test(g, file, &module)))
+    })
 }
 
 #[cfg(test)]
