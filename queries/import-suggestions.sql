@@ -101,14 +101,11 @@ repo_total AS (
 -- What a module binds through its star imports (`from .generators import *` in networkx's
 -- `__init__`): the names the star's source exports (its `__all__`, else its public names),
 -- kept where the importer has no `__all__` or names them in it, followed down chains of
--- stars. A star source that did not resolve to a repository file brings nothing known.
+-- stars (depth 0: the source's own exports). A star source that did not resolve to a
+-- repository file brings nothing known.
 star_exports(file_id, name, depth) AS (
-  SELECT i.file_id, e.name, 1
-  FROM symbols s
-  CROSS JOIN module_exports e ON e.name = s.symbol AND e.kind <> 'declared'
-  CROSS JOIN imports i ON i.target_file_id = e.file_id AND i.is_star AND i.scope = 'module'
-  WHERE NOT EXISTS (SELECT 1 FROM dunder_all a WHERE a.file_id = i.file_id)
-     OR EXISTS (SELECT 1 FROM dunder_all a WHERE a.file_id = i.file_id AND a.name = e.name)
+  SELECT e.file_id, e.name, 0
+  FROM symbols s CROSS JOIN module_exports e ON e.name = s.symbol AND e.kind <> 'declared'
   UNION
   SELECT i.file_id, x.name, x.depth + 1
   FROM star_exports x
@@ -116,7 +113,7 @@ star_exports(file_id, name, depth) AS (
   WHERE x.depth < 8
     AND (NOT EXISTS (SELECT 1 FROM dunder_all a WHERE a.file_id = i.file_id)
          OR EXISTS (SELECT 1 FROM dunder_all a WHERE a.file_id = i.file_id AND a.name = x.name))
-    -- Without an `__all__` of its own, a star source passes on only its public names.
+    -- Without an `__all__`, a star source passes on only its public names.
     AND (x.name NOT GLOB '_*' OR EXISTS (SELECT 1 FROM dunder_all a WHERE a.file_id = x.file_id))
 ),
 -- 2. First-party modules that offer the name (defined, or re-exported by a package, by name
@@ -133,7 +130,7 @@ offered AS MATERIALIZED (
         UNION
         SELECT DISTINCT x.file_id, x.name, 'reexport'
         FROM star_exports x
-        WHERE NOT EXISTS (SELECT 1 FROM module_exports e
+        WHERE x.depth > 0 AND NOT EXISTS (SELECT 1 FROM module_exports e
                           WHERE e.file_id = x.file_id AND e.name = x.name
                             AND e.kind <> 'declared')) s
   CROSS JOIN files f ON f.file_id = s.file_id
