@@ -79,8 +79,12 @@ repo_evidence AS MATERIALIZED (
   JOIN bound b ON b.symbol = u.symbol
   JOIN files bf ON bf.file_id = b.file_id
   -- A package's `__init__` importing the name re-exports it (the public path counts that);
-  -- it is not how the code that uses the name imports it.
+  -- it is not how the code that uses the name imports it. Nor is a module's import of a name
+  -- it re-exports (`from starlette.middleware.cors import CORSMiddleware as CORSMiddleware`
+  -- in `fastapi/middleware/cors.py`, or a name in its `__all__`): code imports it from there.
   WHERE NOT bf.is_package
+    AND NOT EXISTS (SELECT 1 FROM module_exports e
+                    WHERE e.file_id = b.file_id AND e.name = b.symbol AND e.kind = 'reexport')
   GROUP BY u.file, u.line, u.col, u.symbol, b.import_line
 ),
 has_repo AS MATERIALIZED (
@@ -570,10 +574,24 @@ shape_facts AS MATERIALIZED (
            known AND called_here AS called,
            -- `urlparse.urlparse`, `datetime.datetime`: the code reads the name's namesake
            -- attribute, as of a module; what `from m import name` binds is no module here.
-           NOT known AND has_use AND m_kind = 'from'
-             AND EXISTS (SELECT 1 FROM unresolved_references s
-                         WHERE s.file_id = i.file_id AND +s.name = i.symbol
-                           AND s.usage = 'attribute' AND s.attribute = i.symbol) AS namesake,
+           -- So does code that reads only what the standard-library module of that name has
+           -- (`socket.gethostname`, where `from socket import socket` binds a class).
+           CASE WHEN NOT known AND has_use AND m_kind = 'from' THEN
+             COALESCE((SELECT s.attribute FROM unresolved_references s
+                       WHERE s.file_id = i.file_id AND +s.name = i.symbol
+                         AND s.usage = 'attribute' AND s.attribute = i.symbol LIMIT 1),
+                      (SELECT min(s.attribute) FROM unresolved_references s
+                       WHERE s.file_id = i.file_id AND +s.name = i.symbol
+                         AND s.usage = 'attribute' AND s.attribute NOT GLOB '__*__'
+                         AND EXISTS (SELECT 1 FROM stdlib_modules m WHERE m.name = i.symbol)
+                       HAVING count(*) > 0
+                          AND count(*) = sum(EXISTS (SELECT 1 FROM stdlib_exports x
+                                                     WHERE x.module = i.symbol
+                                                       AND x.name = s.attribute)
+                                             OR EXISTS (SELECT 1 FROM stdlib_attributes x
+                                                        WHERE x.module = i.symbol
+                                                          AND x.name = s.attribute))))
+           END AS namesake,
            CASE WHEN known AND NOT called_here THEN
              (SELECT min(s.attribute) FROM unresolved_references s
               WHERE s.file_id = i.file_id AND +s.name = i.symbol AND s.usage = 'attribute'
@@ -628,7 +646,7 @@ shape_facts AS MATERIALIZED (
 ),
 shaped AS (
   SELECT i.*,
-         CASE WHEN i.called THEN 0.05 WHEN i.missing IS NOT NULL OR i.namesake THEN 0.3
+         CASE WHEN i.called THEN 0.05 WHEN i.missing IS NOT NULL OR i.namesake IS NOT NULL THEN 0.3
               ELSE 1.0 END AS shape,
          -- Ranked last: a module called, or a repository module lacking what the code reads
          -- (its names are all known; a standard-library stub may leave some out, such as
@@ -637,7 +655,7 @@ shaped AS (
                       AND EXISTS (SELECT 1 FROM files f WHERE f.module = i.bound)) AS misfit,
          CASE WHEN i.called THEN '; but ' || i.bound || ' is a module, and this file calls ' || i.symbol
               WHEN i.missing IS NOT NULL THEN '; but the module ' || i.bound || ' has no ' || i.missing
-              WHEN i.namesake THEN '; but this file reads ' || i.symbol || '.' || i.symbol
+              WHEN i.namesake IS NOT NULL THEN '; but this file reads ' || i.symbol || '.' || i.namesake
                                    || ', as of a module'
               ELSE '' END AS shape_note
   FROM shape_facts i

@@ -1061,6 +1061,76 @@ fn reading_a_names_namesake_attribute_says_it_is_a_module() {
 }
 
 #[test]
+fn reading_only_what_the_namesake_module_has_says_it_is_that_module() {
+    let repo = repo(&[
+        ("pyproject.toml", ""),
+        // The repository takes the class `socket.socket` in two files...
+        (
+            "a.py",
+            "from socket import socket
+print(socket)
+",
+        ),
+        (
+            "b.py",
+            "from socket import socket
+print(socket)
+",
+        ),
+        // ...but this file reads only what the module `socket` has.
+        ("host.py", "def name():\n    return socket.gethostname()\n"),
+        // One attribute the module lacks, and nothing is said.
+        (
+            "conn.py",
+            "def f(s):\n    return socket.gethostname(), socket.recv_into\n",
+        ),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let host = row_of(&rows, "host.py", "socket");
+    assert_eq!(host["import_line"], "import socket", "{host:?}");
+    let from = alternatives(host)
+        .into_iter()
+        .find(|a| a["import_line"] == "from socket import socket")
+        .expect("the repository's import stays an alternative");
+    assert!(
+        from["reason"]
+            .as_str()
+            .unwrap()
+            .contains("this file reads socket.gethostname, as of a module"),
+        "{from:?}"
+    );
+    let conn = row_of(&rows, "conn.py", "socket");
+    assert_eq!(conn["import_line"], "from socket import socket", "{conn:?}");
+}
+
+#[test]
+fn a_module_that_re_exports_a_name_is_not_how_code_imports_it() {
+    let repo = repo(&[
+        ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),
+        ("web/__init__.py", ""),
+        ("web/middleware/__init__.py", ""),
+        // The public path of a third-party class, re-exported as `X as X`.
+        (
+            "web/middleware/cors.py",
+            "from starlette.middleware.cors import CORSMiddleware as CORSMiddleware\n",
+        ),
+        ("docs/app.py", "app = CORSMiddleware\n"),
+    ]);
+    let rows = suggestions(repo.path(), &[]);
+    let row = row_of(&rows, "docs/app.py", "CORSMiddleware");
+    assert_eq!(
+        row["import_line"], "from web.middleware.cors import CORSMiddleware",
+        "{row:?}"
+    );
+    assert!(
+        alternatives(row)
+            .iter()
+            .all(|a| !a["import_line"].as_str().unwrap().contains("starlette")),
+        "{row:?}"
+    );
+}
+
+#[test]
 fn a_package_that_star_imports_a_module_re_exports_its_names() {
     let repo = repo(&[
         ("pyproject.toml", "[tool.ruff.lint]\nselect = [\"F\"]\n"),

@@ -234,26 +234,68 @@ pub fn common_parts(a: &str, b: &str) -> i64 {
         .count() as i64
 }
 
-/// What `import_name` needs: the regular packages, and the dotted prefixes the repository's
-/// absolute imports prove.
+/// What `import_name` needs: the regular packages, and whether the repository's absolute
+/// imports prove a dotted prefix. Only namespace prefixes above a first regular package are
+/// ever asked about, so each is looked up once, on the `imports_absolute_module` index, rather
+/// than every absolute import read up front.
 struct ImportNames {
+    conn: Connection,
     packages: std::collections::HashSet<String>,
-    proven: std::collections::HashSet<String>,
+    proven: std::cell::RefCell<HashMap<String, bool>>,
+    error: std::cell::RefCell<Option<rusqlite::Error>>,
 }
 
 impl ImportNames {
     fn load(path: &Path) -> rusqlite::Result<ImportNames> {
         let conn = second_connection(path)?;
+        let packages = super::fixes::package_modules(&conn)?;
         Ok(ImportNames {
-            packages: super::fixes::package_modules(&conn)?,
-            proven: super::fixes::absolute_import_prefixes(&conn)?,
+            conn,
+            packages,
+            proven: std::cell::RefCell::new(HashMap::new()),
+            error: std::cell::RefCell::new(None),
         })
     }
 
-    fn name<'m>(&self, module: &'m str) -> &'m str {
-        crate::resolve::import_name(module, &|p| self.packages.contains(p), &|p| {
-            self.proven.contains(p)
+    /// Whether a level-0 import that loads a repository file names `prefix` or a module
+    /// below it (as [`super::fixes::absolute_import_prefixes`] holds it). An error reading
+    /// is kept for [`ImportNames::name`] to return.
+    fn proves(&self, prefix: &str) -> bool {
+        if let Some(&known) = self.proven.borrow().get(prefix) {
+            return known;
+        }
+        let below = format!("{prefix}.");
+        let past = format!("{prefix}/");
+        let found = self
+            .conn
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM imports \
+                 WHERE absolute_module >= ?1 AND absolute_module < ?3 \
+                   AND (absolute_module = ?1 OR substr(absolute_module, 1, length(?2)) = ?2) \
+                   AND level = 0 AND target_kind = 'repo')",
+            )
+            .and_then(|mut st| st.query_row((prefix, &below, &past), |r| r.get::<_, bool>(0)));
+        match found {
+            Ok(found) => {
+                self.proven.borrow_mut().insert(prefix.to_string(), found);
+                found
+            }
+            Err(e) => {
+                self.error.borrow_mut().get_or_insert(e);
+                false
+            }
+        }
+    }
+
+    fn name(&self, module: &str) -> rusqlite::Result<String> {
+        let name = crate::resolve::import_name(module, &|p| self.packages.contains(p), &|p| {
+            self.proves(p)
         })
+        .to_string();
+        match self.error.borrow_mut().take() {
+            Some(e) => Err(e),
+            None => Ok(name),
+        }
     }
 }
 
@@ -303,7 +345,12 @@ pub(super) fn register(conn: &Connection, path: &Path) -> rusqlite::Result<()> {
             || ImportNames::load(&names_path),
             |e| format!("import_name: reading the packages and imports: {e}"),
         )?;
-        Ok(Some(n.name(&module).to_string()))
+        let name = n.name(&module).map_err(|e| {
+            rusqlite::Error::UserFunctionError(
+                format!("import_name: reading the repository's imports: {e}").into(),
+            )
+        })?;
+        Ok(Some(name))
     })?;
     let eager: Shared<EagerGraph> = std::sync::Arc::new(std::sync::Mutex::new(None));
     graph_function(conn, path, &eager, "initialising", |g, file, package| {
