@@ -242,12 +242,29 @@ pub(super) fn package_modules(conn: &Connection) -> rusqlite::Result<HashSet<Str
     rows.collect()
 }
 
+/// The imports that prove an absolute name works: level 0, loading a repository file.
+const PROVING_IMPORTS: &str = "level = 0 AND target_kind = 'repo'";
+
+/// Whether one prefix is among [`absolute_import_prefixes`], looked up on the
+/// `imports_absolute_module` index rather than read with all the others.
+pub(super) fn proves_absolute_prefix(conn: &Connection, prefix: &str) -> rusqlite::Result<bool> {
+    let mut st = conn.prepare_cached(&format!(
+        "SELECT EXISTS (SELECT 1 FROM imports \
+         WHERE absolute_module >= ?1 AND absolute_module < ?3 \
+           AND (absolute_module = ?1 OR substr(absolute_module, 1, length(?2)) = ?2) \
+           AND {PROVING_IMPORTS})"
+    ))?;
+    st.query_row((prefix, format!("{prefix}."), format!("{prefix}/")), |r| {
+        r.get(0)
+    })
+}
+
 /// See [`Store::absolute_import_prefixes`].
 pub(super) fn absolute_import_prefixes(conn: &Connection) -> rusqlite::Result<HashSet<String>> {
-    let mut st = conn.prepare(
-        "SELECT DISTINCT absolute_module FROM imports \
-         WHERE level = 0 AND target_kind = 'repo' AND absolute_module IS NOT NULL",
-    )?;
+    let mut st = conn.prepare(&format!(
+        "SELECT DISTINCT absolute_module FROM imports WHERE {PROVING_IMPORTS} \
+         AND absolute_module IS NOT NULL"
+    ))?;
     let rows = st.query_map([], |r| r.get::<_, String>(0))?;
     let mut out = HashSet::new();
     for m in rows {

@@ -264,17 +264,7 @@ impl ImportNames {
         if let Some(&known) = self.proven.borrow().get(prefix) {
             return known;
         }
-        let below = format!("{prefix}.");
-        let past = format!("{prefix}/");
-        let found = self
-            .conn
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM imports \
-                 WHERE absolute_module >= ?1 AND absolute_module < ?3 \
-                   AND (absolute_module = ?1 OR substr(absolute_module, 1, length(?2)) = ?2) \
-                   AND level = 0 AND target_kind = 'repo')",
-            )
-            .and_then(|mut st| st.query_row((prefix, &below, &past), |r| r.get::<_, bool>(0)));
+        let found = super::fixes::proves_absolute_prefix(&self.conn, prefix);
         match found {
             Ok(found) => {
                 self.proven.borrow_mut().insert(prefix.to_string(), found);
